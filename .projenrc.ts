@@ -1,0 +1,41 @@
+import { AppPackage, ConstructPackage, CrosswalkMonorepo, VERSIONS } from './projenrc';
+
+const sdk = (client: string) => `@aws-sdk/${client}@${VERSIONS.awsSdk}`;
+const tracer = `@aws-lambda-powertools/tracer@${VERSIONS.powertoolsTracer}`;
+const lambdaTestDeps = [
+  `@types/aws-lambda@${VERSIONS.awsLambdaTypes}`,
+  `aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`,
+];
+
+const root = new CrosswalkMonorepo();
+
+const names = new ConstructPackage(root, 'cross-account-role', {
+  description: 'Target-account deployment and CloudFormation execution roles, found by naming convention',
+});
+const store = new ConstructPackage(root, 'encrypted-artifact-store', {
+  description: 'KMS key and artifact bucket of the build account that target accounts may read',
+  uses: [names],
+});
+const safeDeploy = new ConstructPackage(root, 'safe-lambda-deploy', {
+  description: 'Lambda alias + CodeDeploy traffic shifting with alarm rollback and pre/post-traffic hooks that always report',
+  lambdaHandlers: ['pre-traffic-hook', 'post-traffic-hook'],
+  devDeps: [sdk('client-codedeploy'), sdk('client-lambda'), tracer, ...lambdaTestDeps],
+});
+const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
+  description: 'Cross-account CodePipeline: build, deploy per environment, change-set approval, tests from stack outputs, notifications',
+  uses: [names, store],
+});
+
+const sampleApi = new AppPackage(root, 'sample-api', {
+  description: 'A serverless check-in API delivered by the Crosswalk pipeline, with a local mode',
+  uses: [names, safeDeploy],
+  deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
+  devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, `cdk-assets@${VERSIONS.cdkAssets}`, ...lambdaTestDeps],
+});
+new AppPackage(root, 'build-account', {
+  description: 'The stacks of the build, dev and prod accounts that deliver sample-api',
+  uses: [names, store, pipeline, sampleApi],
+  devDeps: [`@cdklabs/cdk-validator-cfnguard@${VERSIONS.cfnGuard}`],
+});
+
+root.synth();

@@ -1,0 +1,158 @@
+import { Token } from 'aws-cdk-lib';
+
+/** Props of {@link CrosswalkNaming}. */
+export interface CrosswalkNamingProps {
+  /**
+   * The project name every cross-account name derives from. Letters, digits and
+   * hyphens, starting with a letter, at most 24 characters (so that every derived
+   * role name stays within IAM's 64 characters).
+   */
+  readonly projectName: string;
+
+  /** The region the pipeline and the deployments run in, for example `eu-west-1`. */
+  readonly region: string;
+
+  /**
+   * The AWS partition of the accounts.
+   * @default 'aws'
+   */
+  readonly partition?: string;
+}
+
+/** The longest project name whose derived names all fit IAM's and S3's limits. */
+export const MAX_PROJECT_NAME_LENGTH = 24;
+
+const PROJECT_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * The naming convention that holds the accounts together: every cross-account name
+ * (roles in the target accounts, the pipeline role and the artifact store of the build
+ * account) derives from the project name and region, so no ARN is passed by hand
+ * between accounts and a policy may name a role before it exists.
+ *
+ * This is the only place these names are spelled.
+ */
+export class CrosswalkNaming {
+  /**
+   * Checks a project name; throws an error that says what is wrong and how to fix it.
+   */
+  public static validateProjectName(projectName: string): void {
+    if (Token.isUnresolved(projectName)) {
+      throw new Error('projectName must be a literal string, not a token: every cross-account name is derived from it at synth time');
+    }
+    if (!PROJECT_NAME.test(projectName)) {
+      throw new Error(`projectName must start with a letter and contain only letters, digits and hyphens, got '${projectName}'`);
+    }
+    if (projectName.length > MAX_PROJECT_NAME_LENGTH) {
+      throw new Error(`projectName must be at most ${MAX_PROJECT_NAME_LENGTH} characters so that derived role names stay within IAM's 64, got '${projectName}' (${projectName.length} characters)`);
+    }
+  }
+
+  /** Checks a 12-digit account id; `field` names the prop or config field in the message. */
+  public static validateAccountId(field: string, accountId: string): void {
+    if (!Token.isUnresolved(accountId) && !ACCOUNT_ID.test(accountId)) {
+      throw new Error(`${field} must be a 12-digit AWS account id, got '${accountId}'`);
+    }
+  }
+
+  /** Checks a region name such as `eu-west-1`; `field` names the prop or config field. */
+  public static validateRegion(field: string, region: string): void {
+    if (!Token.isUnresolved(region) && !REGION.test(region)) {
+      throw new Error(`${field} must be an AWS region name such as 'eu-west-1', got '${region}'`);
+    }
+  }
+
+  public readonly projectName: string;
+  public readonly region: string;
+  public readonly partition: string;
+
+  constructor(props: CrosswalkNamingProps) {
+    CrosswalkNaming.validateProjectName(props.projectName);
+    if (Token.isUnresolved(props.region)) {
+      throw new Error('region must be a literal region name such as \'eu-west-1\', not a token: cross-account names are derived from it at synth time');
+    }
+    CrosswalkNaming.validateRegion('region', props.region);
+    this.projectName = props.projectName;
+    this.region = props.region;
+    this.partition = props.partition ?? 'aws';
+  }
+
+  /** The role the pipeline assumes in each target account: `${projectName}-${region}-DeploymentRole`. */
+  public get deploymentRoleName(): string {
+    return `${this.projectName}-${this.region}-DeploymentRole`;
+  }
+
+  /** The role CloudFormation uses in each target account to create the project's resources. */
+  public get executionRoleName(): string {
+    return `${this.projectName}-${this.region}-CfnExecutionRole`;
+  }
+
+  /** The managed policy every role created by the execution role must carry as its permissions boundary. */
+  public get permissionsBoundaryName(): string {
+    return `${this.projectName}-${this.region}-PermissionsBoundary`;
+  }
+
+  /** The pipeline's role in the build account. */
+  public get pipelineRoleName(): string {
+    return `${this.projectName}-${this.region}-PipelineRole`;
+  }
+
+  /** The KMS alias of the artifact key in the build account (without the `alias/` prefix). */
+  public get artifactKeyAliasName(): string {
+    return `alias/${this.projectName}/${this.region}/artifacts`;
+  }
+
+  /**
+   * The prefix of every CloudFormation stack of the project. Deployment roles may act
+   * only on stacks whose name starts with it, and roles the stacks create carry it.
+   */
+  public get resourcePrefix(): string {
+    return `${this.projectName}-`;
+  }
+
+  /** The artifact bucket of the build account (lower case, as S3 requires). */
+  public artifactBucketName(buildAccountId: string): string {
+    CrosswalkNaming.validateAccountId('buildAccountId', buildAccountId);
+    return `${this.projectName.toLowerCase()}-artifacts-${buildAccountId}-${this.region}`;
+  }
+
+  public artifactBucketArn(buildAccountId: string): string {
+    return `arn:${this.partition}:s3:::${this.artifactBucketName(buildAccountId)}`;
+  }
+
+  /** The ARN of the artifact key's alias, usable in policies before the key exists. */
+  public artifactKeyAliasArn(buildAccountId: string): string {
+    CrosswalkNaming.validateAccountId('buildAccountId', buildAccountId);
+    return `arn:${this.partition}:kms:${this.region}:${buildAccountId}:${this.artifactKeyAliasName}`;
+  }
+
+  public deploymentRoleArn(accountId: string): string {
+    return this.roleArn(accountId, this.deploymentRoleName);
+  }
+
+  public executionRoleArn(accountId: string): string {
+    return this.roleArn(accountId, this.executionRoleName);
+  }
+
+  public pipelineRoleArn(buildAccountId: string): string {
+    return this.roleArn(buildAccountId, this.pipelineRoleName);
+  }
+
+  public permissionsBoundaryArn(accountId: string): string {
+    CrosswalkNaming.validateAccountId('accountId', accountId);
+    return `arn:${this.partition}:iam::${accountId}:policy/${this.permissionsBoundaryName}`;
+  }
+
+  /** Matches every stack of the project in that account and region. */
+  public stackArnPattern(accountId: string): string {
+    CrosswalkNaming.validateAccountId('accountId', accountId);
+    return `arn:${this.partition}:cloudformation:${this.region}:${accountId}:stack/${this.resourcePrefix}*/*`;
+  }
+
+  private roleArn(accountId: string, roleName: string): string {
+    CrosswalkNaming.validateAccountId('accountId', accountId);
+    return `arn:${this.partition}:iam::${accountId}:role/${roleName}`;
+  }
+}

@@ -1,0 +1,50 @@
+import { CrosswalkNaming, MAX_PROJECT_NAME_LENGTH } from '../src';
+
+const BUILD = '111111111111';
+const DEV = '222222222222';
+
+describe('CrosswalkNaming', () => {
+  const names = new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1' });
+
+  test('derives every cross-account role ARN from project, region and account', () => {
+    expect(names.deploymentRoleArn(DEV)).toBe('arn:aws:iam::222222222222:role/Checkin-eu-west-1-DeploymentRole');
+    expect(names.executionRoleArn(DEV)).toBe('arn:aws:iam::222222222222:role/Checkin-eu-west-1-CfnExecutionRole');
+    expect(names.pipelineRoleArn(BUILD)).toBe('arn:aws:iam::111111111111:role/Checkin-eu-west-1-PipelineRole');
+  });
+
+  test('artifact bucket name is lower case and unique per build account and region', () => {
+    expect(names.artifactBucketName(BUILD)).toBe('checkin-artifacts-111111111111-eu-west-1');
+    expect(names.artifactKeyAliasArn(BUILD)).toBe('arn:aws:kms:eu-west-1:111111111111:alias/Checkin/eu-west-1/artifacts');
+  });
+
+  test('stack pattern covers only the project prefix', () => {
+    expect(names.stackArnPattern(DEV)).toBe('arn:aws:cloudformation:eu-west-1:222222222222:stack/Checkin-*/*');
+  });
+
+  test('the longest allowed project name keeps every role name within 64 characters', () => {
+    const longest = new CrosswalkNaming({ projectName: 'a'.repeat(MAX_PROJECT_NAME_LENGTH), region: 'ap-southeast-4' });
+    for (const name of [longest.deploymentRoleName, longest.executionRoleName, longest.pipelineRoleName, longest.permissionsBoundaryName]) {
+      expect(name.length).toBeLessThanOrEqual(64);
+    }
+    expect(longest.artifactBucketName(BUILD).length).toBeLessThanOrEqual(63);
+  });
+
+  test('fails on a project name with characters IAM or S3 would refuse', () => {
+    expect(() => new CrosswalkNaming({ projectName: 'my_project', region: 'eu-west-1' }))
+      .toThrow("projectName must start with a letter and contain only letters, digits and hyphens, got 'my_project'");
+  });
+
+  test('fails on a project name too long for role names', () => {
+    expect(() => new CrosswalkNaming({ projectName: 'a'.repeat(25), region: 'eu-west-1' }))
+      .toThrow(/at most 24 characters/);
+  });
+
+  test('fails on a region that is not a region name', () => {
+    expect(() => new CrosswalkNaming({ projectName: 'Checkin', region: 'Ireland' }))
+      .toThrow("region must be an AWS region name such as 'eu-west-1', got 'Ireland'");
+  });
+
+  test('fails on an account id that is not 12 digits', () => {
+    expect(() => names.deploymentRoleArn('12345')).toThrow("accountId must be a 12-digit AWS account id, got '12345'");
+  });
+});

@@ -1,0 +1,67 @@
+import { awscdk, javascript } from 'projen';
+import { CrosswalkMonorepo } from './monorepo';
+import { COMMON_OPTIONS, SCOPE, WORKSPACE_VERSION, asWorkspaceMember } from './workspace-package';
+import { VERSIONS } from './versions';
+
+export interface AppPackageOptions {
+  readonly description: string;
+  /** Sibling workspace packages this app imports (real workspace dependencies). */
+  readonly uses?: Array<awscdk.AwsCdkConstructLibrary | AppPackage>;
+  readonly deps?: string[];
+  readonly devDeps?: string[];
+}
+
+/**
+ * A private CDK app under `apps/<name>`. `build` type-checks and compiles src and test
+ * into lib/ in one tsc program (so other workspace members may import it), `synth`
+ * runs the compiled app (no ts-node at synth time), `test` runs jest through swc.
+ */
+export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
+  public readonly shortName: string;
+
+  constructor(root: CrosswalkMonorepo, name: string, options: AppPackageOptions) {
+    super({
+      ...COMMON_OPTIONS,
+      parent: root,
+      outdir: `apps/${name}`,
+      name: `${SCOPE}/${name}`,
+      description: options.description,
+      cdkVersion: VERSIONS.awsCdkLib,
+      constructsVersion: VERSIONS.constructs,
+      cdkCliVersion: VERSIONS.awsCdkCli,
+      requireApproval: awscdk.ApprovalLevel.NEVER,
+      app: 'node lib/src/main.js',
+      context: { 'cli-telemetry': false },
+      bundlerOptions: { esbuildVersion: VERSIONS.esbuild },
+      tsconfig: {
+        extends: javascript.TypescriptConfigExtends.fromPaths(['../../tsconfig.base.json']),
+        include: ['src/**/*.ts', 'test/**/*.ts'],
+        compilerOptions: { rootDir: '.', outDir: 'lib' },
+      },
+      deps: [
+        ...(options.uses ?? []).map((p) => `${p.package.packageName}@${WORKSPACE_VERSION}`),
+        ...(options.deps ?? []),
+      ],
+      devDeps: [`cdk-nag@${VERSIONS.cdkNag}`, ...(options.devDeps ?? [])],
+    });
+    this.shortName = name;
+    asWorkspaceMember(this);
+    root.registerPackage(this);
+    this.package.addField('private', true);
+    this.package.addField('main', 'lib/src/index.js');
+    this.package.addField('types', 'lib/src/index.d.ts');
+    this.cdkConfig.json.addOverride('notices', false);
+    // The app is compiled by the nx build target before synth; cdk must not build again.
+    this.cdkConfig.json.addDeletionOverride('build');
+    // Hoisted @types live in the root node_modules; the app-local typeRoots breaks that.
+    for (const tsconfig of [this.tsconfig, this.tsconfigDev]) {
+      tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
+    }
+
+    // Compile = one tsc program over src and test: type errors anywhere fail the build.
+    this.compileTask.reset('tsc --build');
+    this.postCompileTask.reset();
+    // synth is its own nx target (cached, outputs cdk.out) that runs after build.
+    this.tasks.tryFind('synth')?.reset('cdk synth -q');
+  }
+}

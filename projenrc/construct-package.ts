@@ -1,0 +1,98 @@
+import { awscdk } from 'projen';
+import { CrosswalkMonorepo } from './monorepo';
+import { COMMON_OPTIONS, SCOPE, WORKSPACE_VERSION, asWorkspaceMember } from './workspace-package';
+import { VERSIONS } from './versions';
+
+export interface ConstructPackageOptions {
+  /** One line for package.json and the registries. */
+  readonly description: string;
+  /** Sibling construct packages this one builds on (peer dependencies, as jsii requires). */
+  readonly uses?: ConstructPackage[];
+  /** Runtime dependencies bundled into the package (not part of its public API). */
+  readonly bundledDeps?: string[];
+  /** Extra development dependencies (test tools, handler typings). */
+  readonly devDeps?: string[];
+  /**
+   * Lambda handlers shipped inside the package: `lambda/<name>.ts` is bundled by the
+   * local esbuild into `assets/<name>/index.js` before compile, so consumers of the
+   * published package need neither esbuild, Docker nor the handler sources.
+   */
+  readonly lambdaHandlers?: string[];
+}
+
+const pascal = (name: string) => name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+const snake = (name: string) => name.replace(/-/g, '_');
+
+/**
+ * A jsii construct library under `packages/<name>`, published as `@crosswalk/<name>`
+ * to npm, NuGet and PyPI, with API.md generated from its jsii assembly.
+ */
+export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
+  public readonly shortName: string;
+
+  constructor(root: CrosswalkMonorepo, name: string, options: ConstructPackageOptions) {
+    super({
+      ...COMMON_OPTIONS,
+      parent: root,
+      outdir: `packages/${name}`,
+      name: `${SCOPE}/${name}`,
+      description: options.description,
+      cdkVersion: VERSIONS.awsCdkLib,
+      constructsVersion: VERSIONS.constructs,
+      jsiiVersion: VERSIONS.jsii,
+      typecheckTests: true,
+      release: false,
+      docgen: false,
+      publishToNuget: {
+        packageId: `Crosswalk.${pascal(name)}`,
+        dotNetNamespace: `Crosswalk.${pascal(name)}`,
+      },
+      publishToPypi: {
+        distName: `crosswalk.${name}`,
+        module: `crosswalk.${snake(name)}`,
+      },
+      peerDeps: (options.uses ?? []).map((p) => `${p.package.packageName}@^${WORKSPACE_VERSION}`),
+      bundledDeps: options.bundledDeps,
+      devDeps: [
+        `jsii-docgen@${VERSIONS.jsiiDocgen}`,
+        `cdk-nag@${VERSIONS.cdkNag}`,
+        ...(options.devDeps ?? []),
+      ],
+    });
+    this.shortName = name;
+    asWorkspaceMember(this);
+    root.registerPackage(this);
+    // The jsii build adds these as `*` during construction; pin them afterwards.
+    this.addDevDeps(`jsii-pacmak@${VERSIONS.jsiiPacmak}`, `jsii-diff@${VERSIONS.jsiiDiff}`);
+    // The test type-check covers src too, so it is never empty and checks what tests import.
+    this.tsconfigDev.addInclude('../src/**/*.ts');
+    this.bundleHandlers(options.lambdaHandlers ?? []);
+
+    // API.md is its own nx target, off the critical path: dependents wait for compile only.
+    const docgen = this.addTask('docgen', {
+      description: 'Generate API.md from the jsii assembly',
+      exec: 'ts-node --transpile-only ../../projenrc/tasks/docgen.ts',
+    });
+    this.postCompileTask.spawn(docgen);
+
+    // Proves the multi-language API offline: C# and Python sources, no toolchain needed.
+    this.addTask('package:code-only', {
+      description: 'Generate the .NET and Python sources of the API (no compilers needed)',
+      exec: 'jsii-pacmak --code-only --outdir dist/code-only --target dotnet --target python',
+    });
+  }
+
+  private bundleHandlers(handlers: string[]): void {
+    if (handlers.length === 0) return;
+    this.addDevDeps(`esbuild@${VERSIONS.esbuild}`);
+    for (const handler of handlers) {
+      this.preCompileTask.exec([
+        `esbuild lambda/${handler}.ts --bundle --minify --platform=node --target=node22 --format=cjs`,
+        `--external:@aws-sdk/* --outfile=assets/${handler}/index.js --log-level=warning`,
+      ].join(' '), { name: `bundle ${handler}` });
+    }
+    this.gitignore.exclude('/assets/');
+    this.npmignore?.include('/assets/');
+    this.tsconfigDev.addInclude('../lambda/**/*.ts');
+  }
+}

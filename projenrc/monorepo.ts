@@ -1,0 +1,124 @@
+import { JsonFile, javascript, typescript } from 'projen';
+import { NxConfig } from './nx-config';
+import { PullRequestWorkflow, ReleaseWorkflow } from './workflows';
+import { VERSIONS } from './versions';
+
+/** nx flags shared by every root task: stream each task's output, no cloud. */
+const NX = 'nx';
+
+/**
+ * The monorepo root: npm workspaces over packages/* and apps/*, nx for task
+ * orchestration, one install at the root, and the root tasks (build, test,
+ * affected variants, consumer check, code-only packaging).
+ */
+export class CrosswalkMonorepo extends typescript.TypeScriptProject {
+  public readonly nx: NxConfig;
+  private readonly members: javascript.NodeProject[] = [];
+
+  constructor() {
+    super({
+      name: 'crosswalk',
+      description: 'Safe, cross-account delivery of serverless apps on AWS',
+      defaultReleaseBranch: 'main',
+      projenrcTs: true,
+      projenrcTsOptions: { filename: '.projenrc.ts' },
+      typescriptVersion: VERSIONS.typescript,
+      minNodeVersion: VERSIONS.minNode,
+      packageManager: javascript.NodePackageManager.NPM,
+      projenVersion: VERSIONS.projen,
+      licensed: false,
+      jest: false,
+      eslint: false,
+      prettier: false,
+      sampleCode: false,
+      release: false,
+      buildWorkflow: false,
+      depsUpgrade: false,
+      pullRequestTemplate: false,
+      disableTsconfig: true,
+      tsconfigDev: {
+        include: ['.projenrc.ts', 'projenrc/**/*.ts'],
+        compilerOptions: {},
+      },
+      devDeps: [
+        `nx@${VERSIONS.nx}`,
+        `constructs@${VERSIONS.constructs}`,
+        `ts-node@${VERSIONS.tsNode}`,
+      ],
+    });
+    this.package.addField('private', true);
+    this.package.addField('workspaces', ['packages/*', 'apps/*']);
+    // npm 11 asks which dependencies may run install scripts.
+    this.package.addAllowedScripts('esbuild', 'nx', '@swc/core', '@parcel/watcher', 'classic-level');
+    this.gitignore.exclude('/.tmp/');
+
+    new JsonFile(this, 'tsconfig.base.json', {
+      obj: {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          lib: ['es2022'],
+          strict: true,
+          declaration: true,
+          esModuleInterop: true,
+          skipLibCheck: true,
+          noImplicitReturns: true,
+          noFallthroughCasesInSwitch: true,
+          noUnusedLocals: true,
+          noUnusedParameters: true,
+          forceConsistentCasingInFileNames: true,
+          resolveJsonModule: true,
+          types: ['node', 'jest'],
+        },
+      },
+    });
+    this.nx = new NxConfig(this);
+    new PullRequestWorkflow(this);
+    new ReleaseWorkflow(this);
+    this.configureRootTasks();
+  }
+
+  /** Called by each workspace package type when it is created. */
+  public registerPackage(member: javascript.NodeProject): void {
+    this.members.push(member);
+  }
+
+  private configureRootTasks(): void {
+    this.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
+    this.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+    this.tasks.addEnvironment('NX_NO_CLOUD', 'true');
+    this.tasks.addEnvironment('NX_DAEMON', 'false');
+    for (const name of ['compile', 'package', 'test', 'post-compile', 'pre-compile']) {
+      this.tasks.tryFind(name)?.reset();
+    }
+    // install: one npm install at the root, after all package.json files are written.
+    this.tasks.tryFind('install:ci')?.reset('npm ci');
+
+    // build = default (synth) → compile (nx build, docgen, synth) → test (nx test) → package (list).
+    const all = 'build,docgen,test,synth';
+    this.compileTask.exec(`${NX} run-many -t build,docgen,synth --output-style=stream`);
+    this.testTask.exec(`${NX} run-many -t test --output-style=stream`);
+    this.packageTask.exec(`${NX} show projects --with-target build --sep ' '`, { name: 'list the packages built' });
+    this.addTask('synth', {
+      description: 'Synthesize every app (all stacks) on the built-in example config',
+      exec: `${NX} run-many -t synth --output-style=stream`,
+    });
+    this.addTask('affected', {
+      description: 'Build, test and synthesize only what changed since the base branch',
+      exec: `${NX} affected -t ${all} --output-style=stream`,
+    });
+    this.addTask('affected:test', {
+      description: 'Test only what changed since the base branch (and its dependents)',
+      exec: `${NX} affected -t test --output-style=stream`,
+    });
+    this.addTask('package:code-only', {
+      description: 'jsii-pacmak --code-only for .NET and Python over every construct package',
+      exec: `${NX} run-many -t package:code-only --output-style=stream`,
+    });
+    this.addTask('consumer-check', {
+      description: 'Pack every construct package and use the tarballs from a fresh project outside the workspace',
+      exec: `${NX} run-many -t build --projects='packages/*' --output-style=stream && ts-node --transpile-only projenrc/tasks/consumer-check.ts`,
+    });
+  }
+}
+

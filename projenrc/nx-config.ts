@@ -1,0 +1,88 @@
+import { Component, JsonFile, Project } from 'projen';
+
+/** Outputs of each target, relative to the project root; what nx restores on a cache hit. */
+export const TARGET_OUTPUTS = {
+  build: ['lib', '.jsii', 'assets', 'tsconfig.tsbuildinfo'],
+  docgen: ['API.md'],
+  test: ['test-reports', 'coverage'],
+  synth: ['cdk.out'],
+  package: ['dist'],
+};
+
+/**
+ * nx.json for the monorepo: cached build/test/synth targets that build their
+ * dependencies first, the cache inside the repo, and nothing that reaches a
+ * cloud service, a daemon or a prompt.
+ */
+export class NxConfig extends Component {
+  public readonly file: JsonFile;
+
+  constructor(project: Project) {
+    super(project);
+    const outputs = (names: string[]) => names.map((n) => `{projectRoot}/${n}`);
+    this.file = new JsonFile(project, 'nx.json', {
+      obj: {
+        $schema: './node_modules/nx/schemas/nx-schema.json',
+        defaultBase: 'main',
+        neverConnectToCloud: true,
+        analytics: false,
+        useDaemonProcess: false,
+        tui: { enabled: false },
+        cacheDirectory: '.nx/cache',
+        parallel: 2,
+        namedInputs: {
+          sharedGlobals: [
+            '{workspaceRoot}/tsconfig.base.json',
+            '{workspaceRoot}/package-lock.json',
+          ],
+          default: ['{projectRoot}/**/*', 'sharedGlobals'],
+          production: [
+            'default',
+            '!{projectRoot}/test/**/*',
+            '!{projectRoot}/README.md',
+          ],
+        },
+        targetDefaults: {
+          'build': {
+            cache: true,
+            dependsOn: ['^build'],
+            inputs: ['production', '^production'],
+            outputs: outputs(TARGET_OUTPUTS.build),
+          },
+          'docgen': {
+            cache: true,
+            dependsOn: ['build', '^build'],
+            inputs: ['production', '^production'],
+            outputs: outputs(TARGET_OUTPUTS.docgen),
+          },
+          'test': {
+            cache: true,
+            dependsOn: ['^build'],
+            inputs: ['default', '^production'],
+            outputs: outputs(TARGET_OUTPUTS.test),
+          },
+          'synth': {
+            cache: true,
+            dependsOn: ['build', '^build'],
+            inputs: ['production', '^production'],
+            outputs: outputs(TARGET_OUTPUTS.synth),
+          },
+          'package': {
+            cache: true,
+            dependsOn: ['build'],
+            inputs: ['production', '^production'],
+            outputs: outputs(TARGET_OUTPUTS.package),
+          },
+          'package:code-only': {
+            cache: true,
+            dependsOn: ['build'],
+            inputs: ['production', '^production'],
+            outputs: ['{projectRoot}/dist/code-only'],
+          },
+        },
+      },
+      committed: true,
+    });
+    project.gitignore.exclude('/.nx/cache', '/.nx/workspace-data');
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Proves the construct packages install in another repository: packs each package in
+ * packages/ into its npm tarball, installs the tarballs into a fresh project outside
+ * the workspace (with only the registry's aws-cdk-lib and constructs beside them),
+ * then compiles and synthesizes consumer-fixture/main.ts there.
+ */
+import { execFileSync } from 'child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+
+const root = resolve(__dirname, '..', '..');
+const versions = JSON.parse(readFileSync(join(root, 'packages', 'cross-account-role', 'package.json'), 'utf-8')).devDependencies;
+
+function run(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function main(): void {
+  const work = mkdtempSync(join(tmpdir(), 'crosswalk-consumer-'));
+  const keep = process.argv.includes('--keep');
+  try {
+    const tarballs: Record<string, string> = {};
+    for (const dir of readdirSync(join(root, 'packages')).sort()) {
+      const pkgDir = join(root, 'packages', dir);
+      const name = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf-8')).name as string;
+      const file = run('npm', ['pack', '--silent', '--pack-destination', work], pkgDir).trim().split('\n').pop()!;
+      tarballs[name] = `file:./${file}`;
+      console.log(`consumer-check: packed ${name} -> ${file}`);
+    }
+    writeFileSync(join(work, 'package.json'), JSON.stringify({
+      name: 'crosswalk-consumer',
+      private: true,
+      dependencies: {
+        ...tarballs,
+        'aws-cdk-lib': versions['aws-cdk-lib'],
+        'constructs': versions.constructs,
+      },
+      devDependencies: { 'typescript': versions.typescript, '@types/node': versions['@types/node'] },
+    }, null, 2));
+    writeFileSync(join(work, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'] },
+      files: ['main.ts'],
+    }, null, 2));
+    copyFileSync(join(__dirname, 'consumer-fixture', 'main.ts'), join(work, 'main.ts'));
+
+    console.log(`consumer-check: installing the tarballs into ${work}`);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], work);
+    run('npx', ['tsc', '-p', '.'], work);
+    process.stdout.write(run('node', ['main.js'], work));
+    console.log('consumer-check: every construct package installs, compiles and synthesizes from its tarball');
+  } finally {
+    if (!keep) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,33 @@
+/**
+ * Versions known to work together on Node 20 with only the npm registry reachable
+ * (see shared FIELD-NOTES). Every dependency is pinned here, once: a `*` dependency
+ * that is not installed yet is silently dropped by projen.
+ */
+export const VERSIONS = {
+  projen: '0.103.25',
+  typescript: '~5.9.3',
+  nodeTypes: '^20',
+  minNode: '20.16.0',
+  jsii: '~5.9.0',
+  jsiiPacmak: '1.140.0',
+  jsiiDiff: '1.134.0',
+  jsiiDocgen: '10.12.6',
+  jsiiRosetta: '~5.9.0',
+  awsCdkLib: '2.276.0',
+  constructs: '10.8.1',
+  awsCdkCli: '2.1148.1',
+  cdkAssets: '4.7.3',
+  nx: '24.0.6',
+  jest: '30',
+  swcJest: '0.2.39',
+  swcCore: '1.16.22',
+  esbuild: '0.28.2',
+  cdkNag: '3.0.2',
+  cfnGuard: '0.0.62',
+  tsNode: '10.9.2',
+  powertoolsTracer: '2.36.0',
+  awsSdk: '^3.1133.0',
+  awsSdkClientMock: '4.1.0',
+  dynalite: '4.0.0',
+  awsLambdaTypes: '^8.10.164',
+} as const;
