@@ -31,6 +31,13 @@ const sampleApi = new AppPackage(root, 'sample-api', {
   uses: [names, safeDeploy],
   deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
   devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, `cdk-assets@${VERSIONS.cdkAssets}`, ...lambdaTestDeps],
+  tasks: {
+    'serve': { description: 'Run the API locally on 127.0.0.1 over an in-memory DynamoDB (Ctrl-C stops)', exec: 'ts-node --transpile-only src/local/serve.ts' },
+    'integ': { description: 'Integration suite against API_URL (or a local server it starts); JUnit in test-reports/', exec: 'jest --ci test/integration' },
+    'sanity': { description: 'Read-only sanity suite against API_URL (prod)', exec: 'jest --ci test/sanity' },
+    'watch-deployment': { description: 'Watch which versions answer and how many errors occur during a deployment', exec: 'ts-node --transpile-only src/tools/watch-deployment.ts' },
+    'deploy:isolated': { description: 'Deploy an isolated copy of the service (own table) into the dev account under a personal prefix', exec: 'ts-node --transpile-only src/tools/deploy-isolated.ts' },
+  },
 });
 new AppPackage(root, 'build-account', {
   description: 'The stacks of the build, dev and prod accounts that deliver sample-api',

@@ -9,6 +9,11 @@ export interface AppPackageOptions {
   readonly uses?: Array<awscdk.AwsCdkConstructLibrary | AppPackage>;
   readonly deps?: string[];
   readonly devDeps?: string[];
+  /**
+   * Extra tasks of the app (scripts it runs with ts-node), by name. Each receives the
+   * arguments given after the task name (`npx projen serve --port 3000`).
+   */
+  readonly tasks?: Record<string, { readonly description: string; readonly exec: string }>;
 }
 
 /**
@@ -61,6 +66,9 @@ export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
     // Compile = one tsc program over src and test: type errors anywhere fail the build.
     this.compileTask.reset('tsc --build');
     this.postCompileTask.reset();
+    for (const [taskName, task] of Object.entries(options.tasks ?? {})) {
+      this.addTask(taskName, { description: task.description, exec: task.exec, receiveArgs: true });
+    }
     // synth is its own nx target (cached, outputs cdk.out) that runs after build.
     this.tasks.tryFind('synth')?.reset('cdk synth -q');
   }

@@ -40,9 +40,11 @@ function main(): void {
     }, null, 2));
     writeFileSync(join(work, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'] },
-      files: ['main.ts'],
+      include: ['*.ts'],
     }, null, 2));
-    copyFileSync(join(__dirname, 'consumer-fixture', 'main.ts'), join(work, 'main.ts'));
+    for (const file of readdirSync(join(__dirname, 'consumer-fixture'))) {
+      copyFileSync(join(__dirname, 'consumer-fixture', file), join(work, file));
+    }
 
     console.log(`consumer-check: installing the tarballs into ${work}`);
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], work);

@@ -1,20 +1,23 @@
 /**
  * A tiny CDK app that uses every construct package the way another repository would:
  * installed from the npm tarballs, compiled with tsc, synthesized with node.
- * Each package adds what it exports here, so a missing file in a tarball fails the check.
+ * Each package has a file here that uses what it exports (the examples of its README),
+ * so a file missing from a tarball, or an example that no longer compiles, fails the check.
  */
-import { App, Stack } from 'aws-cdk-lib';
-import { CrosswalkNaming } from '@crosswalk/cross-account-role';
-import '@crosswalk/encrypted-artifact-store';
-import '@crosswalk/notifying-pipeline';
-import '@crosswalk/safe-lambda-deploy';
+import { App } from 'aws-cdk-lib';
+import { useCrossAccountRole } from './cross-account-role';
+import { useEncryptedArtifactStore } from './encrypted-artifact-store';
+import { useNotifyingPipeline } from './notifying-pipeline';
+import { useSafeLambdaDeploy } from './safe-lambda-deploy';
 
 const app = new App({ outdir: 'cdk.out' });
-const env = { account: '111111111111', region: 'eu-west-1' };
-const names = new CrosswalkNaming({ projectName: 'Consumer', region: env.region });
-new Stack(app, `${names.resourcePrefix}Placeholder`, { env });
+useCrossAccountRole(app);
+useEncryptedArtifactStore(app);
+useNotifyingPipeline(app);
+useSafeLambdaDeploy(app);
 
 const assembly = app.synth();
+if (assembly.stacks.length === 0) throw new Error('the consumer app synthesized no stack');
 for (const stack of assembly.stacks) {
   const resources = Object.keys(stack.template.Resources ?? {}).length;
   console.log(`consumer: synthesized ${stack.stackName} (${resources} resources)`);
