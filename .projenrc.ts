@@ -26,9 +26,15 @@ const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
   uses: [names, store],
 });
 
-const sampleApi = new AppPackage(root, 'sample-api', {
+// Owns the one validated config (accounts, region, repository, people) that sample-api reads too.
+const buildAccount = new AppPackage(root, 'build-account', {
+  description: 'The stacks of the build, dev and prod accounts that deliver sample-api',
+  uses: [names, store, pipeline],
+  devDeps: [`@cdklabs/cdk-validator-cfnguard@${VERSIONS.cfnGuard}`],
+});
+new AppPackage(root, 'sample-api', {
   description: 'A serverless check-in API delivered by the Crosswalk pipeline, with a local mode',
-  uses: [names, safeDeploy],
+  uses: [names, safeDeploy, buildAccount],
   deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
   devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, `cdk-assets@${VERSIONS.cdkAssets}`, ...lambdaTestDeps],
   tasks: {
@@ -38,11 +44,6 @@ const sampleApi = new AppPackage(root, 'sample-api', {
     'watch-deployment': { description: 'Watch which versions answer and how many errors occur during a deployment', exec: 'ts-node --transpile-only src/tools/watch-deployment.ts' },
     'deploy:isolated': { description: 'Deploy an isolated copy of the service (own table) into the dev account under a personal prefix', exec: 'ts-node --transpile-only src/tools/deploy-isolated.ts' },
   },
-});
-new AppPackage(root, 'build-account', {
-  description: 'The stacks of the build, dev and prod accounts that deliver sample-api',
-  uses: [names, store, pipeline, sampleApi],
-  devDeps: [`@cdklabs/cdk-validator-cfnguard@${VERSIONS.cfnGuard}`],
 });
 
 root.synth();
