@@ -98,6 +98,7 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
     const all = 'build,docgen,test,synth';
     this.compileTask.exec(`${NX} run-many -t build,docgen,synth --output-style=stream`);
     this.testTask.exec(`${NX} run-many -t test --output-style=stream`);
+    this.testTask.exec('ts-node --transpile-only projenrc/tasks/test-summary.ts', { name: 'sum the JUnit reports' });
     this.packageTask.exec(`${NX} show projects --with-target build --sep ' '`, { name: 'list the packages built' });
     this.addTask('synth', {
       description: 'Synthesize every app (all stacks) on the built-in example config',
@@ -114,6 +115,11 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
     this.addTask('package:code-only', {
       description: 'jsii-pacmak --code-only for .NET and Python over every construct package',
       exec: `${NX} run-many -t package:code-only --output-style=stream`,
+    });
+    this.addTask('bench', {
+      description: 'Measure build, synth, function bundles and cold init, and the test suite; print a table',
+      exec: 'ts-node --transpile-only projenrc/tasks/bench.ts',
+      receiveArgs: true,
     });
     this.addTask('consumer-check', {
       description: 'Pack every construct package and use the tarballs from a fresh project outside the workspace',

@@ -1,0 +1,205 @@
+/**
+ * `npm run bench`: measures this checkout and prints one table (plus a JSON file with the
+ * same figures). A benchmark, not a test: it never fails on slow figures, it reports them.
+ *
+ *   build   cold `npx projen build` (nx cache cleared), no-change rebuild, and an nx affected
+ *           run after touching one file of apps/sample-api (which projects it ran)
+ *   synth   each app, all stacks (`cdk synth -q`)
+ *   lambda  every function of both apps and the safe-lambda-deploy hooks: bundle size
+ *           (minified, gzipped) and cold init (fresh node processes loading the bundle)
+ *           next to a floor (a process loading only the AWS SDK clients the bundle uses)
+ *   tests   the full test suite, uncached
+ *
+ * Options: --runs N (cheap figures, default 3), --init-runs N (default 7),
+ * --heavy-runs N (cold build and full tests, default 1), --skip-build, --out FILE.
+ */
+import { execSync, spawnSync } from 'child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { cpus, totalmem } from 'os';
+import { dirname, join, resolve } from 'path';
+import { gzipSync } from 'zlib';
+
+const ROOT = resolve(__dirname, '..', '..');
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const RUNS = opt('runs', 3);
+const INIT_RUNS = Math.max(5, opt('init-runs', 7));
+const HEAVY_RUNS = opt('heavy-runs', 1);
+const OUT = (() => { const i = args.indexOf('--out'); return i >= 0 ? resolve(args[i + 1]) : join(ROOT, '.tmp', 'bench.json'); })();
+const SKIP_BUILD = args.includes('--skip-build');
+
+interface Figure { readonly median: number; readonly min: number; readonly max: number; readonly runs: number }
+
+function figure(samples: number[]): Figure {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
+}
+
+/** Runs a shell command in the repo, returns seconds; output goes to a log, not the console. */
+function timed(cmd: string, cwd = ROOT): { seconds: number; output: string } {
+  const start = process.hrtime.bigint();
+  const res = spawnSync('bash', ['-c', cmd], { cwd, encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0', NX_TUI: 'false' } });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (res.status !== 0) {
+    throw new Error(`bench: '${cmd}' failed (exit ${res.status}):\n${(res.stdout ?? '').slice(-3000)}\n${(res.stderr ?? '').slice(-3000)}`);
+  }
+  return { seconds, output: `${res.stdout}\n${res.stderr}` };
+}
+
+function repeat(n: number, fn: () => number): Figure {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) samples.push(fn());
+  return figure(samples);
+}
+
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+// ---------------------------------------------------------------------------------------
+function benchBuild() {
+  log(`cold build x${HEAVY_RUNS} (nx reset, then npx projen build)`);
+  const cold = repeat(HEAVY_RUNS, () => {
+    timed('npx nx reset');
+    return timed('npx projen build').seconds;
+  });
+  log(`no-change rebuild x${RUNS}`);
+  const rebuild = repeat(RUNS, () => timed('npx projen build').seconds);
+
+  const touched = join(ROOT, 'apps', 'sample-api', 'src', 'main.ts');
+  const original = readFileSync(touched, 'utf-8');
+  const ran = new Set<string>();
+  log(`affected build/test/synth after touching ${touched.slice(ROOT.length + 1)} x${RUNS}`);
+  let affected: Figure;
+  try {
+    affected = repeat(RUNS, () => {
+      // A new comment each run, so each run is a real change (not a cache hit of the last one).
+      writeFileSync(touched, `${original}\n// bench ${Date.now()}\n`);
+      const projects = timed('npx nx show projects --affected --json').output.match(/\[[^\]]*\]/)?.[0] ?? '[]';
+      for (const p of JSON.parse(projects)) ran.add(p);
+      return timed('npx nx affected -t build,test,synth --output-style=stream').seconds;
+    });
+  } finally {
+    writeFileSync(touched, original);
+  }
+  return { cold, rebuild, affected, affectedProjects: [...ran].sort() };
+}
+
+function benchSynth() {
+  const apps = readdirSync(join(ROOT, 'apps')).sort();
+  const result: Record<string, Figure & { stacks: number }> = {};
+  for (const app of apps) {
+    const dir = join(ROOT, 'apps', app);
+    log(`synth ${app} x${RUNS}`);
+    const fig = repeat(RUNS, () => timed('npx cdk synth -q', dir).seconds);
+    const stacks = readdirSync(join(dir, 'cdk.out')).filter((f) => f.endsWith('.template.json')).length;
+    result[app] = { ...fig, stacks };
+  }
+  return result;
+}
+
+interface FunctionBundle { readonly name: string; readonly file: string }
+
+/** Every Lambda function in the synthesized apps (by its code asset), plus the hook bundles. */
+function findBundles(): FunctionBundle[] {
+  const found = new Map<string, FunctionBundle>();
+  for (const app of readdirSync(join(ROOT, 'apps')).sort()) {
+    const out = join(ROOT, 'apps', app, 'cdk.out');
+    if (!existsSync(out)) continue;
+    for (const tpl of readdirSync(out).filter((f) => f.endsWith('.template.json'))) {
+      const template = JSON.parse(readFileSync(join(out, tpl), 'utf-8'));
+      for (const [logicalId, res] of Object.entries<any>(template.Resources ?? {})) {
+        const assetPath = res.Type === 'AWS::Lambda::Function' ? res.Metadata?.['aws:asset:path'] : undefined;
+        if (!assetPath) continue;
+        const file = join(out, assetPath, 'index.js');
+        if (existsSync(file) && !found.has(assetPath)) {
+          found.set(assetPath, { name: `${app}/${logicalId.replace(/[0-9A-F]{8}$/, '')}`, file });
+        }
+      }
+    }
+  }
+  const hooks = join(ROOT, 'packages', 'safe-lambda-deploy', 'assets');
+  if (existsSync(hooks)) {
+    for (const hook of readdirSync(hooks).sort()) {
+      found.set(`hook:${hook}`, { name: `safe-lambda-deploy/${hook}`, file: join(hooks, hook, 'index.js') });
+    }
+  }
+  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const LAMBDA_LIKE_ENV = {
+  AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256', POWERTOOLS_TRACE_ENABLED: 'false',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1', TABLE_NAME: 'bench-table', APP_VERSION: '0.0.0',
+  APP_COMMIT: 'bench', APP_ENVIRONMENT: 'bench', SMOKE_CHECK_PARAMETER: '/bench/url',
+};
+
+/** Milliseconds a fresh node process spends in require() of the given modules (median of runs). */
+function initTime(modules: string[]): Figure {
+  const script = `const t=process.hrtime.bigint();for(const m of ${JSON.stringify(modules)})require(m);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+  return repeat(INIT_RUNS, () => {
+    const res = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf-8',
+      env: { ...process.env, ...LAMBDA_LIKE_ENV, NODE_PATH: join(ROOT, 'node_modules') },
+      cwd: ROOT,
+    });
+    if (res.status !== 0) throw new Error(`bench: loading ${modules.join(', ')} failed: ${res.stderr}`);
+    return Number(res.stdout);
+  });
+}
+
+function benchFunctions() {
+  return findBundles().map(({ name, file }) => {
+    const code = readFileSync(file);
+    const sdkClients = [...new Set([...code.toString('utf-8').matchAll(/require\("(@aws-sdk\/[a-z0-9-]+)"\)/g)].map((m) => m[1]))].sort();
+    log(`init ${name} x${INIT_RUNS} (floor: ${sdkClients.join(', ') || 'node only'})`);
+    const init = initTime([file]);
+    const floor = initTime(sdkClients);
+    return { name, file: file.slice(ROOT.length + 1), minifiedBytes: code.length, gzippedBytes: gzipSync(code).length, sdkClients, initMs: init, floorMs: floor };
+  });
+}
+
+function benchTests() {
+  log(`full test suite x${HEAVY_RUNS} (uncached)`);
+  return repeat(HEAVY_RUNS, () => timed('npx nx run-many -t test --skip-nx-cache').seconds);
+}
+
+// ---------------------------------------------------------------------------------------
+const fmt = (f: Figure, unit: string, digits = 1) => `${f.median.toFixed(digits)} ${unit} (min ${f.min.toFixed(digits)}, max ${f.max.toFixed(digits)}, n=${f.runs})`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function main(): void {
+  const started = Date.now();
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, commit: execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf-8' }).trim() };
+  const build = SKIP_BUILD ? undefined : benchBuild();
+  if (SKIP_BUILD) timed('npx nx run-many -t build,synth');
+  const synth = benchSynth();
+  const functions = benchFunctions();
+  const tests = benchTests();
+  const totalSeconds = (Date.now() - started) / 1000;
+
+  const rows: string[][] = [];
+  if (build) {
+    rows.push(['build', 'cold (nx cache cleared)', fmt(build.cold, 's'), '1.00 x cold']);
+    rows.push(['build', 'no-change rebuild', fmt(build.rebuild, 's'), `${(build.rebuild.median / build.cold.median).toFixed(2)} x cold`]);
+    rows.push(['build', 'affected after 1 sample-api file', fmt(build.affected, 's'), `${(build.affected.median / build.cold.median).toFixed(2)} x cold; ran: ${build.affectedProjects.join(' ')}`]);
+  }
+  for (const [app, f] of Object.entries(synth)) rows.push(['synth', app, fmt(f, 's'), `${f.stacks} stacks`]);
+  for (const f of functions) {
+    rows.push(['lambda', f.name, `${kb(f.minifiedBytes)} min, ${kb(f.gzippedBytes)} gz`,
+      `init ${fmt(f.initMs, 'ms')} vs floor ${f.floorMs.median.toFixed(1)} ms = ${(f.initMs.median / f.floorMs.median).toFixed(2)} x`]);
+  }
+  rows.push(['tests', 'full suite, uncached', fmt(tests, 's'), '']);
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  console.log(`Crosswalk bench — ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, commit ${machine.commit}`);
+  for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`);
+  console.log(`bench took ${(totalSeconds / 60).toFixed(1)} min; figures in ${OUT}`);
+
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify({ machine, build, synth, functions, tests, totalSeconds }, null, 2));
+}
+
+main();

@@ -1,0 +1,32 @@
+/**
+ * Sums the JUnit reports every package's jest run wrote (test-reports/junit.xml, restored
+ * by nx on a cache hit) and prints one closing line: `tests: N passed, N failed, N skipped`.
+ * Exits non-zero when a report is missing or a test failed.
+ */
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import { join, resolve } from 'path';
+
+const root = resolve(__dirname, '..', '..');
+let tests = 0;
+let failed = 0;
+let skipped = 0;
+const missing: string[] = [];
+for (const group of ['packages', 'apps']) {
+  for (const pkg of readdirSync(join(root, group)).sort()) {
+    const report = join(root, group, pkg, 'test-reports', 'junit.xml');
+    if (!existsSync(report)) {
+      missing.push(`${group}/${pkg}`);
+      continue;
+    }
+    // The root <testsuites> element carries the totals.
+    const head = readFileSync(report, 'utf-8').match(/<testsuites\b[^>]*>/)?.[0] ?? '';
+    const attr = (name: string) => Number(head.match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
+    tests += attr('tests');
+    failed += attr('failures') + attr('errors');
+    skipped += attr('skipped');
+    console.log(`${group}/${pkg}: ${attr('tests')} tests, ${attr('failures') + attr('errors')} failed`);
+  }
+}
+if (missing.length) console.log(`no JUnit report for: ${missing.join(', ')}`);
+console.log(`tests: ${tests - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || missing.length > 0 ? 1 : 0);
