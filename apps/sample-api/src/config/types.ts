@@ -1,0 +1,121 @@
+/**
+ * The one config of a Crosswalk installation: who owns the accounts, where the code lives,
+ * who hears about the pipeline and how each environment is run. `apps/build-account` and
+ * `apps/sample-api` both read it, so an account id or a region is written down only once.
+ */
+
+/** The target environments the pipeline deploys to, in order. */
+export const ENVIRONMENT_NAMES = ['dev', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/**
+ * How CodeDeploy moves traffic to a new Lambda version, by CodeDeploy's own name for
+ * the predefined deployment config (`CodeDeployDefault.Lambda<name>`).
+ */
+export const TRAFFIC_SHIFT_NAMES = [
+  'AllAtOnce',
+  'Linear10PercentEvery1Minute',
+  'Linear10PercentEvery2Minutes',
+  'Linear10PercentEvery3Minutes',
+  'Linear10PercentEvery10Minutes',
+  'Canary10Percent5Minutes',
+  'Canary10Percent10Minutes',
+  'Canary10Percent15Minutes',
+  'Canary10Percent30Minutes',
+] as const;
+export type TrafficShiftName = (typeof TRAFFIC_SHIFT_NAMES)[number];
+
+/** The three accounts: the build account hosts the pipeline, dev and prod run the service. */
+export interface AccountsConfig {
+  readonly build: string;
+  readonly dev: string;
+  readonly prod: string;
+}
+
+/** The GitHub repository the pipeline builds. */
+export interface GitHubConfig {
+  readonly owner: string;
+  readonly repo: string;
+  readonly branch: string;
+  /**
+   * An existing CodeStar/CodeConnections connection in the build account.
+   * @default - the build-account app creates a connection (pending until activated in the console)
+   */
+  readonly connectionArn?: string;
+}
+
+/** Who hears about the pipeline, and about what. Failures are always notified. */
+export interface NotificationsConfig {
+  readonly emails: readonly string[];
+  /** @default false */
+  readonly notifyOnSuccess?: boolean;
+  /** @default true */
+  readonly notifyOnApproval?: boolean;
+}
+
+/** Who may approve a production deployment. */
+export interface ApproversConfig {
+  /**
+   * An IAM group (in the build account) whose members may approve.
+   * @default - anyone with access to the pipeline's approval action
+   */
+  readonly groupName?: string;
+}
+
+/** Rate limits of the API's stage (API Gateway throttling). */
+export interface ThrottlingConfig {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Burst size in requests. */
+  readonly burstLimit: number;
+}
+
+/** When a deployment's alarms go off, which rolls the deployment back. */
+export interface AlarmThresholdsConfig {
+  /** 5XX responses of the API stage per minute that count as failing. */
+  readonly api5xxErrors: number;
+  /** Errors of a function's live alias per minute that count as failing. */
+  readonly lambdaErrors: number;
+}
+
+/** How one environment is run. */
+export interface EnvironmentConfig {
+  /** How CodeDeploy shifts traffic to a new version of each function. */
+  readonly trafficShift: TrafficShiftName;
+  /** Whether a person approves the change set before it is executed. */
+  readonly requireApproval: boolean;
+  /** Days the functions' and the API's logs are kept (a CloudWatch Logs retention value). */
+  readonly logRetentionDays: number;
+  readonly throttling: ThrottlingConfig;
+  readonly alarms: AlarmThresholdsConfig;
+  /** Keep the table (and its data) when the stack is deleted, and protect it from deletion. */
+  readonly retainData: boolean;
+}
+
+export interface EnvironmentsConfig {
+  readonly dev: EnvironmentConfig;
+  readonly prod: EnvironmentConfig;
+}
+
+/** The whole config. See `EXAMPLE_CONFIG` for a complete, valid one. */
+export interface CrosswalkConfig {
+  /** Every cross-account name derives from it (see `CrosswalkNaming`). */
+  readonly projectName: string;
+  /** The region of the pipeline and of both environments. */
+  readonly region: string;
+  readonly accounts: AccountsConfig;
+  readonly github: GitHubConfig;
+  readonly notifications: NotificationsConfig;
+  /** @default - no approver group */
+  readonly approvers?: ApproversConfig;
+  readonly environments: EnvironmentsConfig;
+}
+
+/** Any part of a config, as written in an override file: every field optional, at every depth. */
+export type PartialConfig = DeepPartial<CrosswalkConfig>;
+
+type DeepPartial<T> = T extends readonly (infer U)[]
+  ? readonly U[]
+  : T extends object
+    ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
