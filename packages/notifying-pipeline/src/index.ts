@@ -1,1 +1,2 @@
-export {};
+export * from './environment';
+export * from './notifying-pipeline';

@@ -1,0 +1,115 @@
+import { CfnCapabilities } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+
+/**
+ * A test action that runs after an environment's deployment, in CodeBuild, in the
+ * build account. It gets the source checkout as its primary input and the build
+ * output in `$CODEBUILD_SRC_DIR_BuildOutput`; chosen stack outputs arrive as
+ * environment variables. A failing test stops the pipeline before the next environment.
+ */
+export interface PipelineTest {
+  /**
+   * The action's name in the environment's stage, for example `Integration` or `Sanity`.
+   * A letter, then at most 49 letters, digits, `_` or `-`.
+   */
+  readonly name: string;
+
+  /**
+   * Shell commands to run (install phase already selects the Node.js version), for
+   * example `['npm ci', 'npx jest --ci test/integration']`. Give either `commands` or `buildSpec`.
+   * @default - none: `buildSpec` is used
+   */
+  readonly commands?: string[];
+
+  /**
+   * A full buildspec, for tests that need more than a list of commands. When created
+   * with `BuildSpec.fromObject()`, the JUnit report section and the Node.js runtime are
+   * merged into it. Give either `commands` or `buildSpec`.
+   * @default - none: `commands` are used
+   */
+  readonly buildSpec?: codebuild.BuildSpec;
+
+  /**
+   * Environment variables taken from the environment's stack outputs, as
+   * `{ VARIABLE: 'OutputName' }`, for example `{ API_URL: 'ApiUrl' }`. Each output must be
+   * listed in the environment's `outputs`.
+   * @default - no variable from the stack outputs
+   */
+  readonly environmentFromOutputs?: { [variable: string]: string };
+
+  /**
+   * Plain environment variables of the test run.
+   * @default - none
+   */
+  readonly environmentVariables?: { [variable: string]: string };
+
+  /**
+   * The JUnit XML files (jest-junit's output) that become a CodeBuild test report.
+   * @default ['**\/test-reports/*.xml']
+   */
+  readonly reportFiles?: string[];
+}
+
+/**
+ * One environment the pipeline deploys to, in order: a stage named after it that
+ * deploys the stack as the target account's convention deployment role, then runs its tests.
+ */
+export interface PipelineEnvironment {
+  /**
+   * The stage name, for example `Dev` or `Prod`: a letter, then at most 49 letters,
+   * digits, `_` or `-`. Unique among the environments.
+   */
+  readonly name: string;
+
+  /** The 12-digit id of the target account, where the `DeploymentRoles` stack of the project is deployed. */
+  readonly account: string;
+
+  /**
+   * The region of the stack. Only the naming convention's region is supported: the
+   * deployment roles act in that region and the artifact store lives there.
+   * @default - the naming convention's region
+   */
+  readonly region?: string;
+
+  /**
+   * The CloudFormation stack to create or update. Must start with the naming convention's
+   * `resourcePrefix`, because the deployment roles act only on the project's stacks.
+   */
+  readonly stackName: string;
+
+  /** The path of the stack's template in the build output artifact, for example `cdk.out/Dev.template.json`. */
+  readonly templatePath: string;
+
+  /**
+   * Whether a person approves the change before it is applied: create change set →
+   * manual approval → execute change set, instead of one deploy action.
+   * @default false
+   */
+  readonly requireApproval?: boolean;
+
+  /**
+   * The stack outputs tests may use. All outputs are published in the stage's variables
+   * namespace (`#{<name>Stack.<Output>}`); listing them here lets the construct check the
+   * tests' `environmentFromOutputs` at synth time.
+   * @default - none
+   */
+  readonly outputs?: string[];
+
+  /**
+   * Tests run after the deployment, in parallel; their reports land in CodeBuild reports.
+   * @default - no test
+   */
+  readonly tests?: PipelineTest[];
+
+  /**
+   * The capabilities CloudFormation is given for the stack.
+   * @default [CfnCapabilities.NAMED_IAM, CfnCapabilities.AUTO_EXPAND]
+   */
+  readonly capabilities?: CfnCapabilities[];
+
+  /**
+   * Values of the template's parameters.
+   * @default - the template's defaults
+   */
+  readonly parameterOverrides?: { [name: string]: string };
+}

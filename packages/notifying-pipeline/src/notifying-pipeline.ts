@@ -1,0 +1,593 @@
+import { CfnCapabilities, Stack, Token } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as codestarconnections from 'aws-cdk-lib/aws-codestarconnections';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { Construct } from 'constructs';
+import { PipelineEnvironment, PipelineTest } from './environment';
+import { changeSetUrl } from './private/console';
+import { actionFailureMessage, approvalWaitingMessage, executionMessage } from './private/messages';
+import { RuleOnlyTopicTarget } from './private/topic-target';
+import {
+  validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
+} from './private/validation';
+
+/** Where the pipeline's source comes from: a GitHub repository through a CodeStar connection. */
+export interface PipelineSource {
+  /** The GitHub user or organization that owns the repository. */
+  readonly owner: string;
+
+  /** The repository name. */
+  readonly repo: string;
+
+  /**
+   * The branch whose pushes start the pipeline.
+   * @default 'main'
+   */
+  readonly branch?: string;
+
+  /**
+   * The ARN of an existing, activated CodeStar connection to GitHub.
+   * @default - a new connection, created pending: activate it once in the console
+   */
+  readonly connectionArn?: string;
+}
+
+/** Props of {@link NotifyingPipeline}. */
+export interface NotifyingPipelineProps {
+  /**
+   * The naming convention shared with the target accounts: the pipeline role gets its
+   * convention name, and every cross-account role is derived from it.
+   */
+  readonly naming: CrosswalkNaming;
+
+  /**
+   * The artifact bucket of the build account (`EncryptedArtifactStore.bucket`). The
+   * pipeline writes no statement into its policy: the store grants the target accounts.
+   */
+  readonly artifactBucket: s3.IBucket;
+
+  /**
+   * The key of the artifact bucket (`EncryptedArtifactStore.key`); it also encrypts the
+   * CodeBuild projects' output and test report exports.
+   */
+  readonly artifactKey: kms.IKey;
+
+  /** The GitHub repository and branch the pipeline builds. */
+  readonly source: PipelineSource;
+
+  /**
+   * The build's buildspec: install, build, test and synthesize, and emit the templates
+   * (and whatever the tests need) as the build output artifact. When created with
+   * `BuildSpec.fromObject()`, the JUnit report section and the Node.js runtime are merged in.
+   */
+  readonly buildSpec: codebuild.BuildSpec;
+
+  /**
+   * The build image of the build and test projects.
+   * @default codebuild.LinuxBuildImage.STANDARD_7_0
+   */
+  readonly buildImage?: codebuild.IBuildImage;
+
+  /**
+   * The compute type of the build project.
+   * @default codebuild.ComputeType.MEDIUM
+   */
+  readonly buildComputeType?: codebuild.ComputeType;
+
+  /**
+   * The compute type of the test projects.
+   * @default codebuild.ComputeType.SMALL
+   */
+  readonly testComputeType?: codebuild.ComputeType;
+
+  /**
+   * Environment variables of the build project.
+   * @default - none
+   */
+  readonly buildEnvironmentVariables?: { [name: string]: codebuild.BuildEnvironmentVariable };
+
+  /**
+   * The JUnit XML files of the build (jest-junit's output) that become a CodeBuild test report.
+   * @default ['**\/test-reports/*.xml']
+   */
+  readonly buildReportFiles?: string[];
+
+  /**
+   * The Node.js version the build and test projects install (`runtime-versions`).
+   * @default '22'
+   */
+  readonly nodeVersion?: string;
+
+  /** The environments to deploy to, in order; each is a stage. */
+  readonly environments: PipelineEnvironment[];
+
+  /**
+   * The pipeline's name.
+   * @default - `${naming.resourcePrefix}pipeline`
+   */
+  readonly pipelineName?: string;
+
+  /**
+   * Email addresses subscribed to the notification topic (failures and, by option,
+   * successes and waiting approvals). Each recipient confirms the subscription once.
+   * @default - no subscription; use `notificationTopic` or the `notifyOn…` methods
+   */
+  readonly notificationEmails?: string[];
+
+  /**
+   * Email addresses subscribed to the approval topic, to which CodePipeline sends each
+   * approval request.
+   * @default - the `notificationEmails`
+   */
+  readonly approvalEmails?: string[];
+
+  /**
+   * Whether successful executions are notified too.
+   * @default false
+   */
+  readonly notifyOnSuccess?: boolean;
+
+  /**
+   * Whether the notification topic also hears when an approval starts waiting.
+   * @default false
+   */
+  readonly notifyOnApprovalWaiting?: boolean;
+
+  /**
+   * Whether a failed action sends its own message, naming the stage and action, besides
+   * the message about the failed execution.
+   * @default true
+   */
+  readonly notifyOnActionFailure?: boolean;
+
+  /**
+   * The name of the IAM group whose members may approve the pipeline's approval actions
+   * (created when an environment requires approval).
+   * @default - a name generated by CloudFormation
+   */
+  readonly approverGroupName?: string;
+
+  /**
+   * How long the logs of the build and test projects are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const DEFAULT_REPORT_FILES = ['**/test-reports/*.xml'];
+const DEFAULT_CAPABILITIES = [CfnCapabilities.NAMED_IAM, CfnCapabilities.AUTO_EXPAND];
+/** Read-only access an approver needs to find and review an execution. */
+const APPROVER_READ_ACTIONS = [
+  'codepipeline:GetPipeline',
+  'codepipeline:GetPipelineState',
+  'codepipeline:GetPipelineExecution',
+  'codepipeline:ListPipelineExecutions',
+  'codepipeline:ListActionExecutions',
+];
+
+/**
+ * The build account's delivery pipeline: Source (GitHub via CodeStar connection) → Build
+ * (CodeBuild) → one stage per environment, in order (deploy as the target account's
+ * convention deployment role, or create change set → manual approval → execute change
+ * set; then tests fed by the stack outputs) — with failure notifications to an encrypted
+ * SNS topic.
+ *
+ * Cross-account access to the artifact store is granted by the store itself (account
+ * principal narrowed to the convention role ARN); the pipeline adds no statement naming
+ * another account's role to the bucket or key policy, so every stack deploys in any order.
+ */
+export class NotifyingPipeline extends Construct {
+  /** The CodePipeline (V2). */
+  public readonly pipeline: codepipeline.Pipeline;
+
+  /** The pipeline's role, named by the convention (`naming.pipelineRoleName`). */
+  public readonly role: iam.IRole;
+
+  /** The ARN of the CodeStar connection the source action uses. */
+  public readonly connectionArn: string;
+
+  /** The CodeBuild project of the Build stage. */
+  public readonly buildProject: codebuild.IProject;
+
+  /** The source checkout artifact. */
+  public readonly sourceOutput: codepipeline.Artifact;
+
+  /** The build output artifact (templates and whatever the buildspec emits). */
+  public readonly buildOutput: codepipeline.Artifact;
+
+  /** The key encrypting the notification and approval topics. */
+  public readonly notificationKey: kms.IKey;
+
+  /** The topic receiving the readable failure (and optional success/approval) messages. */
+  public readonly notificationTopic: sns.ITopic;
+
+  /** The topic CodePipeline sends approval requests to; present when an environment requires approval. */
+  public readonly approvalTopic?: sns.ITopic;
+
+  /** The group allowed to approve the approval actions; present when an environment requires approval. */
+  public readonly approversGroup?: iam.IGroup;
+
+  private readonly naming: CrosswalkNaming;
+  private readonly pipelineName: string;
+  private readonly pipelineArn: string;
+  private readonly region: string;
+  private readonly artifactBucket: s3.IBucket;
+  private readonly artifactKey: kms.IKey;
+  private readonly buildImage: codebuild.IBuildImage;
+  private readonly nodeVersion: string;
+  private readonly logRetention: logs.RetentionDays;
+  private readonly namespaces = new Map<string, { namespace: string; outputs: string[] }>();
+  private readonly approvalActionArns = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: NotifyingPipelineProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.naming = props.naming;
+    this.region = stack.region;
+    validateRegionMatches('the region of the pipeline\'s stack', this.region, this.naming);
+    this.pipelineName = props.pipelineName ?? `${this.naming.resourcePrefix}pipeline`;
+    validatePipelineName(this.pipelineName);
+    const branch = props.source.branch ?? 'main';
+    validateSource(props.source.owner, props.source.repo, branch);
+    validateEnvironments(props.environments, this.naming);
+    validateEmails('notificationEmails', props.notificationEmails ?? []);
+    if (props.approvalEmails) validateEmails('approvalEmails', props.approvalEmails);
+    if (props.approverGroupName !== undefined) validateGroupName(props.approverGroupName);
+
+    this.pipelineArn = stack.formatArn({ service: 'codepipeline', resource: this.pipelineName });
+    this.buildImage = props.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0;
+    this.nodeVersion = props.nodeVersion ?? '22';
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+
+    // Re-imported, so that the L2 grants of the actions land only on the build account's
+    // identity policies: an imported bucket or key has no policy CDK could add to.
+    this.artifactKey = kms.Key.fromKeyArn(this, 'ArtifactKey', props.artifactKey.keyArn);
+    this.artifactBucket = s3.Bucket.fromBucketAttributes(this, 'ArtifactBucket', {
+      bucketArn: props.artifactBucket.bucketArn,
+      bucketName: props.artifactBucket.bucketName,
+      encryptionKey: this.artifactKey,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      roleName: this.naming.pipelineRoleName,
+      description: `Role of the ${this.pipelineName} pipeline; the deployment roles of the target accounts trust it by this name`,
+      assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': this.pipelineArn },
+      }),
+    });
+
+    this.pipeline = new codepipeline.Pipeline(this, 'Resource', {
+      pipelineName: this.pipelineName,
+      pipelineType: codepipeline.PipelineType.V2,
+      role: this.role,
+      artifactBucket: this.artifactBucket,
+      // Actions of the build account run as the pipeline role itself, so that role
+      // assumes nothing but the target accounts' deployment roles.
+      usePipelineRoleForActions: true,
+      restartExecutionOnUpdate: false,
+    });
+
+    // Source
+    if (props.source.connectionArn !== undefined) {
+      this.connectionArn = props.source.connectionArn;
+    } else {
+      const connection = new codestarconnections.CfnConnection(this, 'Connection', {
+        connectionName: `${this.naming.projectName}-github`.slice(0, 32),
+        providerType: 'GitHub',
+      });
+      this.connectionArn = connection.attrConnectionArn;
+    }
+    this.sourceOutput = new codepipeline.Artifact('Source');
+    const sourceAction = new actions.CodeStarConnectionsSourceAction({
+      actionName: 'GitHub',
+      connectionArn: this.connectionArn,
+      owner: props.source.owner,
+      repo: props.source.repo,
+      branch,
+      output: this.sourceOutput,
+      triggerOnPush: true,
+    });
+    this.pipeline.addStage({ stageName: 'Source', actions: [sourceAction] });
+    this.pipeline.addTrigger({
+      providerType: codepipeline.ProviderType.CODE_STAR_SOURCE_CONNECTION,
+      gitConfiguration: { sourceAction, pushFilter: [{ branchesIncludes: [branch] }] },
+    });
+
+    // Build
+    this.buildOutput = new codepipeline.Artifact('BuildOutput');
+    this.buildProject = this.testedProject(new Construct(this, 'Build'), {
+      buildSpec: props.buildSpec,
+      computeType: props.buildComputeType ?? codebuild.ComputeType.MEDIUM,
+      environmentVariables: props.buildEnvironmentVariables,
+      reportFiles: props.buildReportFiles ?? DEFAULT_REPORT_FILES,
+      description: `Build of the ${this.pipelineName} pipeline`,
+    });
+    this.pipeline.addStage({
+      stageName: 'Build',
+      actions: [new actions.CodeBuildAction({
+        actionName: 'Build',
+        project: this.buildProject,
+        input: this.sourceOutput,
+        outputs: [this.buildOutput],
+      })],
+    });
+
+    // Notifications: the key and topics come before the environments, which use them.
+    const key = new kms.Key(this, 'NotificationKey', {
+      enableKeyRotation: true,
+      description: `Encrypts the notification and approval topics of the ${this.pipelineName} pipeline`,
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'EventBridgeRulesOfThisAccountPublishToTheTopics',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+    this.notificationKey = key;
+    const notificationTopic = new sns.Topic(this, 'NotificationTopic', {
+      displayName: `${this.pipelineName} notifications`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    for (const email of props.notificationEmails ?? []) {
+      notificationTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    this.notificationTopic = notificationTopic;
+
+    if (props.environments.some((env) => env.requireApproval)) {
+      const approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
+        displayName: `${this.pipelineName} approvals`,
+        masterKey: key,
+        enforceSSL: true,
+      });
+      for (const email of props.approvalEmails ?? props.notificationEmails ?? []) {
+        approvalTopic.addSubscription(new subscriptions.EmailSubscription(email));
+      }
+      this.approvalTopic = approvalTopic;
+      this.approversGroup = new iam.Group(this, 'Approvers', { groupName: props.approverGroupName });
+    }
+
+    // Environments, in order
+    const environmentsScope = new Construct(this, 'Environments');
+    for (const env of props.environments) {
+      this.addEnvironment(new Construct(environmentsScope, env.name), env, props.testComputeType ?? codebuild.ComputeType.SMALL);
+    }
+
+    // Built-in notifications, through rules that alone may publish to the topic
+    const partition = this.naming.partition;
+    this.notifyOnFailure('NotifyOnFailure', new RuleOnlyTopicTarget(notificationTopic, executionMessage(partition, this.region)));
+    if (props.notifyOnActionFailure ?? true) {
+      this.notifyOnActionFailure('NotifyOnActionFailure', new RuleOnlyTopicTarget(notificationTopic, actionFailureMessage(partition, this.region)));
+    }
+    if (props.notifyOnSuccess ?? false) {
+      this.notifyOnSuccess('NotifyOnSuccess', new RuleOnlyTopicTarget(notificationTopic, executionMessage(partition, this.region)));
+    }
+    if (props.notifyOnApprovalWaiting ?? false) {
+      this.notifyOnApprovalWaiting('NotifyOnApprovalWaiting', new RuleOnlyTopicTarget(notificationTopic, approvalWaitingMessage(partition, this.region)));
+    }
+  }
+
+  /**
+   * Sends every failed execution of the pipeline to `target` (the raw
+   * `CodePipeline Pipeline Execution State Change` event, unless the target reshapes it).
+   * @param id the construct id of the new rule, unique within this construct
+   */
+  public notifyOnFailure(id: string, target: events.IRuleTarget): events.Rule {
+    return this.addRule(id, 'failed executions', this.executionPattern('FAILED'), target);
+  }
+
+  /**
+   * Sends every successful execution of the pipeline to `target`.
+   * @param id the construct id of the new rule, unique within this construct
+   */
+  public notifyOnSuccess(id: string, target: events.IRuleTarget): events.Rule {
+    return this.addRule(id, 'successful executions', this.executionPattern('SUCCEEDED'), target);
+  }
+
+  /**
+   * Sends every failed action (with its stage and action names) to `target` (the raw
+   * `CodePipeline Action Execution State Change` event, unless the target reshapes it).
+   * @param id the construct id of the new rule, unique within this construct
+   */
+  public notifyOnActionFailure(id: string, target: events.IRuleTarget): events.Rule {
+    return this.addRule(id, 'failed actions', {
+      source: ['aws.codepipeline'],
+      detailType: ['CodePipeline Action Execution State Change'],
+      detail: { pipeline: [this.pipelineName], state: ['FAILED'] },
+    }, target);
+  }
+
+  /**
+   * Sends every approval that starts waiting for a decision to `target`.
+   * @param id the construct id of the new rule, unique within this construct
+   */
+  public notifyOnApprovalWaiting(id: string, target: events.IRuleTarget): events.Rule {
+    return this.addRule(id, 'approvals waiting for a decision', {
+      source: ['aws.codepipeline'],
+      detailType: ['CodePipeline Action Execution State Change'],
+      detail: { pipeline: [this.pipelineName], state: ['STARTED'], type: { category: ['Approval'] } },
+    }, target);
+  }
+
+  /**
+   * Lets `grantee` approve or reject the approval action of one environment, and read
+   * the pipeline's executions to review them; nothing more.
+   */
+  public grantApproval(grantee: iam.IGrantable, environmentName: string): iam.Grant {
+    const actionArn = this.approvalActionArns.get(environmentName);
+    if (actionArn === undefined) {
+      const withApproval = [...this.approvalActionArns.keys()];
+      throw new Error(`environment '${environmentName}' has no approval action: grantApproval takes one of ` +
+        `${withApproval.length > 0 ? withApproval.map((n) => `'${n}'`).join(', ') : '(none: set requireApproval on an environment)'}`);
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions: ['codepipeline:PutApprovalResult'], resourceArns: [actionArn] })
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: APPROVER_READ_ACTIONS, resourceArns: [this.pipelineArn] }));
+  }
+
+  /**
+   * The variable expression of an environment's stack output, `#{<name>Stack.<output>}`,
+   * usable in the configuration of later actions.
+   */
+  public outputVariable(environmentName: string, outputName: string): string {
+    const entry = this.namespaces.get(environmentName);
+    if (entry === undefined) {
+      throw new Error(`outputVariable: no environment named '${environmentName}'; environments: ${[...this.namespaces.keys()].map((n) => `'${n}'`).join(', ')}`);
+    }
+    if (!Token.isUnresolved(outputName) && !entry.outputs.includes(outputName)) {
+      throw new Error(`outputVariable: environment '${environmentName}' does not declare the output '${outputName}' (outputs: ${entry.outputs.join(', ') || 'none'}): add it to the environment's outputs`);
+    }
+    return `#{${entry.namespace}.${outputName}}`;
+  }
+
+  private addEnvironment(scope: Construct, env: PipelineEnvironment, testComputeType: codebuild.ComputeType): void {
+    const stage = this.pipeline.addStage({ stageName: env.name });
+    // Immutable imports: CDK neither edits them nor names them in any resource policy.
+    const deploymentRole = iam.Role.fromRoleArn(scope, 'DeploymentRole', this.naming.deploymentRoleArn(env.account), { mutable: false });
+    const executionRole = iam.Role.fromRoleArn(scope, 'ExecutionRole', this.naming.executionRoleArn(env.account), { mutable: false });
+    const namespace = `${env.name}Stack`;
+    const outputs = env.outputs ?? [];
+    this.namespaces.set(env.name, { namespace, outputs });
+    const deployProps = {
+      stackName: env.stackName,
+      templatePath: this.buildOutput.atPath(env.templatePath),
+      role: deploymentRole,
+      deploymentRole: executionRole,
+      cfnCapabilities: env.capabilities ?? DEFAULT_CAPABILITIES,
+      adminPermissions: false,
+      parameterOverrides: env.parameterOverrides,
+    };
+
+    let runOrder = 1;
+    if (!env.requireApproval) {
+      stage.addAction(new actions.CloudFormationCreateUpdateStackAction({
+        ...deployProps, actionName: 'Deploy', variablesNamespace: namespace, runOrder: runOrder++,
+      }));
+    } else {
+      const changeSetName = `${this.naming.projectName}-pipeline-changes`;
+      const review = changeSetUrl(this.naming.partition, this.naming.region, env.stackName, changeSetName);
+      stage.addAction(new actions.CloudFormationCreateReplaceChangeSetAction({
+        ...deployProps, actionName: 'CreateChangeSet', changeSetName, runOrder: runOrder++,
+      }));
+      const approve = new actions.ManualApprovalAction({
+        actionName: 'Approve',
+        notificationTopic: this.approvalTopic,
+        additionalInformation: `Review change set '${changeSetName}' of stack '${env.stackName}' in account ${env.account} ` +
+          `(${this.naming.region}), signed in to that account, then approve to execute it: ${review}`,
+        externalEntityLink: review,
+        runOrder: runOrder++,
+      });
+      stage.addAction(approve);
+      this.approvalActionArns.set(env.name, `${this.pipelineArn}/${env.name}/Approve`);
+      stage.addAction(new actions.CloudFormationExecuteChangeSetAction({
+        actionName: 'ExecuteChangeSet',
+        stackName: env.stackName,
+        changeSetName,
+        role: deploymentRole,
+        variablesNamespace: namespace,
+        runOrder: runOrder++,
+      }));
+      if (this.approversGroup) this.grantApproval(this.approversGroup, env.name);
+    }
+
+    for (const test of env.tests ?? []) {
+      stage.addAction(new actions.CodeBuildAction({
+        actionName: test.name,
+        type: actions.CodeBuildActionType.TEST,
+        project: this.testedProject(new Construct(scope, test.name), {
+          buildSpec: testBuildSpec(test),
+          computeType: testComputeType,
+          reportFiles: test.reportFiles ?? DEFAULT_REPORT_FILES,
+          description: `${test.name} tests of environment ${env.name} of the ${this.pipelineName} pipeline`,
+        }),
+        input: this.sourceOutput,
+        extraInputs: [this.buildOutput],
+        environmentVariables: {
+          ...Object.fromEntries(Object.entries(test.environmentVariables ?? {})
+            .map(([name, value]) => [name, { value }])),
+          ...Object.fromEntries(Object.entries(test.environmentFromOutputs ?? {})
+            .map(([name, output]) => [name, { value: `#{${namespace}.${output}}` }])),
+        },
+        runOrder,
+      }));
+    }
+  }
+
+  /** A CodeBuild project with its log group and JUnit report group, encrypted with the artifact key. */
+  private testedProject(scope: Construct, options: ProjectOptions): codebuild.PipelineProject {
+    const logGroup = new logs.LogGroup(scope, 'Logs', { retention: this.logRetention });
+    const reports = new codebuild.ReportGroup(scope, 'Reports', {
+      type: codebuild.ReportGroupType.TEST,
+      exportBucket: this.artifactBucket,
+    });
+    const project = new codebuild.PipelineProject(scope, 'Project', {
+      description: options.description,
+      buildSpec: withReportsAndRuntime(options.buildSpec, reports, options.reportFiles, this.nodeVersion),
+      environment: { buildImage: this.buildImage, computeType: options.computeType },
+      environmentVariables: options.environmentVariables,
+      encryptionKey: this.artifactKey,
+      logging: { cloudWatch: { logGroup } },
+    });
+    reports.grantWrite(project);
+    return project;
+  }
+
+  private executionPattern(state: string): events.EventPattern {
+    return {
+      source: ['aws.codepipeline'],
+      detailType: ['CodePipeline Pipeline Execution State Change'],
+      detail: { pipeline: [this.pipelineName], state: [state] },
+    };
+  }
+
+  private addRule(id: string, what: string, eventPattern: events.EventPattern, target: events.IRuleTarget): events.Rule {
+    return new events.Rule(this, id, {
+      description: `${what} of the ${this.pipelineName} pipeline`,
+      eventPattern,
+      targets: [target],
+    });
+  }
+}
+
+interface ProjectOptions {
+  readonly buildSpec: codebuild.BuildSpec;
+  readonly computeType: codebuild.ComputeType;
+  readonly environmentVariables?: { [name: string]: codebuild.BuildEnvironmentVariable };
+  readonly reportFiles: string[];
+  readonly description: string;
+}
+
+function testBuildSpec(test: PipelineTest): codebuild.BuildSpec {
+  return test.buildSpec ?? codebuild.BuildSpec.fromObject({
+    version: '0.2',
+    phases: { build: { commands: test.commands } },
+  });
+}
+
+/**
+ * Adds the JUnit reports section (pointing at the project's report group) and the
+ * Node.js runtime to a buildspec given as an object. A buildspec file of the repository
+ * is left as it is: it names its report group and runtime itself.
+ */
+function withReportsAndRuntime(spec: codebuild.BuildSpec, reports: codebuild.IReportGroup, files: string[], nodeVersion: string): codebuild.BuildSpec {
+  if (!spec.isImmediate) return spec;
+  try {
+    return codebuild.mergeBuildSpecs(spec, codebuild.BuildSpec.fromObject({
+      phases: { install: { 'runtime-versions': { nodejs: nodeVersion } } },
+      reports: { [reports.reportGroupArn]: { 'files': files, 'file-format': 'JUNITXML' } },
+    }));
+  } catch (err) {
+    throw new Error(`buildSpec ${spec} cannot be extended with the JUnit reports section (${(err as Error).message}): ` +
+      'create it with codebuild.BuildSpec.fromObject({ version: \'0.2\', ... }), or keep it in the repository with BuildSpec.fromSourceFilename()');
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Links to the AWS console, built for a given partition and region so that nobody
+ * lands in another region's console (the original example hard-coded one region).
+ * Not exported from the package: an implementation detail of the messages.
+ */
+
+const CONSOLE_DOMAINS: Record<string, string> = {
+  'aws': 'console.aws.amazon.com',
+  'aws-cn': 'console.amazonaws.cn',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+};
+
+/** `https://<region>.console.aws.amazon.com/<path>?region=<region>` (or the partition's console). */
+export function consoleUrl(partition: string, region: string, path: string, fragment?: string): string {
+  const domain = CONSOLE_DOMAINS[partition] ?? CONSOLE_DOMAINS.aws;
+  const host = partition === 'aws' ? `${region}.${domain}` : domain;
+  const query = `?region=${region}`;
+  return fragment === undefined
+    ? `https://${host}/${path}${query}`
+    : `https://${host}/${path}${query}#${fragment}`;
+}
+
+/** The page of one execution of a pipeline (its timeline). */
+export function pipelineExecutionUrl(partition: string, region: string, pipelineName: string, executionId: string): string {
+  return consoleUrl(partition, region, `codesuite/codepipeline/pipelines/${pipelineName}/executions/${executionId}/timeline`);
+}
+
+/** The page of a pipeline, where a pending approval is reviewed. */
+export function pipelineUrl(partition: string, region: string, pipelineName: string): string {
+  return consoleUrl(partition, region, `codesuite/codepipeline/pipelines/${pipelineName}/view`);
+}
+
+/** The changes of a change set, in the account and region the stack lives in. */
+export function changeSetUrl(partition: string, region: string, stackName: string, changeSetName: string): string {
+  return consoleUrl(partition, region, 'cloudformation/home',
+    `/stacks/changesets/changes?stackId=${stackName}&changeSetId=${changeSetName}`);
+}
