@@ -1,0 +1,173 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { BadRequest } from './errors';
+
+/*
+ * Input checks shared by the handlers. Each throws `BadRequest` with a message that
+ * names the field, what is wrong with the value and what is expected.
+ */
+
+/** Longest accepted name (of a location or a visitor), in characters. */
+export const MAX_NAME_LENGTH = 100;
+/** Longest accepted e-mail address (RFC 5321's path limit). */
+export const MAX_EMAIL_LENGTH = 254;
+/** Longest accepted phone number, in characters (digits, spaces, `+ ( ) - .`). */
+export const MAX_PHONE_LENGTH = 32;
+/** Most items a list answers per page. */
+export const MAX_PAGE_SIZE = 100;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const PHONE = /^\+?[0-9 ().-]+$/;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+function quote(value: string): string {
+  return value.length > 40 ? `'${value.slice(0, 40)}…'` : `'${value}'`;
+}
+
+/** Refuses fields other than `allowed`, so a typo does not silently drop data. */
+export function assertKnownFields(body: Record<string, unknown>, allowed: readonly string[]): void {
+  const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new BadRequest(
+      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `'${key}'`).join(', ')}; the accepted fields are ${allowed.join(', ')}`,
+    );
+  }
+}
+
+/**
+ * A required text field: a string, trimmed, not empty, at most `maxLength`
+ * characters, without control characters.
+ */
+export function textField(body: Record<string, unknown>, field: string, maxLength: number): string {
+  const value = body[field];
+  if (value === undefined) throw new BadRequest(`field '${field}' is required`);
+  if (typeof value !== 'string') throw new BadRequest(`field '${field}' must be a string, got ${describe(value)}`);
+  const trimmed = value.trim();
+  if (trimmed === '') throw new BadRequest(`field '${field}' must not be empty`);
+  const length = [...trimmed].length;
+  if (length > maxLength) {
+    throw new BadRequest(`field '${field}' is ${length} characters long; the limit is ${maxLength}`);
+  }
+  if (CONTROL_CHARACTERS.test(trimmed)) {
+    throw new BadRequest(`field '${field}' must not contain control characters (such as line breaks or tabs)`);
+  }
+  return trimmed;
+}
+
+/** A required e-mail address field (`name@example.com`). */
+export function emailField(body: Record<string, unknown>, field: string): string {
+  const value = textField(body, field, MAX_EMAIL_LENGTH);
+  if (!EMAIL.test(value)) {
+    throw new BadRequest(`field '${field}' must be an e-mail address such as name@example.com, got ${quote(value)}`);
+  }
+  return value;
+}
+
+/** A required phone number field: digits with optional `+`, spaces, `( ) - .`; 6 to 15 digits. */
+export function phoneField(body: Record<string, unknown>, field: string): string {
+  const value = textField(body, field, MAX_PHONE_LENGTH);
+  const digits = value.replace(/\D/g, '').length;
+  if (!PHONE.test(value) || digits < 6 || digits > 15) {
+    throw new BadRequest(
+      `field '${field}' must be a phone number of 6 to 15 digits (optionally with +, spaces, parentheses, dashes or dots), got ${quote(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * An id (a UUID as the API generates them), from a body field, a path or a query
+ * parameter; `what` names it in the message (`path parameter 'id'`).
+ */
+export function parseId(what: string, value: unknown): string {
+  if (typeof value !== 'string') throw new BadRequest(`${what} must be a string id, got ${describe(value)}`);
+  if (!UUID.test(value)) {
+    throw new BadRequest(`${what} must be an id as returned by the API (a UUID such as 3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69), got ${quote(value)}`);
+  }
+  return value.toLowerCase();
+}
+
+/** A calendar date `YYYY-MM-DD` that exists (`2024-02-29` does, `2024-02-30` does not). */
+export function parseDate(what: string, value: string): string {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!parts) throw new BadRequest(`${what} must be a date in the form YYYY-MM-DD, got ${quote(value)}`);
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  if (month < 1 || month > 12) {
+    throw new BadRequest(`${what} ${quote(value)} is not a date: month ${parts[2]} does not exist`);
+  }
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (day < 1 || day > daysInMonth) {
+    throw new BadRequest(
+      `${what} ${quote(value)} is not a date: ${MONTHS[month - 1]} ${year} has ${daysInMonth} days`,
+    );
+  }
+  return value;
+}
+
+/** Today's date in UTC, `YYYY-MM-DD`. */
+export function utcDate(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/**
+ * The query string parameters of an event, each given at most once and all of them
+ * among `allowed`.
+ */
+export function queryParameters(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
+  allowed: readonly string[],
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  const multi = event.multiValueQueryStringParameters ?? {};
+  for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (!allowed.includes(key)) {
+      throw new BadRequest(`unknown query parameter '${key}'; the accepted parameters are ${allowed.join(', ')}`);
+    }
+    const count = multi[key]?.length ?? 1;
+    if (count > 1) throw new BadRequest(`query parameter '${key}' is given ${count} times; give it once`);
+    if (value !== undefined) result[key] = value;
+  }
+  return result;
+}
+
+/** The `limit` query parameter: an integer from 1 to `MAX_PAGE_SIZE`, `MAX_PAGE_SIZE` when absent. */
+export function parseLimit(value: string | undefined): number {
+  if (value === undefined) return MAX_PAGE_SIZE;
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > MAX_PAGE_SIZE) {
+    throw new BadRequest(`query parameter 'limit' must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${quote(value)}`);
+  }
+  return Number(value);
+}
+
+/** The opaque `nextToken` of a page: the sort key of the page's last item. */
+export function encodePageToken(sortKey: string): string {
+  return Buffer.from(JSON.stringify({ sk: sortKey }), 'utf8').toString('base64url');
+}
+
+/**
+ * The sort key inside a `nextToken`, checked against `sortKeyPattern` so that a
+ * forged or stale token is a 400, never a query DynamoDB refuses.
+ */
+export function decodePageToken(token: string, sortKeyPattern: RegExp): string {
+  const invalid = new BadRequest(
+    `query parameter 'nextToken' is not a token this list returned (${quote(token)}); pass the nextToken of the previous page unchanged, or omit it for the first page`,
+  );
+  if (!/^[A-Za-z0-9_-]{1,1400}$/.test(token)) throw invalid;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  const sortKey = (decoded as { sk?: unknown } | null)?.sk;
+  if (typeof sortKey !== 'string' || !sortKeyPattern.test(sortKey)) throw invalid;
+  return sortKey;
+}
