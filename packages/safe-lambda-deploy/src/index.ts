@@ -1,1 +1,3 @@
-export {};
+export * from './traffic-shift';
+export * from './hook-options';
+export * from './safe-lambda-deploy';

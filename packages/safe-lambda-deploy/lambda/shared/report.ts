@@ -1,0 +1,125 @@
+import {
+  CodeDeployClient,
+  LifecycleEventStatus,
+  PutLifecycleEventHookExecutionStatusCommand,
+} from '@aws-sdk/client-codedeploy';
+import { CodeDeployHookEvent } from './hook-event';
+import { Log } from './log';
+
+/** Lambda's view of the time left: `context.getRemainingTimeInMillis()`. */
+export interface Clock {
+  getRemainingTimeInMillis(): number;
+}
+
+/** The report could not be delivered; thrown so that the invocation shows as failed. */
+export class ReportFailed extends Error {
+  public readonly name = 'ReportFailed';
+}
+
+/** Retry and time settings of {@link reportStatus}. */
+export interface ReportTiming {
+  /** Time left unused at the end of the invocation, in milliseconds. */
+  readonly finalMarginMs: number;
+  /** Upper bound of one attempt, in milliseconds. */
+  readonly attemptTimeoutMs: number;
+  /** Wait before the first retry, doubled after each. */
+  readonly firstBackoffMs: number;
+  /** Longest wait between two attempts. */
+  readonly maxBackoffMs: number;
+  /** Most attempts in all. */
+  readonly maxAttempts: number;
+}
+
+export const DEFAULT_REPORT_TIMING: ReportTiming = {
+  finalMarginMs: 500,
+  attemptTimeoutMs: 5_000,
+  firstBackoffMs: 200,
+  maxBackoffMs: 2_000,
+  maxAttempts: 8,
+};
+
+/** The shortest attempt worth starting. */
+const MIN_ATTEMPT_MS = 250;
+
+/**
+ * Sends the one PutLifecycleEventHookExecutionStatus of this hook execution.
+ *
+ * Transient errors (throttling, 5xx, network, an attempt that timed out) are retried with
+ * exponential backoff while time is left. If CodeDeploy says the lifecycle event is already
+ * completed, an earlier attempt got through (its answer was lost): nothing more is sent.
+ * Any other error, or running out of time, throws {@link ReportFailed}.
+ */
+export async function reportStatus(
+  codeDeploy: CodeDeployClient,
+  ids: CodeDeployHookEvent,
+  status: LifecycleEventStatus,
+  clock: Clock,
+  sleep: (ms: number) => Promise<void>,
+  log: Log,
+  timing: ReportTiming = DEFAULT_REPORT_TIMING,
+): Promise<void> {
+  const command = new PutLifecycleEventHookExecutionStatusCommand({
+    deploymentId: ids.DeploymentId,
+    lifecycleEventHookExecutionId: ids.LifecycleEventHookExecutionId,
+    status,
+  });
+  let backoff = timing.firstBackoffMs;
+  for (let attempt = 1; ; attempt++) {
+    const left = clock.getRemainingTimeInMillis() - timing.finalMarginMs;
+    if (left < MIN_ATTEMPT_MS) {
+      throw new ReportFailed(`could not report ${status} for ${ids.DeploymentId}: out of time before attempt ${attempt}`);
+    }
+    try {
+      await codeDeploy.send(command, { abortSignal: AbortSignal.timeout(Math.min(timing.attemptTimeoutMs, left)) });
+      log('INFO', 'reported to CodeDeploy', { status, deploymentId: ids.DeploymentId, attempt });
+      return;
+    } catch (err) {
+      if (errorName(err) === 'LifecycleEventAlreadyCompletedException') {
+        log('WARN', 'CodeDeploy already has the status of this hook execution; an earlier attempt got through', {
+          status, deploymentId: ids.DeploymentId, attempt,
+        });
+        return;
+      }
+      if (!isTransient(err)) {
+        throw new ReportFailed(`could not report ${status} for ${ids.DeploymentId}: ${describeError(err)}`);
+      }
+      if (attempt >= timing.maxAttempts) {
+        throw new ReportFailed(`could not report ${status} for ${ids.DeploymentId} in ${attempt} attempts, last error: ${describeError(err)}`);
+      }
+      const wait = Math.min(backoff, timing.maxBackoffMs);
+      if (clock.getRemainingTimeInMillis() - timing.finalMarginMs - wait < MIN_ATTEMPT_MS) {
+        throw new ReportFailed(`could not report ${status} for ${ids.DeploymentId} before the hook's timeout, `
+          + `${attempt} attempts, last error: ${describeError(err)}`);
+      }
+      log('WARN', 'transient error reporting to CodeDeploy, retrying', { attempt, waitMs: wait, error: describeError(err) });
+      await sleep(wait);
+      backoff *= 2;
+    }
+  }
+}
+
+const TRANSIENT_NAMES = new Set([
+  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled',
+  'RequestThrottledException', 'SlowDown', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure',
+  'InternalServerError', 'InternalServerException', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError', 'AbortError',
+]);
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+/** Whether an AWS SDK error is worth retrying: throttling, a 5xx, a network error or a timeout. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; $fault?: string; code?: string; cause?: unknown };
+  if (TRANSIENT_NAMES.has(errorName(err))) return true;
+  const statusCode = e?.$metadata?.httpStatusCode;
+  if (statusCode !== undefined && (statusCode >= 500 || statusCode === 429)) return true;
+  if (e?.$retryable || e?.$fault === 'server') return true;
+  if (typeof e?.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
+  return e?.cause !== undefined && e.cause !== err && isTransient(e.cause);
+}
+
+function errorName(err: unknown): string {
+  return (err as { name?: string })?.name ?? '';
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
