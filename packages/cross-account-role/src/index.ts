@@ -1,1 +1,3 @@
 export * from './naming';
+export * from './artifact-store-access';
+export * from './deployment-roles';

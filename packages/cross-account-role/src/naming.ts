@@ -128,6 +128,29 @@ export class CrosswalkNaming {
     return `arn:${this.partition}:kms:${this.region}:${buildAccountId}:${this.artifactKeyAliasName}`;
   }
 
+  /**
+   * The key prefix under which the build publishes the service's code assets in the
+   * artifact bucket. CloudFormation execution roles may read only this part of the bucket.
+   */
+  public get assetsPrefix(): string {
+    return 'assets/';
+  }
+
+  /** The ARN of the published code assets in the artifact bucket: `<bucket ARN>/assets/*`. */
+  public artifactAssetsArnPattern(buildAccountId: string): string {
+    return `${this.artifactBucketArn(buildAccountId)}/${this.assetsPrefix}*`;
+  }
+
+  /**
+   * Matches every KMS key of the build account in the project's region. Only the alias of
+   * the artifact key is known by convention, so identity policies name this pattern and
+   * narrow it with a `kms:ResourceAliases` condition on {@link artifactKeyAliasName}.
+   */
+  public artifactKeyArnPattern(buildAccountId: string): string {
+    CrosswalkNaming.validateAccountId('buildAccountId', buildAccountId);
+    return `arn:${this.partition}:kms:${this.region}:${buildAccountId}:key/*`;
+  }
+
   public deploymentRoleArn(accountId: string): string {
     return this.roleArn(accountId, this.deploymentRoleName);
   }

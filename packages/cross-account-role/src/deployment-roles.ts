@@ -1,0 +1,220 @@
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IConstruct } from 'constructs';
+import { ArtifactStoreAccess } from './artifact-store-access';
+import { CrosswalkNaming } from './naming';
+import {
+  ExplainedStatement,
+  PolicyScope,
+  artifactStoreStatements,
+  boundaryStatements,
+  deploymentStatements,
+  guardrailStatements,
+  serverlessExecutionStatements,
+} from './private/policies';
+
+/** Props of {@link CrossAccountDeploymentRoles}. */
+export interface CrossAccountDeploymentRolesProps {
+  /** The naming convention shared with the build account. */
+  readonly naming: CrosswalkNaming;
+
+  /**
+   * The build account, which holds the pipeline (whose role may assume the deployment role)
+   * and the artifact store (which both roles read). Must differ from this stack's account.
+   */
+  readonly buildAccountId: string;
+
+  /**
+   * The permissions CloudFormation gets to create the project's resources. Replaces the
+   * default; reading the code assets from the artifact store and the guardrails that
+   * protect the convention roles and the permissions boundary are always added.
+   *
+   * @default - enough for a serverless API (API Gateway, Lambda, DynamoDB, CodeDeploy,
+   * CloudWatch alarms and log groups, SSM parameters, IAM roles under the permissions
+   * boundary), scoped to project-prefixed names wherever the service allows it
+   */
+  readonly executionPolicy?: iam.PolicyDocument;
+
+  /**
+   * Managed policies attached to the execution role, in addition to its inline policies.
+   * AWS's broad job-function policies (AdministratorAccess, PowerUserAccess, IAMFullAccess)
+   * are refused.
+   *
+   * @default - none
+   */
+  readonly executionManagedPolicies?: iam.IManagedPolicy[];
+
+  /**
+   * What the roles created by the project's stacks may do at most. Replaces the default.
+   *
+   * @default - the runtime needs of a serverless API: logs, X-Ray, the project's tables,
+   * parameters and topics, CodeDeploy traffic shifting and lifecycle hooks
+   */
+  readonly permissionsBoundaryPolicy?: iam.PolicyDocument;
+}
+
+const REFUSED_MANAGED_POLICIES = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'];
+
+/**
+ * The roles of a target account (dev, prod) that the build account's pipeline deploys
+ * through:
+ *
+ * - the **deployment role** (`<project>-<region>-DeploymentRole`), assumed only by the
+ *   pipeline role of the build account; it reads and writes the pipeline's artifacts,
+ *   operates the project's stacks and change sets, and passes only the execution role;
+ * - the **CloudFormation execution role** (`<project>-<region>-CfnExecutionRole`), assumed
+ *   only by CloudFormation; it creates the project's resources;
+ * - the **permissions boundary** (`<project>-<region>-PermissionsBoundary`), which every
+ *   role the execution role creates must carry.
+ *
+ * Every name comes from {@link CrosswalkNaming}, and the build account is trusted through
+ * an account principal narrowed by an `aws:PrincipalArn` condition, so this stack deploys
+ * before or after the build account's stacks.
+ */
+export class CrossAccountDeploymentRoles extends Construct {
+  /**
+   * Makes every role created under `scope` carry the project's permissions boundary, as
+   * the execution role requires. Use it on the stacks the pipeline deploys.
+   */
+  public static applyPermissionsBoundary(scope: IConstruct, naming: CrosswalkNaming): void {
+    const stack = Stack.of(scope);
+    const id = `CrosswalkBoundary-${naming.permissionsBoundaryName}`;
+    const boundary = (stack.node.tryFindChild(id) as iam.IManagedPolicy | undefined)
+      ?? iam.ManagedPolicy.fromManagedPolicyName(stack, id, naming.permissionsBoundaryName);
+    iam.PermissionsBoundary.of(scope).apply(boundary);
+  }
+
+  /** The role the build account's pipeline assumes to deploy into this account. */
+  public readonly deploymentRole: iam.IRole;
+  /** The role CloudFormation uses to create the project's resources. */
+  public readonly executionRole: iam.IRole;
+  /** The boundary every role created by the execution role must carry. */
+  public readonly permissionsBoundary: iam.IManagedPolicy;
+  /** The naming convention these roles follow. */
+  public readonly naming: CrosswalkNaming;
+  /** The build account trusted by the deployment role. */
+  public readonly buildAccountId: string;
+  /** The account these roles live in (this stack's). */
+  public readonly targetAccountId: string;
+
+  private readonly execution: iam.Role;
+  private readonly boundary: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: CrossAccountDeploymentRolesProps) {
+    super(scope, id);
+    const { naming, buildAccountId } = props;
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.account)) {
+      throw new Error(`CrossAccountDeploymentRoles needs the target account: give stack '${stack.node.path}' env: { account: '<12-digit target account id>' }, its roles' policies name resources of that account`);
+    }
+    CrosswalkNaming.validateAccountId('buildAccountId', buildAccountId);
+    if (buildAccountId === stack.account) {
+      throw new Error(`buildAccountId must be another account than the target account of stack '${stack.node.path}', got '${buildAccountId}' for both: deploy these roles to the dev and prod accounts, the pipeline to the build account`);
+    }
+    if (props.executionPolicy) assertNoAdministrator('executionPolicy', stack.resolve(props.executionPolicy));
+    for (const policy of props.executionManagedPolicies ?? []) {
+      const arn = JSON.stringify(stack.resolve(policy.managedPolicyArn));
+      const refused = REFUSED_MANAGED_POLICIES.find((name) => arn.includes(`:iam::aws:policy/${name}"`));
+      if (refused) {
+        throw new Error(`executionManagedPolicies must not include ${refused}: give the execution role the permissions the project's stacks need (see the default policy of CrossAccountDeploymentRoles), got ${arn}`);
+      }
+    }
+
+    this.naming = naming;
+    this.buildAccountId = buildAccountId;
+    this.targetAccountId = stack.account;
+    const policyScope: PolicyScope = { naming, account: stack.account, buildAccountId };
+
+    const stackStatements = deploymentStatements(policyScope);
+    const deploymentArtifacts = artifactStoreStatements(policyScope, ArtifactStoreAccess.DEPLOYMENT_ROLE);
+    const deployment = new iam.Role(this, 'DeploymentRole', {
+      roleName: naming.deploymentRoleName,
+      description: `Assumed by the ${naming.projectName} pipeline of account ${buildAccountId} to deploy the project's stacks`,
+      assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(buildAccountId), {
+        ArnEquals: { 'aws:PrincipalArn': naming.pipelineRoleArn(buildAccountId) },
+      }),
+      inlinePolicies: {
+        ProjectStacks: document(stackStatements),
+        ArtifactStore: document(deploymentArtifacts),
+      },
+    });
+    acknowledgeWildcards(deployment, [...stackStatements, ...deploymentArtifacts]);
+
+    const defaultExecution = serverlessExecutionStatements(policyScope);
+    const executionArtifacts = artifactStoreStatements(policyScope, ArtifactStoreAccess.EXECUTION_ROLE);
+    const execution = new iam.Role(this, 'ExecutionRole', {
+      roleName: naming.executionRoleName,
+      description: `Used by CloudFormation to create the resources of the ${naming.projectName} stacks`,
+      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
+      inlinePolicies: {
+        Execution: props.executionPolicy ?? document(defaultExecution),
+        ArtifactCodeAssets: document(executionArtifacts),
+        Guardrails: document(guardrailStatements(policyScope)),
+      },
+      managedPolicies: props.executionManagedPolicies,
+    });
+    acknowledgeWildcards(execution, [
+      ...(props.executionPolicy ? [] : defaultExecution),
+      ...executionArtifacts,
+    ]);
+
+    const defaultBoundary = boundaryStatements(policyScope);
+    const boundary = new iam.ManagedPolicy(this, 'PermissionsBoundary', {
+      managedPolicyName: naming.permissionsBoundaryName,
+      description: `The most that roles created by the ${naming.projectName} stacks may do`,
+      document: props.permissionsBoundaryPolicy ?? document(defaultBoundary),
+    });
+    if (!props.permissionsBoundaryPolicy) acknowledgeWildcards(boundary, defaultBoundary);
+
+    this.deploymentRole = deployment;
+    this.executionRole = execution;
+    this.permissionsBoundary = boundary;
+    this.execution = execution;
+    this.boundary = boundary;
+  }
+
+  /**
+   * Adds permissions to the execution role, for resources the default policy does not
+   * cover. A statement allowing every action (`*`) is refused.
+   */
+  public addToExecutionPolicy(statement: iam.PolicyStatement): void {
+    assertNoAdministrator('addToExecutionPolicy', { Statement: [Stack.of(this).resolve(statement.toStatementJson())] });
+    this.execution.addToPrincipalPolicy(statement);
+  }
+
+  /** Lets roles created by the project's stacks do more (still only what their own policies allow). */
+  public addToPermissionsBoundary(statement: iam.PolicyStatement): void {
+    this.boundary.addStatements(statement);
+  }
+}
+
+function document(statements: ExplainedStatement[]): iam.PolicyDocument {
+  return new iam.PolicyDocument({ statements: statements.map((s) => s.statement) });
+}
+
+/** Acknowledges cdk-nag's wildcard finding for each wildcard resource, with its statement's reason. */
+function acknowledgeWildcards(scope: IConstruct, statements: ExplainedStatement[]): void {
+  const reasons = new Map<string, string>();
+  for (const { statement, why } of statements) {
+    if (!why || statement.effect !== iam.Effect.ALLOW) continue;
+    for (const resource of statement.resources) {
+      if (resource.includes('*')) reasons.set(resource, reasons.has(resource) ? `${reasons.get(resource)}. ${why}` : why);
+    }
+  }
+  for (const [resource, reason] of reasons) {
+    Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`, reason });
+  }
+}
+
+/** Refuses administrator access: an Allow of every action (`*`), or of everything but a few (`NotAction`). */
+function assertNoAdministrator(field: string, json: any): void {
+  const statements: any[] = [].concat(json?.Statement ?? []);
+  for (const statement of statements.filter((st) => st.Effect === 'Allow')) {
+    if (statement.NotAction) {
+      throw new Error(`${field} must not allow NotAction, which grants every other action: list the actions the project's stacks need, got ${JSON.stringify(statement)}`);
+    }
+    if ([].concat(statement.Action ?? []).includes('*' as never)) {
+      throw new Error(`${field} must not allow every action ('*'), the execution role never gets administrator access: list the actions the project's stacks need, got ${JSON.stringify(statement)}`);
+    }
+  }
+}

@@ -1,0 +1,526 @@
+/**
+ * The statements of the deployment role, the execution role and the permissions boundary.
+ * Not part of the public API: callers replace or extend these through the construct's props
+ * and `addToXxx()` methods.
+ *
+ * Every statement that needs a wildcard in its resources carries a `why`, which becomes the
+ * reason of the cdk-nag acknowledgement of exactly that resource.
+ */
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ArtifactStoreAccess } from '../artifact-store-access';
+import { CrosswalkNaming } from '../naming';
+
+/** A statement and, if any of its resources has a wildcard, why it needs one. */
+export interface ExplainedStatement {
+  readonly statement: iam.PolicyStatement;
+  readonly why?: string;
+}
+
+/** Where the policies apply: the target account, and the build account holding the artifacts. */
+export interface PolicyScope {
+  readonly naming: CrosswalkNaming;
+  readonly account: string;
+  readonly buildAccountId: string;
+}
+
+function arns(scope: PolicyScope) {
+  const { naming, account } = scope;
+  const prefix = naming.resourcePrefix;
+  const regional = (service: string, resource: string) =>
+    `arn:${naming.partition}:${service}:${naming.region}:${account}:${resource}`;
+  return {
+    prefix,
+    regional,
+    projectRoles: `arn:${naming.partition}:iam::${account}:role/${prefix}*`,
+    functions: regional('lambda', `function:${prefix}*`),
+    tables: regional('dynamodb', `table/${prefix}*`),
+    parameters: [regional('ssm', `parameter/${prefix}*`), regional('ssm', `parameter/${naming.projectName}/*`)],
+    alarms: regional('cloudwatch', `alarm:${prefix}*`),
+    logGroups: [
+      regional('logs', `log-group:${prefix}*`),
+      regional('logs', `log-group:/aws/lambda/${prefix}*`),
+      regional('logs', `log-group:/${naming.projectName}/*`),
+    ],
+    applications: regional('codedeploy', `application:${prefix}*`),
+    deploymentGroups: regional('codedeploy', `deploymentgroup:${prefix}*/*`),
+  };
+}
+
+const ARTIFACT_KEY_CONDITION = (naming: CrosswalkNaming) => ({
+  'ForAnyValue:StringEquals': { 'kms:ResourceAliases': naming.artifactKeyAliasName },
+});
+
+/**
+ * The identity side of a target role's access to the artifact store, by convention names
+ * only (the bucket and the key may not exist yet).
+ */
+export function artifactStoreStatements(scope: PolicyScope, access: ArtifactStoreAccess): ExplainedStatement[] {
+  const { naming, buildAccountId } = scope;
+  const statements: ExplainedStatement[] = [];
+  if (access.bucketActions.length > 0) {
+    statements.push({
+      statement: new iam.PolicyStatement({
+        sid: 'ArtifactBucket',
+        actions: access.bucketActions,
+        resources: [naming.artifactBucketArn(buildAccountId)],
+      }),
+    });
+  }
+  statements.push({
+    statement: new iam.PolicyStatement({
+      sid: access.assetsOnly ? 'ArtifactCodeAssets' : 'ArtifactObjects',
+      actions: access.objectActions,
+      resources: [access.objectArnPattern(naming, buildAccountId)],
+    }),
+    why: access.assetsOnly
+      ? 'Code assets are published under content-hash keys, so the role reads the assets/ prefix of the artifact bucket, not a fixed list of objects'
+      : 'Pipeline artifacts get generated object keys per execution, so the deployment role reads and writes objects of the artifact bucket by pattern',
+  });
+  statements.push({
+    statement: new iam.PolicyStatement({
+      sid: 'ArtifactKey',
+      actions: access.keyActions,
+      resources: [naming.artifactKeyArnPattern(buildAccountId)],
+      conditions: ARTIFACT_KEY_CONDITION(naming),
+    }),
+    why: `Only the alias of the artifact key is known by convention; the key/* pattern is narrowed to that key by the kms:ResourceAliases condition on ${naming.artifactKeyAliasName}`,
+  });
+  return statements;
+}
+
+/** CloudFormation on the project's stacks only, and passing only the execution role. */
+export function deploymentStatements(scope: PolicyScope): ExplainedStatement[] {
+  const { naming, account } = scope;
+  const stacks = naming.stackArnPattern(account);
+  const stackWhy = `CloudFormation stack ARNs end in a generated id, so the project's stacks are matched by the pattern of their ${naming.resourcePrefix} name prefix`;
+  return [
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ChangeProjectStacksWithExecutionRole',
+        actions: ['cloudformation:CreateChangeSet', 'cloudformation:CreateStack', 'cloudformation:UpdateStack'],
+        resources: [stacks],
+        conditions: { StringEquals: { 'cloudformation:RoleArn': naming.executionRoleArn(account) } },
+      }),
+      why: stackWhy,
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'OperateProjectStacks',
+        actions: [
+          'cloudformation:DeleteChangeSet',
+          'cloudformation:DeleteStack',
+          'cloudformation:DescribeChangeSet',
+          'cloudformation:DescribeStackEvents',
+          'cloudformation:DescribeStackResource',
+          'cloudformation:DescribeStackResources',
+          'cloudformation:DescribeStacks',
+          'cloudformation:ExecuteChangeSet',
+          'cloudformation:GetStackPolicy',
+          'cloudformation:GetTemplate',
+          'cloudformation:GetTemplateSummary',
+          'cloudformation:ListChangeSets',
+          'cloudformation:ListStackResources',
+          'cloudformation:TagResource',
+          'cloudformation:UntagResource',
+        ],
+        resources: [stacks],
+      }),
+      why: stackWhy,
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'PassOnlyExecutionRoleToCloudFormation',
+        actions: ['iam:PassRole'],
+        resources: [naming.executionRoleArn(account)],
+        conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      }),
+    },
+  ];
+}
+
+/**
+ * Enough for the stacks of a serverless API (API Gateway REST API with access logs, Lambda
+ * functions, versions and aliases, a DynamoDB table, CodeDeploy traffic shifting, alarms,
+ * log groups, SSM parameters and the roles of these), scoped to project-prefixed names
+ * wherever the service's ARNs carry a name.
+ */
+export function serverlessExecutionStatements(scope: PolicyScope): ExplainedStatement[] {
+  const { naming, account } = scope;
+  // Reading the code assets is not part of this default: the construct always grants it.
+  const a = arns(scope);
+  const byPrefix = (what: string) => `${what} get generated names that start with the stack name, so the project's are matched by the ${a.prefix} prefix`;
+  return [
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'LambdaFunctions',
+        actions: [
+          'lambda:AddPermission',
+          'lambda:CreateAlias',
+          'lambda:CreateFunction',
+          'lambda:DeleteAlias',
+          'lambda:DeleteFunction',
+          'lambda:DeleteFunctionConcurrency',
+          'lambda:DeleteProvisionedConcurrencyConfig',
+          'lambda:GetAlias',
+          'lambda:GetFunction',
+          'lambda:GetFunctionCodeSigningConfig',
+          'lambda:GetFunctionConfiguration',
+          'lambda:GetFunctionRecursionConfig',
+          'lambda:GetPolicy',
+          'lambda:GetProvisionedConcurrencyConfig',
+          'lambda:GetRuntimeManagementConfig',
+          'lambda:ListTags',
+          'lambda:ListVersionsByFunction',
+          'lambda:PublishVersion',
+          'lambda:PutFunctionConcurrency',
+          'lambda:PutFunctionRecursionConfig',
+          'lambda:PutProvisionedConcurrencyConfig',
+          'lambda:PutRuntimeManagementConfig',
+          'lambda:RemovePermission',
+          'lambda:TagResource',
+          'lambda:UntagResource',
+          'lambda:UpdateAlias',
+          'lambda:UpdateFunctionCode',
+          'lambda:UpdateFunctionConfiguration',
+        ],
+        resources: [a.functions],
+      }),
+      why: byPrefix('Lambda functions (and their versions and aliases)'),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ApiGatewayRestApis',
+        actions: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
+        resources: [
+          `arn:${naming.partition}:apigateway:${naming.region}::/restapis`,
+          `arn:${naming.partition}:apigateway:${naming.region}::/restapis/*`,
+          `arn:${naming.partition}:apigateway:${naming.region}::/account`,
+          `arn:${naming.partition}:apigateway:${naming.region}::/tags/*`,
+        ],
+      }),
+      why: 'API Gateway ARNs carry the generated API id, not a name, so REST APIs (with their stages, deployments and tags) of the region are matched by pattern',
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'DynamoDbTables',
+        actions: [
+          'dynamodb:CreateTable',
+          'dynamodb:DeleteTable',
+          'dynamodb:DescribeContinuousBackups',
+          'dynamodb:DescribeContributorInsights',
+          'dynamodb:DescribeKinesisStreamingDestination',
+          'dynamodb:DescribeTable',
+          'dynamodb:DescribeTimeToLive',
+          'dynamodb:ListTagsOfResource',
+          'dynamodb:TagResource',
+          'dynamodb:UntagResource',
+          'dynamodb:UpdateContinuousBackups',
+          'dynamodb:UpdateContributorInsights',
+          'dynamodb:UpdateTable',
+          'dynamodb:UpdateTimeToLive',
+        ],
+        resources: [a.tables],
+      }),
+      why: byPrefix('DynamoDB tables'),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'CodeDeployApplications',
+        actions: [
+          'codedeploy:CreateApplication',
+          'codedeploy:DeleteApplication',
+          'codedeploy:GetApplication',
+          'codedeploy:GetApplicationRevision',
+          'codedeploy:ListTagsForResource',
+          'codedeploy:RegisterApplicationRevision',
+          'codedeploy:TagResource',
+          'codedeploy:UntagResource',
+        ],
+        resources: [a.applications],
+      }),
+      why: byPrefix('CodeDeploy applications'),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'CodeDeployDeploymentGroups',
+        actions: [
+          'codedeploy:CreateDeployment',
+          'codedeploy:CreateDeploymentGroup',
+          'codedeploy:DeleteDeploymentGroup',
+          'codedeploy:GetDeployment',
+          'codedeploy:GetDeploymentGroup',
+          'codedeploy:StopDeployment',
+          'codedeploy:UpdateDeploymentGroup',
+        ],
+        resources: [a.deploymentGroups],
+      }),
+      why: byPrefix('CodeDeploy deployment groups (of the project\'s applications)'),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'CodeDeployConfigs',
+        actions: ['codedeploy:GetDeploymentConfig'],
+        resources: [a.regional('codedeploy', 'deploymentconfig:*')],
+      }),
+      why: 'Traffic shifting reads the predefined CodeDeployDefault.Lambda* deployment configs, whose names the project does not choose (read-only)',
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'CloudWatchAlarms',
+        actions: [
+          'cloudwatch:DeleteAlarms',
+          'cloudwatch:DescribeAlarms',
+          'cloudwatch:ListTagsForResource',
+          'cloudwatch:PutMetricAlarm',
+          'cloudwatch:TagResource',
+          'cloudwatch:UntagResource',
+        ],
+        resources: [a.alarms],
+      }),
+      why: byPrefix('CloudWatch alarms'),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'LogGroups',
+        actions: [
+          'logs:AssociateKmsKey',
+          'logs:CreateLogGroup',
+          'logs:DeleteLogGroup',
+          'logs:DeleteRetentionPolicy',
+          'logs:DisassociateKmsKey',
+          'logs:ListTagsForResource',
+          'logs:ListTagsLogGroup',
+          'logs:PutRetentionPolicy',
+          'logs:TagLogGroup',
+          'logs:TagResource',
+          'logs:UntagLogGroup',
+          'logs:UntagResource',
+        ],
+        resources: a.logGroups,
+      }),
+      why: `Log groups are matched by the ${a.prefix} prefix of their generated names, of the project's function names (/aws/lambda/${a.prefix}) or of the /${naming.projectName}/ path`,
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'DescribeLogGroups',
+        actions: ['logs:DescribeLogGroups'],
+        resources: [a.regional('logs', 'log-group:*')],
+      }),
+      why: 'CloudFormation reads log groups back with DescribeLogGroups, which is authorized on the log-group:* pattern of the account (read-only)',
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'SsmParameters',
+        actions: [
+          'ssm:AddTagsToResource',
+          'ssm:DeleteParameter',
+          'ssm:GetParameter',
+          'ssm:GetParameters',
+          'ssm:ListTagsForResource',
+          'ssm:PutParameter',
+          'ssm:RemoveTagsFromResource',
+        ],
+        resources: a.parameters,
+      }),
+      why: `SSM parameters of the project are named ${a.prefix}... or /${naming.projectName}/..., and matched by those patterns`,
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'CreateRolesOnlyWithinBoundary',
+        actions: [
+          'iam:AttachRolePolicy',
+          'iam:CreateRole',
+          'iam:DeleteRolePolicy',
+          'iam:DetachRolePolicy',
+          'iam:PutRolePermissionsBoundary',
+          'iam:PutRolePolicy',
+        ],
+        resources: [a.projectRoles],
+        conditions: { StringEquals: { 'iam:PermissionsBoundary': naming.permissionsBoundaryArn(account) } },
+      }),
+      why: `${byPrefix('IAM roles')}; every change to their permissions requires the ${naming.permissionsBoundaryName} boundary`,
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ManageProjectRoles',
+        actions: [
+          'iam:DeleteRole',
+          'iam:GetRole',
+          'iam:GetRolePolicy',
+          'iam:ListAttachedRolePolicies',
+          'iam:ListRolePolicies',
+          'iam:ListRoleTags',
+          'iam:TagRole',
+          'iam:UntagRole',
+          'iam:UpdateAssumeRolePolicy',
+          'iam:UpdateRole',
+          'iam:UpdateRoleDescription',
+        ],
+        resources: [a.projectRoles],
+      }),
+      why: `${byPrefix('IAM roles')}; the convention roles themselves are protected by an explicit deny`,
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'PassProjectRolesToTheirServices',
+        actions: ['iam:PassRole'],
+        resources: [a.projectRoles],
+        conditions: {
+          StringEquals: {
+            'iam:PassedToService': ['apigateway.amazonaws.com', 'codedeploy.amazonaws.com', 'lambda.amazonaws.com'],
+          },
+        },
+      }),
+      why: `${byPrefix('IAM roles')}; they may be passed only to Lambda, CodeDeploy and API Gateway`,
+    },
+  ];
+}
+
+/**
+ * Explicit denies that hold whatever policies the caller gives the execution role: it can
+ * neither change the convention roles nor the permissions boundary, nor lift a boundary.
+ */
+export function guardrailStatements(scope: PolicyScope): ExplainedStatement[] {
+  const { naming, account } = scope;
+  return [
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ProtectConventionRoles',
+        effect: iam.Effect.DENY,
+        actions: [
+          'iam:AttachRolePolicy',
+          'iam:DeleteRole',
+          'iam:DeleteRolePermissionsBoundary',
+          'iam:DeleteRolePolicy',
+          'iam:DetachRolePolicy',
+          'iam:PassRole',
+          'iam:PutRolePermissionsBoundary',
+          'iam:PutRolePolicy',
+          'iam:TagRole',
+          'iam:UntagRole',
+          'iam:UpdateAssumeRolePolicy',
+          'iam:UpdateRole',
+          'iam:UpdateRoleDescription',
+        ],
+        resources: [naming.deploymentRoleArn(account), naming.executionRoleArn(account)],
+      }),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ProtectPermissionsBoundary',
+        effect: iam.Effect.DENY,
+        actions: [
+          'iam:CreatePolicyVersion',
+          'iam:DeletePolicy',
+          'iam:DeletePolicyVersion',
+          'iam:SetDefaultPolicyVersion',
+          'iam:TagPolicy',
+          'iam:UntagPolicy',
+        ],
+        resources: [naming.permissionsBoundaryArn(account)],
+      }),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'NeverLiftABoundary',
+        effect: iam.Effect.DENY,
+        actions: ['iam:DeleteRolePermissionsBoundary'],
+        resources: [`arn:${naming.partition}:iam::${account}:role/*`],
+      }),
+    },
+  ];
+}
+
+/**
+ * What the roles created by the project's stacks may do at most: the runtime needs of the
+ * API's functions, of CodeDeploy's traffic shifting and hooks, and of API Gateway logging.
+ */
+export function boundaryStatements(scope: PolicyScope): ExplainedStatement[] {
+  const a = arns(scope);
+  const byPrefix = (what: string) => `${what} of the project are matched by the ${a.prefix} prefix of their generated names`;
+  return [
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'WriteLogs',
+        actions: [
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:DescribeLogGroups',
+          'logs:DescribeLogStreams',
+          'logs:FilterLogEvents',
+          'logs:GetLogEvents',
+          'logs:PutLogEvents',
+        ],
+        resources: [a.regional('logs', 'log-group:*')],
+      }),
+      why: 'Lambda and API Gateway create and write their own log groups (/aws/lambda/<function>, API-Gateway-Execution-Logs_<api id>/<stage>), named by the services, within this account and region',
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'WriteTraces',
+        actions: ['xray:GetSamplingRules', 'xray:GetSamplingStatisticSummaries', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+        resources: ['*'],
+      }),
+      why: 'X-Ray trace and sampling actions support no resource-level permissions, so active tracing needs Resource *',
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'UseProjectTables',
+        actions: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:DescribeTable',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:UpdateItem',
+        ],
+        resources: [a.tables],
+      }),
+      why: byPrefix('DynamoDB tables (and their indexes)'),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ReadProjectParameters',
+        actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+        resources: a.parameters,
+      }),
+      why: `SSM parameters of the project are named ${a.prefix}... or /${scope.naming.projectName}/..., and matched by those patterns`,
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ShiftTrafficOfProjectFunctions',
+        actions: ['lambda:GetAlias', 'lambda:GetFunction', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:InvokeFunction', 'lambda:UpdateAlias'],
+        resources: [a.functions],
+      }),
+      why: byPrefix('Lambda functions (with their versions and aliases, which CodeDeploy and the traffic hooks use)'),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ReportHookStatus',
+        actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
+        resources: [a.deploymentGroups],
+      }),
+      why: byPrefix('CodeDeploy deployment groups'),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ReadRollbackAlarms',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [a.regional('cloudwatch', 'alarm:*')],
+      }),
+      why: 'CodeDeploy reads the rollback alarms of a deployment group with DescribeAlarms, authorized on the alarm:* pattern of the account (read-only)',
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'PublishProjectTopics',
+        actions: ['sns:Publish'],
+        resources: [a.regional('sns', `${a.prefix}*`)],
+      }),
+      why: byPrefix('SNS topics (CodeDeploy and alarm notifications)'),
+    },
+  ];
+}
