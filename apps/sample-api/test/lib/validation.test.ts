@@ -1,0 +1,118 @@
+import { BadRequest } from '../../src/lib/errors';
+import { isSwitchOn } from '../../src/lib/env';
+import { LOCATION_SK_PATTERN, REGISTRATION_SK_PATTERN, registrationSk } from '../../src/lib/table';
+import {
+  decodePageToken,
+  emailField,
+  encodePageToken,
+  parseDate,
+  parseId,
+  phoneField,
+  queryParameters,
+  textField,
+} from '../../src/lib/validation';
+
+describe('parseDate', () => {
+  test.each(['2024-02-29', '2023-12-31', '2024-01-01', '2000-02-29'])('accepts the calendar date %s', (date) => {
+    expect(parseDate('date', date)).toBe(date);
+  });
+
+  test.each([
+    ['2024-02-30', "date '2024-02-30' is not a date: February 2024 has 29 days"],
+    ['2023-02-29', "date '2023-02-29' is not a date: February 2023 has 28 days"],
+    ['1900-02-29', "date '1900-02-29' is not a date: February 1900 has 28 days"],
+    ['2024-04-31', "date '2024-04-31' is not a date: April 2024 has 30 days"],
+    ['2024-00-10', "date '2024-00-10' is not a date: month 00 does not exist"],
+    ['2024-5-1', "date must be a date in the form YYYY-MM-DD, got '2024-5-1'"],
+    ['2024-05-01T00:00:00Z', "date must be a date in the form YYYY-MM-DD, got '2024-05-01T00:00:00Z'"],
+  ])('fails for %s, saying why', (date, message) => {
+    expect(() => parseDate('date', date)).toThrow(new BadRequest(message));
+  });
+});
+
+describe('textField', () => {
+  test('trims the value', () => {
+    expect(textField({ name: '  Library\u00a0 ' }, 'name', 10)).toBe('Library');
+  });
+
+  test('counts characters, not UTF-16 units or bytes', () => {
+    expect(textField({ name: '😀'.repeat(3) }, 'name', 3)).toBe('😀😀😀');
+    expect(() => textField({ name: '😀'.repeat(4) }, 'name', 3)).toThrow("field 'name' is 4 characters long; the limit is 3");
+  });
+
+  test.each([
+    [{}, "field 'name' is required"],
+    [{ name: null }, "field 'name' must be a string, got null"],
+    [{ name: true }, "field 'name' must be a string, got a boolean"],
+    [{ name: { first: 'Ada' } }, "field 'name' must be a string, got an object"],
+    [{ name: '' }, "field 'name' must not be empty"],
+    [{ name: 'tab\there' }, "field 'name' must not contain control characters (such as line breaks or tabs)"],
+  ])('fails for %j', (body, message) => {
+    expect(() => textField(body, 'name', 100)).toThrow(message);
+  });
+});
+
+describe('emailField and phoneField', () => {
+  test.each(['ada@example.com', 'a.b+tag@mail.example.co.uk'])('accepts the e-mail address %s', (email) => {
+    expect(emailField({ email }, 'email')).toBe(email);
+  });
+
+  test.each(['ada', 'ada@', '@example.com', 'ada@example', 'ada @example.com', 'ada@example..com'])('refuses the e-mail address %s', (email) => {
+    expect(() => emailField({ email }, 'email')).toThrow(/^field 'email' must be an e-mail address such as name@example.com/);
+  });
+
+  test.each(['+44 20 7946 0000', '(555) 123-4567', '0612345678', '+1.555.123.4567'])('accepts the phone number %s', (phone) => {
+    expect(phoneField({ phone }, 'phone')).toBe(phone);
+  });
+
+  test.each(['12345', '+1234567890123456', '555-CALL-NOW', '++44 20 7946 0000'])('refuses the phone number %s', (phone) => {
+    expect(() => phoneField({ phone }, 'phone')).toThrow(/^field 'phone' must be a phone number of 6 to 15 digits/);
+  });
+});
+
+describe('parseId', () => {
+  test('accepts a UUID and answers it in lower case', () => {
+    expect(parseId('id', '3F0C9A2E-5B1D-4C7E-9A8F-1E2D3C4B5A69')).toBe('3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69');
+  });
+
+  test('fails for anything else, shortening a long value in the message', () => {
+    expect(() => parseId('id', 'x'.repeat(500))).toThrow(`id must be an id as returned by the API (a UUID such as 3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69), got '${'x'.repeat(40)}…'`);
+    expect(() => parseId('id', 7)).toThrow('id must be a string id, got a number');
+  });
+});
+
+describe('queryParameters', () => {
+  test('answers the parameters given once', () => {
+    const event = { queryStringParameters: { date: '2024-05-17' }, multiValueQueryStringParameters: { date: ['2024-05-17'] } };
+    expect(queryParameters(event, ['date'])).toEqual({ date: '2024-05-17' });
+  });
+
+  test('answers an empty object when there is no query string', () => {
+    expect(queryParameters({ queryStringParameters: null, multiValueQueryStringParameters: null }, ['date'])).toEqual({});
+  });
+});
+
+describe('page tokens', () => {
+  test('round-trip the sort key of the last item', () => {
+    const sk = registrationSk('3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69', '2024-05-17T10:00:00.000Z', '0d7f3a4e-1b2c-4d5e-8f9a-0b1c2d3e4f5a');
+    expect(decodePageToken(encodePageToken(sk), REGISTRATION_SK_PATTERN)).toBe(sk);
+  });
+
+  test('refuse the token of another list', () => {
+    const locationToken = encodePageToken('3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69');
+    expect(() => decodePageToken(locationToken, REGISTRATION_SK_PATTERN)).toThrow(/^query parameter 'nextToken' is not a token this list returned/);
+    expect(decodePageToken(locationToken, LOCATION_SK_PATTERN)).toBe('3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69');
+  });
+
+  test.each(['', 'not base64!', Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"sk":42}').toString('base64url')])('refuse the forged token %j', (token) => {
+    expect(() => decodePageToken(token, LOCATION_SK_PATTERN)).toThrow(BadRequest);
+  });
+});
+
+describe('isSwitchOn', () => {
+  test.each([['true', true], ['false', false], ['1', false], ['TRUE', false], [undefined, false]])('%s turns the switch on: %s', (value, on) => {
+    if (value === undefined) delete process.env.SOME_SWITCH;
+    else process.env.SOME_SWITCH = value;
+    expect(isSwitchOn('SOME_SWITCH')).toBe(on);
+  });
+});
