@@ -1,1 +1,3 @@
-export {};
+// The shared config (also read by apps/build-account) and the service's stack.
+export * from './config';
+export * from './stacks';

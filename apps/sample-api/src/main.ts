@@ -1,6 +1,36 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
+import { loadConfig } from './config';
+import { SampleApiStack, simulateFailureTarget } from './stacks';
 
-// Placeholder until the app's stacks land: an empty stack so that synth has something to do.
+/**
+ * The sample API's CDK app: the dev and prod stacks, on the config of
+ * `CROSSWALK_CONFIG` (or the built-in example).
+ *
+ * - `-c isolated=<prefix>` adds an isolated copy in the dev account (see deploy:isolated);
+ *   `-c isolatedAssetsBucket=<bucket>` uploads its code there instead of the bootstrap bucket.
+ * - `-c simulateFailureIn=<dev|prod|prefix>` turns the rollback demo on for that one stack.
+ */
 const app = new App();
-new Stack(app, 'Placeholder');
+const config = loadConfig();
+const isolated = contextString(app, 'isolated');
+const failIn = simulateFailureTarget(contextString(app, 'simulateFailureIn'), isolated);
+
+for (const environmentName of ['dev', 'prod'] as const) {
+  new SampleApiStack(app, { config, environmentName, simulateFailure: failIn === environmentName });
+}
+if (isolated !== undefined) {
+  new SampleApiStack(app, {
+    config,
+    environmentName: 'dev',
+    isolatedPrefix: isolated,
+    isolatedAssetsBucket: contextString(app, 'isolatedAssetsBucket'),
+    simulateFailure: failIn === isolated,
+  });
+}
 app.synth();
+
+function contextString(scope: App, key: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  return String(value);
+}

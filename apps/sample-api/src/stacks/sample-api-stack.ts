@@ -1,0 +1,340 @@
+import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import {
+  CfnOutput, CliCredentialsStackSynthesizer, Duration, IStackSynthesizer, RemovalPolicy, Stack,
+  aws_apigateway as apigw,
+  aws_cloudwatch as cloudwatch,
+  aws_dynamodb as dynamodb,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_lambda_nodejs as nodejs,
+  aws_logs as logs,
+  aws_ssm as ssm,
+} from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
+import { CrosswalkConfig, EnvironmentConfig, EnvironmentName } from '../config';
+import { ROUTES } from '../routes';
+import { API_STAGE_NAME, SMOKE_CHECK_PATHS } from './constants';
+import { BuildInfo, packageRoot, resolveBuildInfo } from './build-info';
+import { FUNCTIONS, FunctionSpec, HandlerName } from './functions';
+import { acknowledgeFindings } from './nag';
+import { PreTrafficCheck, ServiceDeployment, deploySafely } from './safe-deploy';
+
+/** Props of {@link SampleApiStack}. */
+export interface SampleApiStackProps {
+  /** The validated config; the stack's account and region come from it. */
+  readonly config: CrosswalkConfig;
+  /** The environment whose account and settings the stack uses. */
+  readonly environmentName: EnvironmentName;
+  /**
+   * Deploy an isolated copy (own table, own API) under this personal prefix, with the
+   * dev settings, into the dev account. Its stack is `<project>-<prefix>-SampleApi`.
+   * @default - the environment's own stack
+   */
+  readonly isolatedPrefix?: string;
+  /**
+   * For an isolated copy only: a bucket in the dev account the caller may write to,
+   * where `cdk deploy` uploads the Lambda code with the caller's credentials, so the
+   * dev account needs no bootstrap.
+   * @default - the dev account's CDK bootstrap bucket (`cdk bootstrap` once)
+   */
+  readonly isolatedAssetsBucket?: string;
+  /**
+   * The rollback demo: the data functions answer 500 to every request while
+   * `/version` keeps working. Never on unless asked for.
+   * @default false
+   */
+  readonly simulateFailure?: boolean;
+  /**
+   * The version and commit `GET /version` reports.
+   * @default - package.json's version and the current short git commit
+   */
+  readonly buildInfo?: BuildInfo;
+}
+
+const ISOLATED_PREFIX = /^[a-z][a-z0-9]{0,15}$/;
+
+/**
+ * The check-in service in one environment: a DynamoDB table, one Lambda function per
+ * handler module, each shipped through `SafeLambdaDeploy` (alias `live`, CodeDeploy
+ * traffic shifting, rollback on alarms, pre- and post-traffic hooks), and a REST API in
+ * front of the aliases.
+ *
+ * The dev and prod stacks reference their Lambda code in the build account's artifact
+ * bucket (where the pipeline's build stage publishes it with `cdk-assets`), so neither
+ * account is ever bootstrapped.
+ */
+export class SampleApiStack extends Stack {
+  /** The stack name of an environment (or of an isolated copy): always the project prefix first. */
+  public static stackNameFor(config: CrosswalkConfig, environmentName: EnvironmentName, isolatedPrefix?: string): string {
+    const naming = namingOf(config);
+    if (isolatedPrefix !== undefined && !ISOLATED_PREFIX.test(isolatedPrefix)) {
+      throw new Error(`isolatedPrefix must be 1-16 lower-case letters and digits starting with a letter (it becomes part of the stack name and of every resource name), got '${isolatedPrefix}'; use your user name, e.g. -c isolated=alice`);
+    }
+    return isolatedPrefix === undefined
+      ? `${naming.resourcePrefix}SampleApi-${environmentName}`
+      : `${naming.resourcePrefix}${isolatedPrefix}-SampleApi`;
+  }
+
+  /** The SSM parameter holding the API's base URL (read at run time by the post-traffic hooks). */
+  public static apiUrlParameterNameFor(stackName: string): string {
+    return `/${stackName}/api-url`;
+  }
+
+  public readonly naming: CrosswalkNaming;
+  public readonly settings: EnvironmentConfig;
+  /** `dev`, `prod`, or the isolated prefix: what `GET /version` reports as `environment`. */
+  public readonly appEnvironment: string;
+  public readonly table: dynamodb.TableV2;
+  public readonly api: apigw.RestApi;
+  public readonly apiUrlParameter: ssm.StringParameter;
+  /** 5XX responses of the API stage: every deployment group rolls back when it fires. */
+  public readonly apiServerErrorsAlarm: cloudwatch.Alarm;
+  public readonly functions: Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
+  public readonly deployments: Readonly<Record<HandlerName, ServiceDeployment>>;
+
+  constructor(scope: Construct, props: SampleApiStackProps) {
+    const { config, environmentName, isolatedPrefix } = props;
+    if (props.isolatedAssetsBucket !== undefined && isolatedPrefix === undefined) {
+      throw new Error(`isolatedAssetsBucket applies to an isolated copy only (dev and prod publish to the build account's artifact bucket), got '${props.isolatedAssetsBucket}' without an isolatedPrefix`);
+    }
+    if (isolatedPrefix !== undefined && environmentName !== 'dev') {
+      throw new Error(`an isolated copy runs in the dev account only, got environmentName '${environmentName}'; use environmentName 'dev'`);
+    }
+    const naming = namingOf(config);
+    const stackName = SampleApiStack.stackNameFor(config, environmentName, isolatedPrefix);
+    super(scope, stackName, {
+      stackName,
+      env: { account: config.accounts[environmentName], region: config.region },
+      description: isolatedPrefix === undefined
+        ? `${config.projectName} sample API (${environmentName})`
+        : `${config.projectName} sample API, isolated copy '${isolatedPrefix}' in the dev account`,
+      synthesizer: synthesizerFor(config, naming, props),
+    });
+    this.naming = naming;
+    const isolated = isolatedPrefix !== undefined;
+    const settings: EnvironmentConfig = isolated
+      ? { ...config.environments.dev, retainData: false }
+      : config.environments[environmentName];
+    this.settings = settings;
+    this.appEnvironment = isolatedPrefix ?? environmentName;
+    const removalPolicy = settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = settings.logRetentionDays as logs.RetentionDays;
+
+    // Every role created here (ours and the hooks') carries the convention's boundary:
+    // the CloudFormation execution role may create roles only with it.
+    iam.PermissionsBoundary.of(this).apply(
+      iam.ManagedPolicy.fromManagedPolicyName(this, 'Boundary', naming.permissionsBoundaryName),
+    );
+
+    // Encrypted with the AWS-owned key: nothing for the execution role or the functions
+    // to be granted on KMS, and no key policy to keep in step across accounts.
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.dynamoOwnedKey(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: settings.retainData,
+      removalPolicy,
+    });
+
+    const apiAccessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy });
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: stackName,
+      description: `Check-in API of ${stackName}`,
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // API Gateway logs through one role per account and region: the environment's
+      // stack sets it up; an isolated copy in the dev account uses the dev stack's.
+      cloudWatchRole: !isolated,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: API_STAGE_NAME,
+        throttlingRateLimit: settings.throttling.rateLimit,
+        throttlingBurstLimit: settings.throttling.burstLimit,
+        accessLogDestination: new apigw.LogGroupLogDestination(apiAccessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+          caller: false, httpMethod: true, ip: true, protocol: true, requestTime: true,
+          resourcePath: true, responseLength: true, status: true, user: false,
+        }),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+      },
+    });
+    // API Gateway answers an unknown path with 403 "Missing Authentication Token";
+    // clients of this API get a 404 with the usual JSON body instead.
+    this.api.addGatewayResponse('UnknownRoute', {
+      type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      templates: {
+        'application/json': JSON.stringify({ message: `no such route; this API serves ${[...new Set(ROUTES.map((r) => r.path))].join(', ')}` }),
+      },
+    });
+
+    this.apiUrlParameter = new ssm.StringParameter(this, 'ApiUrlParameter', {
+      parameterName: SampleApiStack.apiUrlParameterNameFor(stackName),
+      stringValue: this.api.url,
+      description: `Base URL of ${stackName}'s API, read by the post-traffic hooks at run time`,
+    });
+
+    this.apiServerErrorsAlarm = new cloudwatch.Alarm(this, 'Api5xxAlarm', {
+      alarmDescription: `${stackName}: the API answered ${settings.alarms.api5xxErrors} or more 5XX in a minute; a deployment in progress rolls back`,
+      // Literal dimensions, not the stage's attributes: the deployment groups name this
+      // alarm, and a reference from it to the stage would close a cycle (stage →
+      // deployment → methods → alias → hooks → deployment group → alarm → stage).
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName: '5XXError',
+        dimensionsMap: { ApiName: stackName, Stage: API_STAGE_NAME },
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: settings.alarms.api5xxErrors,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    const build = props.buildInfo ?? resolveBuildInfo();
+    const functions: Partial<Record<HandlerName, nodejs.NodejsFunction>> = {};
+    const deployments: Partial<Record<HandlerName, ServiceDeployment>> = {};
+    for (const [name, spec] of Object.entries(FUNCTIONS) as Array<[HandlerName, FunctionSpec]>) {
+      const fn = this.serviceFunction(name, spec, {
+        APP_VERSION: build.version,
+        APP_COMMIT: build.commit,
+        APP_ENVIRONMENT: this.appEnvironment,
+        ...(spec.tableActions.length > 0 ? { TABLE_NAME: this.table.tableName } : {}),
+        ...(props.simulateFailure && spec.tableActions.length > 0 ? { SIMULATE_FAILURE: 'true' } : {}),
+      }, logRetention, removalPolicy);
+      const deployment = deploySafely(this, `${spec.id}Deploy`, {
+        lambdaFunction: fn,
+        trafficShift: settings.trafficShift,
+        errorsAlarmThreshold: settings.alarms.lambdaErrors,
+        preTrafficCheck: this.preTrafficCheckOf(name, spec, build, props.simulateFailure ?? false),
+        apiUrlParameterName: SampleApiStack.apiUrlParameterNameFor(stackName),
+        smokeCheckPaths: SMOKE_CHECK_PATHS,
+        logRetention,
+      });
+      deployment.addAlarm(this.apiServerErrorsAlarm);
+      functions[name] = fn;
+      deployments[name] = deployment;
+    }
+    this.functions = functions as Record<HandlerName, nodejs.NodejsFunction>;
+    this.deployments = deployments as Record<HandlerName, ServiceDeployment>;
+
+    this.addRoutes();
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.url,
+      description: 'Base URL of the API (ends with a slash); the integration and sanity suites read it as API_URL',
+    });
+    acknowledgeFindings({ api: this.api, functions: Object.values(this.functions) });
+  }
+
+  /**
+   * What the pre-traffic hook asks of a new version. In the rollback demo the data
+   * functions are known to answer 500 to everything: their check then expects exactly
+   * that simulated failure (which still proves the new version loads with its whole
+   * environment), so that the broken version takes traffic and the alarms, not the
+   * hook, roll it back, as they would for a bug nobody announced.
+   */
+  private preTrafficCheckOf(name: HandlerName, spec: FunctionSpec, build: BuildInfo, simulateFailure: boolean): PreTrafficCheck {
+    if (simulateFailure && spec.tableActions.length > 0) {
+      return { path: spec.preTrafficCheck.path, expectedStatus: 500, expectedBodyContains: ['SIMULATE_FAILURE'] };
+    }
+    return {
+      ...spec.preTrafficCheck,
+      expectedBodyContains: name === 'version' ? [`"commit":"${build.commit}"`] : [],
+    };
+  }
+
+  /** One resource per path of the route table, `ANY` to the live alias of the path's function. */
+  private addRoutes(): void {
+    const handlerOf = new Map<string, HandlerName>();
+    for (const route of ROUTES) {
+      const other = handlerOf.get(route.path);
+      if (other !== undefined && other !== route.handler) {
+        throw new Error(`src/routes.ts maps ${route.path} to both '${other}' and '${route.handler}'; every method of a path must go to the same handler, since the API routes the whole path to one function`);
+      }
+      handlerOf.set(route.path, route.handler);
+    }
+    const integrations = new Map<HandlerName, apigw.LambdaIntegration>();
+    for (const [path, handler] of handlerOf) {
+      let integration = integrations.get(handler);
+      if (!integration) {
+        // Through the alias, so CodeDeploy's traffic shifting applies to API traffic.
+        integration = new apigw.LambdaIntegration(this.deployments[handler].alias, { allowTestInvoke: false });
+        integrations.set(handler, integration);
+      }
+      // ANY: the handler answers a method its path does not serve with 405 and `Allow`.
+      this.api.root.resourceForPath(path).addMethod('ANY', integration);
+    }
+  }
+
+  private serviceFunction(
+    name: HandlerName,
+    spec: FunctionSpec,
+    environment: Record<string, string>,
+    retention: logs.RetentionDays,
+    removalPolicy: RemovalPolicy,
+  ): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, { retention, removalPolicy });
+    // Our own role: only its log group, X-Ray and the table actions it needs (no managed policy).
+    const role = new iam.Role(this, `${spec.id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${name} function of ${this.stackName}`,
+    });
+    logGroup.grantWrite(role);
+    const fn = new nodejs.NodejsFunction(this, `${spec.id}Function`, {
+      description: spec.description,
+      entry: `${packageRoot()}/src/handlers/${name}.ts`,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      role,
+      logGroup,
+      environment,
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: false,
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        // The Lambda runtime ships the AWS SDK v3.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    if (spec.tableActions.length > 0) {
+      this.table.grant(fn, ...spec.tableActions);
+    }
+    return fn;
+  }
+}
+
+function namingOf(config: CrosswalkConfig): CrosswalkNaming {
+  return new CrosswalkNaming({
+    projectName: config.projectName,
+    region: config.region,
+    partition: RegionInfo.get(config.region).partition,
+  });
+}
+
+function synthesizerFor(config: CrosswalkConfig, naming: CrosswalkNaming, props: SampleApiStackProps): IStackSynthesizer | undefined {
+  if (props.isolatedPrefix !== undefined) {
+    return props.isolatedAssetsBucket === undefined
+      ? undefined // the default synthesizer: the dev account's bootstrap resources
+      : new CliCredentialsStackSynthesizer({ fileAssetsBucketName: props.isolatedAssetsBucket, bucketPrefix: `assets/${props.isolatedPrefix}/` });
+  }
+  // The pipeline's build stage publishes the code into the build account's artifact
+  // bucket (`cdk-assets publish` with this stack's *.assets.json); CloudFormation in dev
+  // and prod reads it from there. No bootstrap resources are referenced.
+  return new CliCredentialsStackSynthesizer({
+    fileAssetsBucketName: naming.artifactBucketName(config.accounts.build),
+    bucketPrefix: 'assets/',
+  });
+}
