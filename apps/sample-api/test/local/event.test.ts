@@ -1,0 +1,78 @@
+import { localContext, toProxyEvent } from '../../src/local/event';
+
+describe('toProxyEvent', () => {
+  const request = {
+    method: 'post',
+    url: '/locations/abc%2Fdef?limit=2&tag=a&tag=b&q=caf%C3%A9',
+    rawHeaders: ['Content-Type', 'application/json', 'X-Trace', 'one', 'x-trace', 'two', 'User-Agent', 'jest'],
+    body: Buffer.from('{"name":"Café"}'),
+    sourceIp: '127.0.0.1',
+  };
+  const match = { resource: '/locations/{id}', pathParameters: { id: 'abc/def' } };
+
+  test('carries the resource, path, method and path parameters as API Gateway does', () => {
+    const event = toProxyEvent(request, match);
+
+    expect(event.resource).toBe('/locations/{id}');
+    expect(event.path).toBe('/locations/abc%2Fdef');
+    expect(event.httpMethod).toBe('POST');
+    expect(event.pathParameters).toEqual({ id: 'abc/def' });
+    expect(event.stageVariables).toBeNull();
+  });
+
+  test('decodes the query string, the last value winning in the single-value map', () => {
+    const event = toProxyEvent(request, match);
+
+    expect(event.queryStringParameters).toEqual({ limit: '2', tag: 'b', q: 'café' });
+    expect(event.multiValueQueryStringParameters).toEqual({ limit: ['2'], tag: ['a', 'b'], q: ['café'] });
+  });
+
+  test('keeps header names as sent, with repeated headers in multiValueHeaders', () => {
+    const event = toProxyEvent(request, match);
+
+    expect(event.headers['Content-Type']).toBe('application/json');
+    expect(event.multiValueHeaders['X-Trace']).toEqual(['one']);
+    expect(event.multiValueHeaders['x-trace']).toEqual(['two']);
+  });
+
+  test('passes the body as a UTF-8 string, and null without a body', () => {
+    expect(toProxyEvent(request, match).body).toBe('{"name":"Café"}');
+    expect(toProxyEvent(request, match).isBase64Encoded).toBe(false);
+    expect(toProxyEvent({ ...request, body: Buffer.alloc(0) }, match).body).toBeNull();
+  });
+
+  test('has null parameters when there are none, as API Gateway does', () => {
+    const event = toProxyEvent({ ...request, method: 'GET', url: '/version' }, { resource: '/version', pathParameters: {} });
+
+    expect(event.pathParameters).toBeNull();
+    expect(event.queryStringParameters).toBeNull();
+    expect(event.multiValueQueryStringParameters).toBeNull();
+  });
+
+  test('fills a requestContext like a stage named local', () => {
+    const now = new Date('2024-05-17T10:00:00.000Z');
+
+    const { requestContext } = toProxyEvent(request, match, now);
+
+    expect(requestContext).toMatchObject({
+      stage: 'local',
+      path: '/local/locations/abc%2Fdef',
+      resourcePath: '/locations/{id}',
+      httpMethod: 'POST',
+      requestTimeEpoch: now.getTime(),
+      identity: { sourceIp: '127.0.0.1', userAgent: 'jest' },
+    });
+    expect(requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('localContext', () => {
+  test('names the function and counts down the remaining time', () => {
+    const context = localContext('sample-api-version', 'req-1', 1000);
+
+    expect(context.functionName).toBe('sample-api-version');
+    expect(context.awsRequestId).toBe('req-1');
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(context.getRemainingTimeInMillis()).toBeLessThanOrEqual(1000);
+  });
+});

@@ -1,0 +1,145 @@
+import { createServer } from 'node:net';
+import { LocalApi, MAX_REQUEST_BYTES, startLocalApi } from '../../src/local/server';
+
+const SETTINGS = { version: '9.9.9', commit: 'c0ffee0', environment: 'local' };
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function call(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): RequestInit =>
+  ({ method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('startLocalApi', () => {
+  let api: LocalApi;
+  const log: string[] = [];
+
+  beforeAll(async () => {
+    api = await startLocalApi({ ...SETTINGS, log: (line) => log.push(line) });
+  });
+  afterAll(async () => {
+    await api?.stop();
+  });
+
+  test('listens on 127.0.0.1 and serves GET /version from the version handler', async () => {
+    expect(api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const response = await call(`${api.url}/version`);
+
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ version: '9.9.9', commit: 'c0ffee0', environment: 'local' });
+  });
+
+  test('routes path parameters, query strings, headers and bodies to the same handlers Lambda runs', async () => {
+    // body and headers → POST /locations
+    const created = await call(`${api.url}/locations`, post({ name: 'Library' }));
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/locations/${created.body.id}`);
+    // path parameter → GET /locations/{id}
+    expect((await call(`${api.url}/locations/${created.body.id}`)).body).toEqual(created.body);
+    // query string → GET /registrations?date&locationId
+    const registered = await call(`${api.url}/registrations`, post({ locationId: created.body.id, name: 'Ada', email: 'ada@example.com', phone: '+44 20 7946 0000' }));
+    expect(registered.status).toBe(201);
+    const listed = await call(`${api.url}/registrations?date=${registered.body.date}&locationId=${created.body.id}`);
+    expect(listed.body.items).toEqual([registered.body]);
+    // a header the handler reads
+    const asText = await call(`${api.url}/locations`, post('{"name":"x"}', { 'content-type': 'text/plain' }));
+    expect(asText.status).toBe(415);
+  });
+
+  test('answers 404 with a JSON message for an unknown path', async () => {
+    const response = await call(`${api.url}/visitors?x=1`);
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.body.message).toBe('no route for GET /visitors; the API serves /version, /locations, /locations/{id}, /registrations');
+  });
+
+  test('answers 405 with an Allow header for a method the path does not serve', async () => {
+    const response = await call(`${api.url}/registrations`, { method: 'DELETE' });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(response.body.message).toBe('method DELETE is not allowed on /registrations; use GET or POST');
+  });
+
+  test("answers 413 above the handler's body limit, and above API Gateway's 10 MB", async () => {
+    const handlerLimit = await call(`${api.url}/locations`, post({ name: 'x', pad: 'y'.repeat(20_000) }));
+    const gatewayLimit = await call(`${api.url}/locations`, post('x'.repeat(MAX_REQUEST_BYTES + 1)));
+
+    expect(handlerLimit.status).toBe(413);
+    expect(handlerLimit.body.message).toMatch(/; the limit is 16384 bytes$/);
+    expect(gatewayLimit.status).toBe(413);
+    expect(gatewayLimit.body.message).toBe(`request body is larger than the API's limit of ${MAX_REQUEST_BYTES} bytes`);
+  });
+
+  test('answers 400 for a path parameter with broken percent-encoding', async () => {
+    const response = await call(`${api.url}/locations/%E0%A4%A`);
+
+    expect(response.status).toBe(400);
+  });
+
+  test('logs one line per request', () => {
+    expect(log.some((line) => /^GET \/version → 200 \(\d+ ms\)$/.test(line))).toBe(true);
+    expect(log.some((line) => /^DELETE \/registrations → 405 \(\d+ ms\)$/.test(line))).toBe(true);
+  });
+
+  test('a second local API in the process shares the table', async () => {
+    const second = await startLocalApi(SETTINGS);
+    try {
+      const fromFirst = await call(`${api.url}/locations`);
+      const fromSecond = await call(`${second.url}/locations`);
+      expect(second.url).not.toBe(api.url);
+      expect(fromSecond.body.items).toEqual(fromFirst.body.items);
+    } finally {
+      await second.stop();
+    }
+    // the first keeps working after the second stopped
+    expect((await call(`${api.url}/locations`)).status).toBe(200);
+  });
+
+  test('fails to start with other handler settings in the same process, saying why', async () => {
+    await expect(startLocalApi({ ...SETTINGS, simulateFailure: true }))
+      .rejects.toThrow('startLocalApi: this process already runs the handlers with SIMULATE_FAILURE=false; handlers read their settings once, so start the other variant in another process');
+  });
+
+  test('fails for a port that is not a port', async () => {
+    await expect(startLocalApi({ ...SETTINGS, port: 70000 })).rejects.toThrow('port must be a whole number from 0 to 65535 (0 picks a free port), got 70000');
+  });
+
+  test('fails for a port in use, naming it', async () => {
+    const port = Number(new URL(api.url).port);
+    await expect(startLocalApi({ ...SETTINGS, port })).rejects.toThrow(`the local API cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
+  });
+});
+
+describe('stop', () => {
+  test('closes the port and the table; a new start on a chosen port gets a fresh, empty table', async () => {
+    // Prepare
+    const first = await startLocalApi(SETTINGS);
+    await call(`${first.url}/locations`, post({ name: 'Gone soon' }));
+    // Act
+    await first.stop();
+    await first.stop(); // idempotent
+    // Assess
+    await expect(fetch(`${first.url}/version`)).rejects.toThrow();
+    const port = await freePort();
+    const again = await startLocalApi({ ...SETTINGS, port });
+    try {
+      expect(again.url).toBe(`http://127.0.0.1:${port}`);
+      expect((await call(`${again.url}/locations`)).body).toEqual({ items: [] });
+    } finally {
+      await again.stop();
+    }
+  });
+});
