@@ -1,4 +1,4 @@
-import { CrosswalkNaming, MAX_PROJECT_NAME_LENGTH } from '../src';
+import { ArtifactStoreAccess, CrosswalkNaming, MAX_PROJECT_NAME_LENGTH } from '../src';
 
 const BUILD = '111111111111';
 const DEV = '222222222222';
@@ -15,6 +15,16 @@ describe('CrosswalkNaming', () => {
   test('artifact bucket name is lower case and unique per build account and region', () => {
     expect(names.artifactBucketName(BUILD)).toBe('checkin-artifacts-111111111111-eu-west-1');
     expect(names.artifactKeyAliasArn(BUILD)).toBe('arn:aws:kms:eu-west-1:111111111111:alias/Checkin/eu-west-1/artifacts');
+  });
+
+  test('code assets live under the assets/ prefix of the artifact bucket', () => {
+    expect(names.assetsPrefix).toBe('assets/');
+    expect(names.artifactAssetsArnPattern(BUILD)).toBe('arn:aws:s3:::checkin-artifacts-111111111111-eu-west-1/assets/*');
+  });
+
+  test('the artifact key is found by its alias among the build account\'s keys of the region', () => {
+    expect(names.artifactKeyArnPattern(BUILD)).toBe('arn:aws:kms:eu-west-1:111111111111:key/*');
+    expect(names.artifactKeyAliasName).toBe('alias/Checkin/eu-west-1/artifacts');
   });
 
   test('stack pattern covers only the project prefix', () => {
@@ -46,5 +56,28 @@ describe('CrosswalkNaming', () => {
 
   test('fails on an account id that is not 12 digits', () => {
     expect(() => names.deploymentRoleArn('12345')).toThrow("accountId must be a 12-digit AWS account id, got '12345'");
+  });
+});
+
+describe('ArtifactStoreAccess', () => {
+  const names = new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1' });
+
+  test('the deployment role reads and writes the whole bucket; the execution role only reads code assets', () => {
+    expect(ArtifactStoreAccess.DEPLOYMENT_ROLE.roleArn(names, DEV)).toBe(names.deploymentRoleArn(DEV));
+    expect(ArtifactStoreAccess.DEPLOYMENT_ROLE.objectArnPattern(names, BUILD)).toBe('arn:aws:s3:::checkin-artifacts-111111111111-eu-west-1/*');
+    expect(ArtifactStoreAccess.DEPLOYMENT_ROLE.objectActions).toContain('s3:PutObject');
+    expect(ArtifactStoreAccess.EXECUTION_ROLE.roleArn(names, DEV)).toBe(names.executionRoleArn(DEV));
+    expect(ArtifactStoreAccess.EXECUTION_ROLE.objectArnPattern(names, BUILD)).toBe(names.artifactAssetsArnPattern(BUILD));
+    expect(ArtifactStoreAccess.EXECUTION_ROLE.objectActions).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(ArtifactStoreAccess.EXECUTION_ROLE.bucketActions).toEqual([]);
+    expect(ArtifactStoreAccess.EXECUTION_ROLE.keyActions).toEqual(['kms:Decrypt']);
+  });
+
+  test('no access uses an action wildcard', () => {
+    for (const access of ArtifactStoreAccess.all()) {
+      for (const action of [...access.bucketActions, ...access.objectActions, ...access.keyActions]) {
+        expect(action).not.toContain('*');
+      }
+    }
   });
 });
