@@ -318,14 +318,15 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchSumma
       const label = typeof body.commit === 'string' ? `${body.version} (${body.commit})` : body.version;
       const at = Date.now() - start;
       let seen = summary.versions.find((v) => v.label === label);
+      const isNew = !seen;
       if (!seen) {
         seen = { label, count: 0, firstSeenMs: at, lastSeenMs: at };
         summary.versions.push(seen);
-        if (!tty) render(true);
       }
       seen.count++;
       seen.lastSeenMs = at;
       recent.push({ at: Date.now(), label });
+      if (isNew && !tty) render(true);
     }));
     track(get(`${url}/locations`, timeoutMs).then((outcome) => {
       if (outcome.ok) summary.dataOk++;
