@@ -1,4 +1,4 @@
-import { CfnCapabilities, Stack, Token } from 'aws-cdk-lib';
+import { CfnCapabilities, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -50,8 +50,10 @@ export interface NotifyingPipelineProps {
   readonly naming: CrosswalkNaming;
 
   /**
-   * The artifact bucket of the build account (`EncryptedArtifactStore.bucket`). The
-   * pipeline writes no statement into its policy: the store grants the target accounts.
+   * The artifact bucket of the build account (`EncryptedArtifactStore.bucket`), named by
+   * the convention (`naming.artifactBucketName(<build account>)`), since the target
+   * accounts' roles are granted that bucket by name. The pipeline writes no statement
+   * into its policy: the store grants the target accounts.
    */
   readonly artifactBucket: s3.IBucket;
 
@@ -164,6 +166,8 @@ export interface NotifyingPipelineProps {
 }
 
 const DEFAULT_REPORT_FILES = ['**/test-reports/*.xml'];
+/** Where the report groups export the reports in the artifact bucket. */
+const REPORTS_PREFIX = 'test-reports';
 const DEFAULT_CAPABILITIES = [CfnCapabilities.NAMED_IAM, CfnCapabilities.AUTO_EXPAND];
 /** Read-only access an approver needs to find and review an execution. */
 const APPROVER_READ_ACTIONS = [
@@ -249,11 +253,13 @@ export class NotifyingPipeline extends Construct {
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     // Re-imported, so that the L2 grants of the actions land only on the build account's
-    // identity policies: an imported bucket or key has no policy CDK could add to.
+    // identity policies: an imported bucket or key has no policy CDK could add to. The
+    // bucket is addressed by its convention name, as the target accounts' roles are.
+    const bucketName = conventionBucketName(stack, this.naming, props.artifactBucket);
     this.artifactKey = kms.Key.fromKeyArn(this, 'ArtifactKey', props.artifactKey.keyArn);
     this.artifactBucket = s3.Bucket.fromBucketAttributes(this, 'ArtifactBucket', {
-      bucketArn: props.artifactBucket.bucketArn,
-      bucketName: props.artifactBucket.bucketName,
+      bucketArn: this.naming.artifactBucketArn(stack.account),
+      bucketName,
       encryptionKey: this.artifactKey,
     });
 
@@ -276,6 +282,8 @@ export class NotifyingPipeline extends Construct {
       usePipelineRoleForActions: true,
       restartExecutionOnUpdate: false,
     });
+
+    this.acknowledgePipelineRoleGrants();
 
     // Source
     if (props.source.connectionArn !== undefined) {
@@ -307,6 +315,7 @@ export class NotifyingPipeline extends Construct {
     this.buildOutput = new codepipeline.Artifact('BuildOutput');
     this.buildProject = this.testedProject(new Construct(this, 'Build'), {
       buildSpec: props.buildSpec,
+      writesArtifacts: true,
       computeType: props.buildComputeType ?? codebuild.ComputeType.MEDIUM,
       environmentVariables: props.buildEnvironmentVariables,
       reportFiles: props.buildReportFiles ?? DEFAULT_REPORT_FILES,
@@ -506,6 +515,7 @@ export class NotifyingPipeline extends Construct {
         type: actions.CodeBuildActionType.TEST,
         project: this.testedProject(new Construct(scope, test.name), {
           buildSpec: testBuildSpec(test),
+          writesArtifacts: false,
           computeType: testComputeType,
           reportFiles: test.reportFiles ?? DEFAULT_REPORT_FILES,
           description: `${test.name} tests of environment ${env.name} of the ${this.pipelineName} pipeline`,
@@ -523,23 +533,100 @@ export class NotifyingPipeline extends Construct {
     }
   }
 
-  /** A CodeBuild project with its log group and JUnit report group, encrypted with the artifact key. */
+  /**
+   * A CodeBuild project with its log group and JUnit report group. Its output, and the
+   * report exports (under `test-reports/` of the artifact bucket), are encrypted with the
+   * artifact key. Its role carries exactly the statements written here (CDK's defaults
+   * would add log groups and report groups the project never uses).
+   */
   private testedProject(scope: Construct, options: ProjectOptions): codebuild.PipelineProject {
+    const stack = Stack.of(this);
     const logGroup = new logs.LogGroup(scope, 'Logs', { retention: this.logRetention });
-    const reports = new codebuild.ReportGroup(scope, 'Reports', {
-      type: codebuild.ReportGroupType.TEST,
-      exportBucket: this.artifactBucket,
+    const reports = new codebuild.CfnReportGroup(scope, 'Reports', {
+      type: 'TEST',
+      exportConfig: {
+        exportConfigType: 'S3',
+        s3Destination: {
+          bucket: this.artifactBucket.bucketName,
+          path: REPORTS_PREFIX,
+          packaging: 'NONE',
+          encryptionKey: this.artifactKey.keyArn,
+          encryptionDisabled: false,
+        },
+      },
     });
-    const project = new codebuild.PipelineProject(scope, 'Project', {
+    reports.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    const bucketArn = this.artifactBucket.bucketArn;
+    const statements = [
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+      new iam.PolicyStatement({
+        actions: ['codebuild:CreateReport', 'codebuild:UpdateReport', 'codebuild:BatchPutTestCases'],
+        resources: [reports.attrArn],
+      }),
+      new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:GetBucketAcl', 's3:ListBucket'], resources: [bucketArn] }),
+      // Input artifacts of any execution (their keys are generated by CodePipeline).
+      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${bucketArn}/*`] }),
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: [options.writesArtifacts ? `${bucketArn}/*` : `${bucketArn}/${REPORTS_PREFIX}/*`],
+      }),
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [this.artifactKey.keyArn],
+      }),
+    ];
+    const role = new iam.Role(scope, 'Role', {
       description: options.description,
-      buildSpec: withReportsAndRuntime(options.buildSpec, reports, options.reportFiles, this.nodeVersion),
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+      }),
+      inlinePolicies: { Project: new iam.PolicyDocument({ statements }) },
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/*]`,
+      reason: options.writesArtifacts
+        ? 'The build reads the source artifact and writes the build output and the published code assets; CodePipeline generates their object keys per execution, so no narrower prefix exists'
+        : 'The tests read the source and build output artifacts of the running execution; CodePipeline generates their object keys per execution, so no narrower prefix exists',
+    });
+    if (!options.writesArtifacts) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${REPORTS_PREFIX}/*]`,
+        reason: `The report group exports each run's JUnit report under ${REPORTS_PREFIX}/ with a key CodeBuild generates; the tests may write nowhere else in the bucket`,
+      });
+    }
+
+    return new codebuild.PipelineProject(scope, 'Project', {
+      description: options.description,
+      buildSpec: withReportsAndRuntime(options.buildSpec, reports.attrArn, options.reportFiles, this.nodeVersion),
       environment: { buildImage: this.buildImage, computeType: options.computeType },
       environmentVariables: options.environmentVariables,
       encryptionKey: this.artifactKey,
       logging: { cloudWatch: { logGroup } },
+      // CDK's grants (pipeline action, encryption key) would widen the role written above.
+      role: role.withoutPolicyUpdates(),
     });
-    reports.grantWrite(project);
-    return project;
+  }
+
+  /**
+   * The pipeline role's wildcards come from CDK's own pipeline grants (artifact bucket and
+   * key, the approval topic's key); each is acknowledged with what it is for.
+   */
+  private acknowledgePipelineRoleGrants(): void {
+    const bucket = this.artifactBucket.bucketArn;
+    const reasons: Record<string, string> = {
+      'Action::s3:GetObject*': 'CodePipeline reads the artifacts of its executions (object and version) to hand them to the next actions',
+      'Action::s3:GetBucket*': 'CodePipeline reads the artifact bucket\'s location and versioning before it stores artifacts',
+      'Action::s3:List*': 'CodePipeline lists the artifacts of its executions in the artifact bucket',
+      'Action::s3:DeleteObject*': 'CodePipeline replaces the artifacts of its executions; the bucket is versioned and its lifecycle rules decide what is kept',
+      'Action::s3:Abort*': 'CodePipeline aborts the multipart uploads of artifacts it did not finish writing',
+      'Action::kms:ReEncrypt*': 'The artifacts are encrypted with the artifact key; re-encryption stays within that one key (the resource is the key ARN)',
+      'Action::kms:GenerateDataKey*': 'Encrypting artifacts with the artifact key, and approval requests with the notification key, needs data keys of exactly these two keys',
+      [`Resource::${bucket}/*`]: 'CodePipeline generates the object keys of each execution\'s artifacts, so the role needs every object of the artifact bucket, which holds nothing but this project\'s artifacts and assets',
+    };
+    for (const [finding, reason] of Object.entries(reasons)) {
+      Validations.of(this.role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
+    }
   }
 
   private executionPattern(state: string): events.EventPattern {
@@ -561,6 +648,8 @@ export class NotifyingPipeline extends Construct {
 
 interface ProjectOptions {
   readonly buildSpec: codebuild.BuildSpec;
+  /** Whether the project writes pipeline artifacts (the build) or only test reports (the tests). */
+  readonly writesArtifacts: boolean;
   readonly computeType: codebuild.ComputeType;
   readonly environmentVariables?: { [name: string]: codebuild.BuildEnvironmentVariable };
   readonly reportFiles: string[];
@@ -579,15 +668,37 @@ function testBuildSpec(test: PipelineTest): codebuild.BuildSpec {
  * Node.js runtime to a buildspec given as an object. A buildspec file of the repository
  * is left as it is: it names its report group and runtime itself.
  */
-function withReportsAndRuntime(spec: codebuild.BuildSpec, reports: codebuild.IReportGroup, files: string[], nodeVersion: string): codebuild.BuildSpec {
+function withReportsAndRuntime(spec: codebuild.BuildSpec, reportGroupArn: string, files: string[], nodeVersion: string): codebuild.BuildSpec {
   if (!spec.isImmediate) return spec;
   try {
     return codebuild.mergeBuildSpecs(spec, codebuild.BuildSpec.fromObject({
       phases: { install: { 'runtime-versions': { nodejs: nodeVersion } } },
-      reports: { [reports.reportGroupArn]: { 'files': files, 'file-format': 'JUNITXML' } },
+      reports: { [reportGroupArn]: { 'files': files, 'file-format': 'JUNITXML' } },
     }));
   } catch (err) {
     throw new Error(`buildSpec ${spec} cannot be extended with the JUnit reports section (${(err as Error).message}): ` +
       'create it with codebuild.BuildSpec.fromObject({ version: \'0.2\', ... }), or keep it in the repository with BuildSpec.fromSourceFilename()');
   }
+}
+
+/**
+ * The artifact bucket's name by the convention, after checking that the given bucket
+ * carries it (when its name can be known at synth time).
+ */
+function conventionBucketName(stack: Stack, naming: CrosswalkNaming, bucket: s3.IBucket): string {
+  if (Token.isUnresolved(stack.account)) {
+    throw new Error(`NotifyingPipeline needs the build account: give stack '${stack.node.path}' env: { account: '<12-digit build account id>' }, ` +
+      'the artifact bucket\'s name and the pipeline role\'s ARN, which the target accounts trust, derive from it');
+  }
+  const expected = naming.artifactBucketName(stack.account);
+  let given: string | undefined = Token.isUnresolved(bucket.bucketName) ? undefined : bucket.bucketName;
+  const cfn = bucket.node.defaultChild;
+  if (given === undefined && cfn instanceof s3.CfnBucket) {
+    given = cfn.bucketName ?? '(a name generated by CloudFormation)';
+  }
+  if (given !== undefined && !Token.isUnresolved(given) && given !== expected) {
+    throw new Error(`artifactBucket must be the convention's artifact bucket '${expected}' (naming.artifactBucketName('${stack.account}')), ` +
+      `which the target accounts' roles are granted by name, got ${given.startsWith('(') ? given : `'${given}'`}: pass EncryptedArtifactStore's bucket`);
+  }
+  return expected;
 }
