@@ -146,8 +146,8 @@ export class SampleApiStack extends Stack {
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // API Gateway logs through one role per account and region: the environment's
       // stack sets it up; an isolated copy in the dev account uses the dev stack's.
-      cloudWatchRole: !isolated,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // Retained: other APIs of the account (an isolated copy) log through it too.
+      ...(isolated ? { cloudWatchRole: false } : { cloudWatchRole: true, cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }),
       deployOptions: {
         stageName: API_STAGE_NAME,
         throttlingRateLimit: settings.throttling.rateLimit,
