@@ -1,0 +1,29 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+/** A stack with a function to deploy, as an app would have it. */
+export function stackWithFunction(): { app: App; stack: Stack; fn: lambda.Function } {
+  const app = new App();
+  const stack = new Stack(app, 'Service', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const fn = apiFunction(stack, 'Api');
+  return { app, stack, fn };
+}
+
+/**
+ * A function with its own least-privilege role and log group, on the latest Node.js
+ * runtime, so that cdk-nag findings in a test come only from the construct under test.
+ */
+export function apiFunction(stack: Stack, id: string): lambda.Function {
+  const logGroup = new logs.LogGroup(stack, `${id}Logs`, { retention: logs.RetentionDays.ONE_WEEK });
+  const role = new iam.Role(stack, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  return new lambda.Function(stack, id, {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "ok" });'),
+    role,
+    logGroup,
+  });
+}
