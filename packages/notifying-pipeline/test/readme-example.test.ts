@@ -1,0 +1,63 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
+import { NotifyingPipeline } from '../src';
+
+describe('NotifyingPipeline with EncryptedArtifactStore (the README example)', () => {
+  test('the store\'s bucket and key work as is, and no bucket or key policy names a target role as principal', () => {
+    // The README's minimal example, verbatim but for the assertions.
+    const app = new App();
+    const naming = new CrosswalkNaming({ projectName: 'Crosswalk', region: 'eu-west-1' });
+    const stack = new Stack(app, 'Pipeline', { env: { account: '111111111111', region: naming.region } });
+    const store = new EncryptedArtifactStore(stack, 'ArtifactStore', {
+      naming,
+      targetAccounts: ['222222222222', '333333333333'],
+    });
+    const pipeline = new NotifyingPipeline(stack, 'Pipeline', {
+      naming,
+      artifactBucket: store.bucket,
+      artifactKey: store.key,
+      source: { owner: 'my-org', repo: 'crosswalk', branch: 'main' },
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        phases: { build: { commands: ['npm ci', 'npx projen build'] } },
+        artifacts: { files: ['**/*'] },
+      }),
+      environments: [
+        {
+          name: 'Dev',
+          account: '222222222222',
+          stackName: 'Crosswalk-SampleApi-Dev',
+          templatePath: 'apps/sample-api/cdk.out/Dev.template.json',
+          outputs: ['ApiUrl'],
+          tests: [{ name: 'Integration', commands: ['npm ci'], environmentFromOutputs: { API_URL: 'ApiUrl' } }],
+        },
+        {
+          name: 'Prod',
+          account: '333333333333',
+          stackName: 'Crosswalk-SampleApi-Prod',
+          templatePath: 'apps/sample-api/cdk.out/Prod.template.json',
+          requireApproval: true,
+          outputs: ['ApiUrl'],
+          tests: [{ name: 'Sanity', commands: ['npm ci'], environmentFromOutputs: { API_URL: 'ApiUrl' } }],
+        },
+      ],
+      notificationEmails: ['team@example.com'],
+    });
+
+    const template = Template.fromStack(stack);
+    expect(pipeline.pipeline.stages.map((s) => s.stageName)).toEqual(['Source', 'Build', 'Dev', 'Prod']);
+    // Cross-account grants in the store's policies use account principals (narrowed by a
+    // condition on aws:PrincipalArn); no statement has a target role as its principal.
+    const resourcePolicies = [
+      ...Object.values(template.findResources('AWS::S3::BucketPolicy')).map((r: any) => r.Properties.PolicyDocument),
+      ...Object.values(template.findResources('AWS::KMS::Key')).map((r: any) => r.Properties.KeyPolicy),
+      ...Object.values(template.findResources('AWS::SNS::TopicPolicy')).map((r: any) => r.Properties.PolicyDocument),
+    ];
+    const principals = resourcePolicies.flatMap((doc) => doc.Statement.map((s: any) => JSON.stringify(s.Principal)));
+    expect(principals.filter((p) => /:role\//.test(p))).toEqual([]);
+    expect(app.node.children.filter((c) => c instanceof Stack)).toHaveLength(1);
+  });
+});
