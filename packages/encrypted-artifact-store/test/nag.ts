@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+
+export interface NagFinding {
+  readonly ruleName: string;
+  readonly constructPaths: string[];
+}
+
+export interface NagAcknowledgement extends NagFinding {
+  readonly acknowledgedAt: string;
+  readonly reason: string;
+}
+
+export interface NagResult {
+  /** Findings nobody acknowledged: these fail `cdk synth`. */
+  readonly findings: NagFinding[];
+  readonly acknowledged: NagAcknowledgement[];
+}
+
+/** An app whose cloud assembly goes to a fresh temporary directory. */
+export function newApp(): App {
+  return new App({ outdir: mkdtempSync(join(tmpdir(), 'crosswalk-nag-')) });
+}
+
+/**
+ * Synthesizes the app with the AwsSolutions pack registered as a validation plugin, the
+ * way an app runs it, and reads the validation report CDK writes into the assembly.
+ */
+export function synthWithAwsSolutions(app: App): NagResult {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  let failure: unknown;
+  try {
+    app.synth();
+  } catch (err) {
+    failure = err;
+  }
+  const reportFile = join(app.outdir, 'validation-report.json');
+  if (!existsSync(reportFile)) throw failure ?? new Error(`no validation report in ${app.outdir}`);
+  const report = JSON.parse(readFileSync(reportFile, 'utf-8'));
+  const nag = (report.pluginReports as any[]).filter((r) => r.pluginName === 'AwsSolutions');
+  const paths = (v: any) => (v.violatingConstructs as any[]).map((c) => c.constructPath);
+  return {
+    findings: nag.flatMap((r) => r.violations.map((v: any) => ({ ruleName: v.ruleName, constructPaths: paths(v) }))),
+    acknowledged: nag.flatMap((r) => (r.suppressedViolations ?? []).map((v: any) => ({
+      ruleName: v.ruleName,
+      constructPaths: paths(v),
+      acknowledgedAt: v.acknowledgedAt,
+      reason: v.reason,
+    }))),
+  };
+}
