@@ -122,6 +122,7 @@ describe('locations', () => {
       ['a repeated query parameter', 'GET', '/locations?limit=1&limit=2', {}, 400, /^query parameter 'limit' is given 2 times; give it once$/],
       ['a method the path does not serve', 'PUT', '/locations', { body: { name: 'Library' } }, 405, /^method PUT is not allowed on \/locations; use GET or POST$/],
       ['a path of another function', 'GET', '/registrations', {}, 404, /^no route for GET \/registrations/],
+      ["GET /version (the pre-traffic hook's request to a data function)", 'GET', '/version', {}, 404, /^no route for GET \/version; the API serves/],
     ];
 
     test.each(cases)('%s', async (_, method, target, options, status, message) => {

@@ -46,6 +46,14 @@ describe('SIMULATE_FAILURE=true (the opt-in rollback demo)', () => {
     expect(await allItems(table)).toEqual([]);
   });
 
+  test.each(['locations', 'registrations'] as const)(
+    "%s answers the pre-traffic hook's GET /version with the 500 that names SIMULATE_FAILURE", async (name) => {
+      const response = await handlers[name]({ resource: '/version', path: '/version', httpMethod: 'GET' } as never);
+
+      expect(response.statusCode).toBe(500);
+      expect(response.body).toContain('SIMULATE_FAILURE');
+    });
+
   test('GET /version keeps answering, so the new version passes the pre-traffic hook', async () => {
     const response = await handlers.version(apiEvent('GET', '/version'));
 
