@@ -21,6 +21,14 @@ import { tracer } from './tracer';
  * A registration keeps the location's name as it was then, so deleting a location
  * leaves that day's registrations readable.
  *
+ * Nothing is half-written: every request writes at most one item, with a condition
+ * (a create never overwrites, a delete only removes what exists), and all input is
+ * checked before the first call. A registration reads its location (GetItem) and
+ * then writes itself; a location deleted between the two still gets that one
+ * registration, which stays readable like any other. (A TransactWriteItems with a
+ * ConditionCheck would close that gap, but dynalite, the local mode's store, does
+ * not implement transactions.)
+ *
  * DynamoDB actions per function (for least-privilege table rights):
  *   locations      dynamodb:GetItem, dynamodb:PutItem, dynamodb:DeleteItem, dynamodb:Query
  *   registrations  dynamodb:GetItem (the location exists), dynamodb:PutItem, dynamodb:Query
