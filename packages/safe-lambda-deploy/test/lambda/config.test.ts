@@ -1,0 +1,54 @@
+import { loadHookSetup } from '../../lambda/shared/config';
+import { answerFromPayload, compareAnswer, resolveUrl } from '../../lambda/shared/checks';
+import { CONFIG_ENV, TARGET_ENV } from '../../src/private/hook-config';
+
+const valid = {
+  hook: 'post-traffic',
+  invocations: [{ name: 'i', event: {}, expectedStatusCode: 200, expectedBodyContains: [] }],
+  httpChecks: [{ name: 'h', path: '/version', headers: {}, expectedStatusCode: 200, expectedBodyContains: ['ok'] }],
+  baseUrlParameterName: '/crosswalk/api-url',
+  checkTimeoutMs: 30_000,
+  reportReserveMs: 10_000,
+};
+
+describe('loadHookSetup', () => {
+  test('reads the target and the checks the construct wrote', () => {
+    expect(loadHookSetup({ [TARGET_ENV]: 'arn:aws:lambda:eu-west-1:111111111111:function:f:live', [CONFIG_ENV]: JSON.stringify(valid) }))
+      .toEqual({ ok: true, target: 'arn:aws:lambda:eu-west-1:111111111111:function:f:live', config: valid });
+  });
+
+  test.each([
+    ['no target', {}, `${TARGET_ENV} is not set`],
+    ['no config', { [TARGET_ENV]: 'arn' }, `${CONFIG_ENV} is not set`],
+    ['a config that is not an object', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: '42' }, `${CONFIG_ENV} must be a JSON object`],
+    ['checks of the wrong shape', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: JSON.stringify({ ...valid, invocations: [{ name: 'i' }], checkTimeoutMs: 0 }) },
+      `${CONFIG_ENV} is invalid: invocations[0].expectedStatusCode must be a whole number; invocations[0].expectedBodyContains must be an array of strings; checkTimeoutMs must be a positive number`],
+  ])('keeps the problem of %s for the report instead of throwing', (_what, env, problem) => {
+    expect(loadHookSetup(env)).toEqual({ ok: false, problem });
+  });
+});
+
+describe('reading answers', () => {
+  test('an API Gateway proxy result gives its status and body, decoded when base64', () => {
+    expect(answerFromPayload(JSON.stringify({ statusCode: 201, body: Buffer.from('{"id":"l-1"}').toString('base64'), isBase64Encoded: true })))
+      .toEqual({ statusCode: 201, body: '{"id":"l-1"}' });
+    expect(answerFromPayload(JSON.stringify({ statusCode: 204 }))).toEqual({ statusCode: 204, body: '' });
+  });
+
+  test('any other payload counts as 200 with the payload as body', () => {
+    expect(answerFromPayload('null')).toEqual({ statusCode: 200, body: 'null' });
+    expect(answerFromPayload('"done"')).toEqual({ statusCode: 200, body: '"done"' });
+    expect(answerFromPayload('[1,2]')).toEqual({ statusCode: 200, body: '[1,2]' });
+  });
+
+  test('every expected text must be in the body', () => {
+    expect(compareAnswer({ statusCode: 200, body: 'alpha beta' }, { expectedStatusCode: 200, expectedBodyContains: ['alpha', 'gamma'] }))
+      .toEqual(['body does not contain "gamma" (body: alpha beta)']);
+  });
+
+  test('relative paths go below the base URL, absolute URLs stay', () => {
+    expect(resolveUrl('/version', 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/')).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod/version');
+    expect(resolveUrl('https://example.com/health', undefined)).toBe('https://example.com/health');
+    expect(() => resolveUrl('/version', undefined)).toThrow("no base URL for the relative path '/version'");
+  });
+});

@@ -1,0 +1,55 @@
+import { createServer, IncomingHttpHeaders, Server } from 'http';
+import { AddressInfo } from 'net';
+
+/** A request as the local server received it. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** What the local server answers. */
+export interface CannedResponse {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/**
+ * An HTTP server on 127.0.0.1 (a free port) that records every request and answers with
+ * `respond`. It stands in for the AWS endpoints and the API under test.
+ */
+export class LocalServer {
+  public static async start(respond: (request: RecordedRequest) => CannedResponse): Promise<LocalServer> {
+    const server = new LocalServer(respond);
+    await new Promise<void>((resolve) => server.server.listen(0, '127.0.0.1', resolve));
+    return server;
+  }
+
+  public readonly requests: RecordedRequest[] = [];
+  private readonly server: Server;
+
+  private constructor(respond: (request: RecordedRequest) => CannedResponse) {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        this.requests.push(request);
+        const response = respond(request);
+        res.writeHead(response.status, response.headers ?? {});
+        res.end(response.body ?? '');
+      });
+    });
+  }
+
+  public get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  public async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The hook handlers as Lambda runs them (module-scope setup and real AWS SDK clients),
+ * with the CodeDeploy and Lambda endpoints overridden to a local HTTP server on 127.0.0.1
+ * that records what arrives: the request on the wire, not a mock's view of it.
+ */
+import type { Context } from 'aws-lambda';
+import { CONFIG_ENV, HookConfig, TARGET_ENV } from '../../src/private/hook-config';
+import { CannedResponse, LocalServer, RecordedRequest } from './local-server';
+
+const VERSION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-api:7';
+const ALIAS_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-api:live';
+const event = { DeploymentId: 'd-A1B2C3D4E', LifecycleEventHookExecutionId: 'exec-1' };
+const PUT_STATUS_TARGET = 'CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus';
+
+type Handler = (event: unknown, context: Context) => Promise<{ status: string; reason: string }>;
+
+function lambdaContext(remainingMs: number): Context {
+  const deadline = Date.now() + remainingMs;
+  return { getRemainingTimeInMillis: () => deadline - Date.now() } as Context;
+}
+
+/** Loads a hook module afresh, as a new Lambda container would, with this environment. */
+function loadHook(file: 'pre-traffic-hook' | 'post-traffic-hook', env: Record<string, string>): Handler {
+  Object.assign(process.env, env);
+  let handler: Handler | undefined;
+  jest.isolateModules(() => {
+    handler = require(`../../lambda/${file}`).handler;
+  });
+  return handler!;
+}
+
+function config(overrides: Partial<HookConfig>): string {
+  return JSON.stringify({
+    hook: 'pre-traffic',
+    invocations: [{ name: 'version', event: { httpMethod: 'GET', path: '/version' }, expectedStatusCode: 200, expectedBodyContains: ['1.4.0'] }],
+    httpChecks: [],
+    checkTimeoutMs: 5_000,
+    reportReserveMs: 10_000,
+    ...overrides,
+  });
+}
+
+/** Plays CodeDeploy (JSON 1.1 POST /) and Lambda (REST POST /2015-03-31/functions/...) on one port. */
+function awsEndpoints(codeDeploy: (request: RecordedRequest) => CannedResponse, answer = { statusCode: 200, body: '{"version":"1.4.0"}' }) {
+  return (request: RecordedRequest): CannedResponse => {
+    if (request.url.startsWith('/2015-03-31/functions/')) {
+      return { status: 200, headers: { 'content-type': 'application/json', 'x-amz-executed-version': '7' }, body: JSON.stringify(answer) };
+    }
+    if (request.headers['x-amz-target'] === PUT_STATUS_TARGET) return codeDeploy(request);
+    return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{"__type":"UnknownOperationException"}' };
+  };
+}
+
+const codeDeployAccepts = (): CannedResponse => ({
+  status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{"lifecycleEventHookExecutionId":"exec-1"}',
+});
+
+describe('hook handlers on the wire', () => {
+  const savedEnv = { ...process.env };
+  let server: LocalServer;
+
+  beforeEach(() => {
+    // The hooks log JSON lines; keep the test output readable.
+    for (const method of ['log', 'warn', 'error'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
+    process.env = {
+      ...savedEnv,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+      AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    process.env = savedEnv;
+    await server?.stop();
+  });
+
+  function endpoints(): Record<string, string> {
+    return { AWS_ENDPOINT_URL_CODEDEPLOY: server.url, AWS_ENDPOINT_URL_LAMBDA: server.url };
+  }
+
+  const codeDeployRequests = () => server.requests.filter((r) => r.headers['x-amz-target'] === PUT_STATUS_TARGET);
+
+  test('the pre-traffic hook invokes the new version and sends one signed PutLifecycleEventHookExecutionStatus', async () => {
+    // Prepare
+    server = await LocalServer.start(awsEndpoints(codeDeployAccepts));
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: config({}) });
+
+    // Act
+    const outcome = await handler(event, lambdaContext(60_000));
+
+    // Assess
+    expect(outcome.status).toBe('Succeeded');
+    const [invoke, report, ...rest] = server.requests;
+    expect(rest).toEqual([]);
+    expect(invoke.method).toBe('POST');
+    expect(decodeURIComponent(invoke.url)).toBe(`/2015-03-31/functions/${VERSION_ARN}/invocations`);
+    expect(invoke.headers['x-amz-invocation-type']).toBe('RequestResponse');
+    expect(JSON.parse(invoke.body)).toEqual({ httpMethod: 'GET', path: '/version' });
+
+    expect(report.method).toBe('POST');
+    expect(report.url).toBe('/');
+    expect(report.headers['x-amz-target']).toBe(PUT_STATUS_TARGET);
+    expect(report.headers['content-type']).toBe('application/x-amz-json-1.1');
+    expect(report.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST\/\d{8}\/eu-west-1\/codedeploy\/aws4_request/);
+    expect(JSON.parse(report.body)).toEqual({ deploymentId: 'd-A1B2C3D4E', lifecycleEventHookExecutionId: 'exec-1', status: 'Succeeded' });
+  });
+
+  test('the pre-traffic hook reports Failed on the wire when the new version answers wrongly', async () => {
+    server = await LocalServer.start(awsEndpoints(codeDeployAccepts, { statusCode: 502, body: 'Bad Gateway' }));
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: config({}) });
+
+    const outcome = await handler(event, lambdaContext(60_000));
+
+    expect(outcome.status).toBe('Failed');
+    expect(codeDeployRequests().map((r) => JSON.parse(r.body).status)).toEqual(['Failed']);
+  });
+
+  test('a 503 from CodeDeploy is retried on the wire with the same request, and the status arrives once', async () => {
+    let calls = 0;
+    server = await LocalServer.start(awsEndpoints(() => (++calls === 1
+      ? { status: 503, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{"__type":"ServiceUnavailableException","message":"try later"}' }
+      : codeDeployAccepts())));
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: config({}) });
+
+    const outcome = await handler(event, lambdaContext(60_000));
+
+    expect(outcome.status).toBe('Succeeded');
+    const reports = codeDeployRequests();
+    expect(reports).toHaveLength(2);
+    expect(reports[1].body).toBe(reports[0].body);
+  });
+
+  test('the post-traffic hook invokes the alias, GETs the API below the base URL from SSM, then reports', async () => {
+    server = await LocalServer.start((request) => (request.url === '/prod/version'
+      ? { status: 200, body: '{"version":"1.4.0"}' }
+      : awsEndpoints(codeDeployAccepts)(request)));
+    const parameterNames: string[] = [];
+    // The SSM client comes from the Lambda runtime's SDK; here a stand-in that serves one parameter.
+    jest.doMock('@aws-sdk/client-ssm', () => ({
+      SSMClient: class { async send(command: { Name: string }) {
+        parameterNames.push(command.Name);
+        return { Parameter: { Value: `${server.url}/prod` } };
+      } },
+      GetParameterCommand: class { public readonly Name: string; constructor(input: { Name: string }) { this.Name = input.Name; } },
+    }), { virtual: true });
+    const handler = loadHook('post-traffic-hook', {
+      ...endpoints(),
+      [TARGET_ENV]: ALIAS_ARN,
+      [CONFIG_ENV]: config({
+        hook: 'post-traffic',
+        baseUrlParameterName: '/crosswalk/api-url',
+        httpChecks: [{ name: 'GET /version', path: '/version', headers: {}, expectedStatusCode: 200, expectedBodyContains: ['1.4.0'] }],
+      }),
+    });
+
+    const outcome = await handler(event, lambdaContext(60_000));
+    jest.dontMock('@aws-sdk/client-ssm');
+
+    expect(outcome).toMatchObject({ status: 'Succeeded', reason: 'all 3 checks passed' });
+    expect(parameterNames).toEqual(['/crosswalk/api-url']);
+    expect(server.requests.map((r) => decodeURIComponent(r.url))).toEqual([
+      `/2015-03-31/functions/${ALIAS_ARN}/invocations`,
+      '/prod/version',
+      '/',
+    ]);
+    expect(JSON.parse(codeDeployRequests()[0].body).status).toBe('Succeeded');
+  });
+
+  test('a hook whose environment is broken still reports Failed on the wire', async () => {
+    server = await LocalServer.start(awsEndpoints(codeDeployAccepts));
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: '{not json' });
+
+    const outcome = await handler(event, lambdaContext(60_000));
+
+    expect(outcome.reason).toMatch(/misconfigured: CROSSWALK_HOOK_CONFIG is not JSON/);
+    expect(server.requests.map((r) => r.headers['x-amz-target'])).toEqual([PUT_STATUS_TARGET]);
+    expect(JSON.parse(server.requests[0].body).status).toBe('Failed');
+  });
+
+  test('a malformed event throws and sends nothing', async () => {
+    server = await LocalServer.start(awsEndpoints(codeDeployAccepts));
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: config({}) });
+
+    await expect(handler({ DeploymentId: 'd-A1B2C3D4E' }, lambdaContext(60_000))).rejects.toThrow(/nothing to report to/);
+    expect(server.requests).toEqual([]);
+  });
+});
