@@ -1,3 +1,4 @@
+import { Aws, Token } from 'aws-cdk-lib';
 import { ArtifactStoreAccess, CrosswalkNaming, MAX_PROJECT_NAME_LENGTH } from '../src';
 
 const BUILD = '111111111111';
@@ -52,6 +53,13 @@ describe('CrosswalkNaming', () => {
   test('fails on a region that is not a region name', () => {
     expect(() => new CrosswalkNaming({ projectName: 'Checkin', region: 'Ireland' }))
       .toThrow("region must be an AWS region name such as 'eu-west-1', got 'Ireland'");
+  });
+
+  test('fails on a project name or region that is only known at deploy time', () => {
+    expect(() => new CrosswalkNaming({ projectName: Token.asString({ Ref: 'Project' }), region: 'eu-west-1' }))
+      .toThrow('projectName must be a literal string, not a token');
+    expect(() => new CrosswalkNaming({ projectName: 'Checkin', region: Aws.REGION }))
+      .toThrow("region must be a literal region name such as 'eu-west-1', not a token");
   });
 
   test('fails on an account id that is not 12 digits', () => {
