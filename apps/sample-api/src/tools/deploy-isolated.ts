@@ -90,12 +90,13 @@ function main(): number {
   const config = loadConfig();
   const stackName = SampleApiStack.stackNameFor(config, 'dev', request.prefix);
   const command = cdkCommand(request, stackName);
-  console.log(`deploy-isolated: ${request.action} ${stackName} in the dev account ${config.accounts.dev} (${config.region}) with your own credentials`);
+  const credentials = request.action === 'synth' ? 'offline' : 'with your own AWS credentials';
+  console.log(`deploy-isolated: ${request.action} ${stackName} for the dev account ${config.accounts.dev} (${config.region}), ${credentials}`);
   if (request.action === 'deploy' && request.assetsBucket === undefined) {
     console.log('deploy-isolated: the code is uploaded to the dev account\'s CDK bootstrap bucket; run `cdk bootstrap aws://'
       + `${config.accounts.dev}/${config.region}\` once, or pass --assets-bucket <a bucket in dev you may write to>`);
   }
-  console.log(`deploy-isolated: npx ${command.join(' ')}`);
+  console.log(`deploy-isolated: npx ${command.map((arg) => (/\s/.test(arg) ? `'${arg}'` : arg)).join(' ')}`);
   const result = spawnSync('npx', command, { cwd: packageRoot(), stdio: 'inherit', env: process.env });
   if (result.error) {
     console.error(`deploy-isolated: could not run cdk: ${result.error.message}`);
