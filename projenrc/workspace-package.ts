@@ -48,7 +48,7 @@ export function asWorkspaceMember(project: typescript.TypeScriptProject): void {
   // Silence network-bound banners of jsii and the AWS SDK in every task.
   project.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
   project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
-  project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', '1');
+  project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
   project.gitignore.exclude('/test-reports/');
 
   // projen's `build` also runs docs, tests and packaging; nx caches those as targets of
