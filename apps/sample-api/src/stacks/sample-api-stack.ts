@@ -335,6 +335,6 @@ function synthesizerFor(config: CrosswalkConfig, naming: CrosswalkNaming, props:
   // and prod reads it from there. No bootstrap resources are referenced.
   return new CliCredentialsStackSynthesizer({
     fileAssetsBucketName: naming.artifactBucketName(config.accounts.build),
-    bucketPrefix: 'assets/',
+    bucketPrefix: naming.assetsPrefix, // the only part of the bucket the execution roles may read
   });
 }

@@ -8,7 +8,6 @@ import { Synthesized, newCheckedApp, resourcesOf, synthesize, unacknowledgedFind
 
 const BUILD = { version: '1.2.3', commit: 'abc1234' };
 const HANDLERS: HandlerName[] = ['version', 'locations', 'registrations'];
-const ARTIFACT_BUCKET = 'crosswalk-artifacts-111111111111-eu-west-1';
 
 let synth: Synthesized;
 let dev: SampleApiStack;
@@ -21,6 +20,9 @@ beforeAll(() => {
   prod = new SampleApiStack(app, { config, environmentName: 'prod', buildInfo: BUILD });
   synth = synthesize(app);
 });
+
+/** The build account's artifact bucket, by the naming convention. */
+const artifactBucket = () => dev.naming.artifactBucketName(EXAMPLE_CONFIG.accounts.build);
 
 function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as CfnElement);
@@ -64,8 +66,9 @@ describe('SampleApiStack', () => {
       const functions = resourcesOf(synth.templateJson(stack), 'AWS::Lambda::Function');
       expect(functions).toHaveLength(9); // 3 service functions + 2 hooks each
       for (const [, fn] of functions) {
-        expect(fn.Properties.Code.S3Bucket).toBe(ARTIFACT_BUCKET);
-        expect(fn.Properties.Code.S3Key).toMatch(/^assets\/[0-9a-f]{64}\.zip$/);
+        expect(fn.Properties.Code.S3Bucket).toBe(artifactBucket());
+        // under the one prefix the execution roles may read
+        expect(fn.Properties.Code.S3Key).toMatch(new RegExp(`^${dev.naming.assetsPrefix}[0-9a-f]{64}\\.zip$`));
       }
     }
   });
@@ -86,7 +89,7 @@ describe('SampleApiStack', () => {
     expect(bundles).toHaveLength(5); // 3 service bundles + 2 hook bundles (the hooks of the 3 functions share them)
     for (const file of files) {
       for (const destination of Object.values(file.destinations as Record<string, any>)) {
-        expect(destination.bucketName).toBe(ARTIFACT_BUCKET);
+        expect(destination.bucketName).toBe(artifactBucket());
         expect(destination.objectKey).toMatch(file.source.packaging === 'zip' ? /^assets\/[0-9a-f]{64}\.zip$/ : /^assets\/[0-9a-f]{64}\.json$/);
         expect(destination.assumeRoleArn).toBeUndefined();
       }
