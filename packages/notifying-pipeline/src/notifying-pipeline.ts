@@ -202,6 +202,12 @@ export class NotifyingPipeline extends Construct {
   /** The CodeBuild project of the Build stage. */
   public readonly buildProject: codebuild.IProject;
 
+  /**
+   * The build project's role. Add the permissions your build needs here: the project
+   * itself holds an immutable view of it, so `buildProject.addToRolePolicy()` changes nothing.
+   */
+  public readonly buildRole: iam.IRole;
+
   /** The source checkout artifact. */
   public readonly sourceOutput: codepipeline.Artifact;
 
@@ -313,7 +319,8 @@ export class NotifyingPipeline extends Construct {
 
     // Build
     this.buildOutput = new codepipeline.Artifact('BuildOutput');
-    this.buildProject = this.testedProject(new Construct(this, 'Build'), {
+    const buildScope = new Construct(this, 'Build');
+    this.buildProject = this.testedProject(buildScope, {
       buildSpec: props.buildSpec,
       writesArtifacts: true,
       computeType: props.buildComputeType ?? codebuild.ComputeType.MEDIUM,
@@ -330,6 +337,7 @@ export class NotifyingPipeline extends Construct {
         outputs: [this.buildOutput],
       })],
     });
+    this.buildRole = buildScope.node.findChild('Role') as iam.IRole;
 
     // Notifications: the key and topics come before the environments, which use them.
     const key = new kms.Key(this, 'NotificationKey', {

@@ -387,6 +387,19 @@ describe('NotifyingPipeline', () => {
     expect(buildStatements).toContainEqual({ Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: `${bucket}/*` });
   });
 
+  test('permissions the build needs go to buildRole', () => {
+    const { stack: s, pipeline } = synthPipeline();
+    pipeline.buildRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter'], resources: [`arn:aws:ssm:${REGION}:${BUILD}:parameter/crosswalk/config`],
+    }));
+    const t = Template.fromStack(s);
+    const roleId = t.getResourceId('AWS::IAM::Role', { Properties: { Description: 'Build of the Crosswalk-pipeline pipeline' } });
+    expect(statementsOf(t, 'PipelineBuildRoleDefaultPolicy')).toEqual([
+      { Action: 'ssm:GetParameter', Effect: 'Allow', Resource: `arn:aws:ssm:${REGION}:${BUILD}:parameter/crosswalk/config` },
+    ]);
+    expect(Object.values(t.findResources('AWS::IAM::Policy')).some((p: any) => p.Properties.Roles?.[0]?.Ref === roleId)).toBe(true);
+  });
+
   test('without connectionArn a pending GitHub connection is created; pushes to the branch trigger the pipeline', () => {
     template.hasResourceProperties('AWS::CodeStarConnections::Connection', { ConnectionName: 'Crosswalk-github', ProviderType: 'GitHub' });
     const source = action(template, 'Source', 'GitHub');
