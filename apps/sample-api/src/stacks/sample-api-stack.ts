@@ -12,7 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { CrosswalkConfig, EnvironmentConfig, EnvironmentName } from '../config';
+import { CrosswalkConfig, EnvironmentConfig, EnvironmentName, validateConfig } from '../config';
 import { ROUTES } from '../routes';
 import { API_STAGE_NAME, SMOKE_CHECK_PATHS } from './constants';
 import { BuildInfo, packageRoot, resolveBuildInfo } from './build-info';
@@ -93,8 +93,14 @@ export class SampleApiStack extends Stack {
   public readonly functions: Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
   public readonly deployments: Readonly<Record<HandlerName, ServiceDeployment>>;
 
+  /**
+   * The stack's construct id is its stack name ({@link SampleApiStack.stackNameFor}), so
+   * `cdk deploy <stack name>` selects it. The config is validated again here, so a config
+   * built in code fails as early, and as clearly, as one loaded by `loadConfig`.
+   */
   constructor(scope: Construct, props: SampleApiStackProps) {
-    const { config, environmentName, isolatedPrefix } = props;
+    const { environmentName, isolatedPrefix } = props;
+    const config = validateConfig(props.config, 'given to SampleApiStack');
     if (props.isolatedAssetsBucket !== undefined && isolatedPrefix === undefined) {
       throw new Error(`isolatedAssetsBucket applies to an isolated copy only (dev and prod publish to the build account's artifact bucket), got '${props.isolatedAssetsBucket}' without an isolatedPrefix`);
     }

@@ -133,6 +133,13 @@ describe('bad props fail at synth time', () => {
     );
   });
 
+  test('fails on a config built in code that does not validate, with every problem', () => {
+    const bad = { ...config, accounts: { ...config.accounts, prod: config.accounts.dev }, region: 'eu-west-9' };
+    expect(() => new SampleApiStack(new App(), { config: bad, environmentName: 'dev', buildInfo: BUILD })).toThrow(
+      /^The Crosswalk config \(given to SampleApiStack\) has 2 problems:\n {2}- region must be a real AWS region name, got 'eu-west-9'.*\n {2}- accounts\.dev and accounts\.prod are both '222222222222'/,
+    );
+  });
+
   test('fails on an isolated copy in prod', () => {
     expect(() => new SampleApiStack(new App(), { config, environmentName: 'prod', isolatedPrefix: 'alice', buildInfo: BUILD }))
       .toThrow("an isolated copy runs in the dev account only, got environmentName 'prod'; use environmentName 'dev'");
