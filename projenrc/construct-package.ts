@@ -92,6 +92,8 @@ export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
       ].join(' '), { name: `bundle ${handler}` });
     }
     this.gitignore.exclude('/assets/');
+    // Construct tests stage the bundles: on a fresh clone `test` must wait for this package's own build.
+    this.package.file.addOverride('nx.targets.test.dependsOn', ['^build', 'build']);
     this.npmignore?.include('/assets/');
     this.tsconfigDev.addInclude('../lambda/**/*.ts');
   }
