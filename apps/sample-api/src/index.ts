@@ -1,3 +1,2 @@
-// The shared config (also read by apps/build-account) and the service's stack.
-export * from './config';
+// The service's stack, for apps that compose it (its config comes from @crosswalk/build-account).
 export * from './stacks';

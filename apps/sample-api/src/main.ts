@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { loadConfig } from './config';
+import { loadConfig } from '@crosswalk/build-account';
 import { SampleApiStack, simulateFailureTarget } from './stacks';
 
 /**

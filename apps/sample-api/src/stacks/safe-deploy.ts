@@ -1,7 +1,7 @@
 import { SafeLambdaDeploy, TrafficShift } from '@crosswalk/safe-lambda-deploy';
 import { aws_lambda as lambda, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { TrafficShiftName } from '../config';
+import type { TrafficShiftName } from '@crosswalk/build-account';
 import { API_STAGE_NAME } from './constants';
 
 /** A function's safe deployment: its `live` alias and CodeDeploy deployment group. */

@@ -12,7 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { CrosswalkConfig, EnvironmentConfig, EnvironmentName, validateConfig } from '../config';
+import { CrosswalkConfig, EnvironmentConfig, EnvironmentName, validateConfig } from '@crosswalk/build-account';
 import { ROUTES } from '../routes';
 import { API_STAGE_NAME, SMOKE_CHECK_PATHS } from './constants';
 import { BuildInfo, packageRoot, resolveBuildInfo } from './build-info';

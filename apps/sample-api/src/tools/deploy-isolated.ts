@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'child_process';
 import { userInfo } from 'os';
-import { loadConfig } from '../config';
+import { loadConfig } from '@crosswalk/build-account';
 import { SampleApiStack } from '../stacks/sample-api-stack';
 import { packageRoot } from '../stacks/build-info';
 

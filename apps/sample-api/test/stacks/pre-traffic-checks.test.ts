@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { App, CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '@crosswalk/build-account';
 import { SampleApiStack } from '../../src/stacks';
 import { HandlerName } from '../../src/stacks/functions';
 

@@ -1,6 +1,6 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { EXAMPLE_CONFIG, loadConfig } from '../../src/config';
+import { EXAMPLE_CONFIG, loadConfig } from '@crosswalk/build-account';
 import { ROUTES } from '../../src/routes';
 import { API_STAGE_NAME, SMOKE_CHECK_PATHS, SampleApiStack } from '../../src/stacks';
 import { HandlerName } from '../../src/stacks/functions';

@@ -1,5 +1,5 @@
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '@crosswalk/build-account';
 import { SampleApiStack, simulateFailureTarget } from '../../src/stacks';
 import { HandlerName } from '../../src/stacks/functions';
 import { Synthesized, newCheckedApp, resourcesOf, synthesize, unacknowledgedFindings } from './synth';
