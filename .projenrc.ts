@@ -2,6 +2,7 @@ import { AppPackage, ConstructPackage, CrosswalkMonorepo, VERSIONS } from './pro
 
 const sdk = (client: string) => `@aws-sdk/${client}@${VERSIONS.awsSdk}`;
 const tracer = `@aws-lambda-powertools/tracer@${VERSIONS.powertoolsTracer}`;
+const cfnGuard = `@cdklabs/cdk-validator-cfnguard@${VERSIONS.cfnGuard}`;
 const lambdaTestDeps = [
   `@types/aws-lambda@${VERSIONS.awsLambdaTypes}`,
   `aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`,
@@ -19,7 +20,7 @@ const store = new ConstructPackage(root, 'encrypted-artifact-store', {
 const safeDeploy = new ConstructPackage(root, 'safe-lambda-deploy', {
   description: 'Lambda alias + CodeDeploy traffic shifting with alarm rollback and pre/post-traffic hooks that always report',
   lambdaHandlers: ['pre-traffic-hook', 'post-traffic-hook'],
-  devDeps: [sdk('client-codedeploy'), sdk('client-lambda'), tracer, ...lambdaTestDeps],
+  devDeps: [sdk('client-codedeploy'), sdk('client-lambda'), sdk('client-ssm'), tracer, ...lambdaTestDeps],
 });
 const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
   description: 'Cross-account CodePipeline: build, deploy per environment, change-set approval, tests from stack outputs, notifications',
@@ -30,18 +31,23 @@ const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
 const buildAccount = new AppPackage(root, 'build-account', {
   description: 'The stacks of the build, dev and prod accounts that deliver sample-api',
   uses: [names, store, pipeline],
-  devDeps: [`@cdklabs/cdk-validator-cfnguard@${VERSIONS.cfnGuard}`],
+  devDeps: [cfnGuard],
+  tasks: {
+    'compliance': { description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of this app; prints a report', exec: 'cdk synth -q -c compliance=true && ts-node --transpile-only src/compliance/report.ts' },
+    'build-stage': { description: 'What the pipeline\'s Build stage runs: build + test, synth the service stacks, publish their assets, collect the templates', exec: 'ts-node --transpile-only src/pipeline/build-stage.ts' },
+  },
 });
 new AppPackage(root, 'sample-api', {
   description: 'A serverless check-in API delivered by the Crosswalk pipeline, with a local mode',
   uses: [names, safeDeploy, buildAccount],
   deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
-  devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, `cdk-assets@${VERSIONS.cdkAssets}`, ...lambdaTestDeps],
+  devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, cfnGuard, ...lambdaTestDeps],
   tasks: {
     'serve': { description: 'Run the API locally on 127.0.0.1 over an in-memory DynamoDB (Ctrl-C stops)', exec: 'ts-node --transpile-only src/local/serve.ts' },
     'integ': { description: 'Integration suite against API_URL (or a local server it starts); JUnit in test-reports/', exec: 'jest --ci test/integration' },
     'sanity': { description: 'Read-only sanity suite against API_URL (prod)', exec: 'jest --ci test/sanity' },
     'watch-deployment': { description: 'Watch which versions answer and how many errors occur during a deployment', exec: 'ts-node --transpile-only src/tools/watch-deployment.ts' },
+    'compliance': { description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of this app; prints a report', exec: 'cdk synth -q -c compliance=true && ts-node --transpile-only ../build-account/src/compliance/report.ts' },
     'deploy:isolated': { description: 'Deploy an isolated copy of the service (own table) into the dev account under a personal prefix', exec: 'ts-node --transpile-only src/tools/deploy-isolated.ts' },
   },
 });

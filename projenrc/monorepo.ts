@@ -116,6 +116,10 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
       description: 'jsii-pacmak --code-only for .NET and Python over every construct package',
       exec: `${NX} run-many -t package:code-only --output-style=stream`,
     });
+    this.addTask('compliance', {
+      description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of both apps, with a report',
+      exec: `${NX} run-many -t compliance --output-style=stream`,
+    });
     this.addTask('bench', {
       description: 'Measure build, synth, function bundles and cold init, and the test suite; print a table',
       exec: 'ts-node --transpile-only projenrc/tasks/bench.ts',

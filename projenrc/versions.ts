@@ -16,7 +16,6 @@ export const VERSIONS = {
   awsCdkLib: '2.276.0',
   constructs: '10.8.1',
   awsCdkCli: '2.1148.1',
-  cdkAssets: '4.7.3',
   nx: '24.0.6',
   jest: '30',
   swcJest: '0.2.39',
