@@ -174,6 +174,7 @@ describe('CrossAccountDeploymentRoles', () => {
       expect(resourcesOf('lambda:CreateFunction')).toEqual([`arn:aws:lambda:eu-west-1:${DEV}:function:Checkin-*`]);
       expect(resourcesOf('lambda:PublishVersion')).toEqual([`arn:aws:lambda:eu-west-1:${DEV}:function:Checkin-*`]);
       expect(resourcesOf('lambda:CreateAlias')).toEqual([`arn:aws:lambda:eu-west-1:${DEV}:function:Checkin-*`]);
+      expect(resourcesOf('lambda:PutFunctionEventInvokeConfig')).toEqual([`arn:aws:lambda:eu-west-1:${DEV}:function:Checkin-*`]);
       expect(resourcesOf('dynamodb:CreateTable')).toEqual([`arn:aws:dynamodb:eu-west-1:${DEV}:table/Checkin-*`]);
       expect(resourcesOf('dynamodb:CreateTableReplica')).toEqual([`arn:aws:dynamodb:eu-west-1:${DEV}:table/Checkin-*`]); // TableV2
       expect(resourcesOf('codedeploy:CreateDeploymentGroup')).toEqual([`arn:aws:codedeploy:eu-west-1:${DEV}:deploymentgroup:Checkin-*/*`]);
