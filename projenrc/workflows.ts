@@ -35,7 +35,7 @@ export class PullRequestWorkflow extends Component {
         steps: [
           ...setupSteps(0),
           { name: 'Derive the base and head for nx affected', uses: 'nrwl/nx-set-shas@v4' },
-          { name: 'Affected build, test, synth', run: 'npx nx affected -t build,test,synth --output-style=stream' },
+          { name: 'Affected build, test, synth', run: 'npx nx affected -t build,docgen,test,synth --output-style=stream' },
           { name: 'Generated files are up to date', run: 'npx projen && git diff --exit-code' },
           { name: 'Constructs install from their tarballs', run: 'npx projen consumer-check' },
         ],
