@@ -1,6 +1,40 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { existsSync } from 'fs';
+import { dirname, join, relative, resolve, sep } from 'path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CONFIG_ENV_VAR, loadConfig } from './config';
+import { addBuildAccountStacks } from './stacks';
 
-// Placeholder until the app's stacks land: an empty stack so that synth has something to do.
+/**
+ * The build-account app: the artifact store and pipeline stacks (build account) and the
+ * deployment-role stacks (dev, prod), on the config of `CROSSWALK_CONFIG` (or the
+ * built-in example), with cdk-nag's AwsSolutions checks: synth fails on any finding that
+ * is not acknowledged with a reason.
+ */
 const app = new App();
-new Stack(app, 'Placeholder');
+const config = loadConfig();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+addBuildAccountStacks(app, config, { configFile: configFileInRepository(process.env[CONFIG_ENV_VAR]) });
 app.synth();
+
+/**
+ * The override file as the pipeline's build sees it: relative to the repository root
+ * (the build runs in a checkout of the repository).
+ */
+function configFileInRepository(file: string | undefined): string | undefined {
+  if (file === undefined || file.trim() === '') return undefined;
+  const absolute = resolve(file);
+  const root = repositoryRoot(dirname(absolute));
+  const inRepo = root === undefined ? undefined : relative(root, absolute);
+  if (inRepo === undefined || inRepo.startsWith('..')) {
+    throw new Error(`${CONFIG_ENV_VAR} must name a file inside the repository, so that the pipeline's build reads the same config, got '${file}'; move it into the repository and commit it`);
+  }
+  return inRepo.split(sep).join('/');
+}
+
+function repositoryRoot(from: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}

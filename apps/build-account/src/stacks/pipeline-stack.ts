@@ -1,0 +1,113 @@
+import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { NotifyingPipeline, PipelineEnvironment } from '@crosswalk/notifying-pipeline';
+import { Stack } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { CONFIG_ENV_VAR, CrosswalkConfig, EnvironmentName, validateConfig } from '../config';
+import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, serviceStackName, serviceTemplatePath } from '../pipeline/delivered-service';
+import { namingOf } from './naming';
+
+/** Props of {@link PipelineStack}. */
+export interface PipelineStackProps {
+  /** The validated config: accounts, repository, people and per-environment settings. */
+  readonly config: CrosswalkConfig;
+
+  /** The artifact bucket of the build account (`ArtifactStoreStack.store.bucket`). */
+  readonly artifactBucket: s3.IBucket;
+
+  /** The artifact key of the build account (`ArtifactStoreStack.store.key`). */
+  readonly artifactKey: kms.IKey;
+
+  /**
+   * The config override file, relative to the repository root, that the pipeline's build
+   * must read too (it becomes `CROSSWALK_CONFIG` of the build). Without it the build
+   * synthesizes the service with the built-in example config.
+   * @default - no override file
+   */
+  readonly configFile?: string;
+}
+
+/** The stage names of the environments in the pipeline. */
+const STAGE_NAMES: Record<EnvironmentName, string> = { dev: 'Dev', prod: 'Prod' };
+
+/**
+ * The build account's pipeline that delivers the sample API:
+ * Source (GitHub) → Build (`npm ci`, then the build stage script: build + test, synth,
+ * publish the code assets, collect the templates) → Dev (deploy, integration suite with
+ * `API_URL` from the stack's `ApiUrl` output) → Prod (change set → approval → execute when
+ * the config requires approval, then the read-only sanity suite). Failures (and, by the
+ * config, successes and waiting approvals) reach the configured email addresses.
+ */
+export class PipelineStack extends Stack {
+  /** `<resourcePrefix>Pipeline`, e.g. `Crosswalk-Pipeline`. */
+  public static stackNameFor(config: CrosswalkConfig): string {
+    return `${namingOf(config).resourcePrefix}Pipeline`;
+  }
+
+  /** The Build stage's buildspec: install, then one command (the logic is in `src/pipeline/build-stage.ts`). */
+  public static buildSpec(): codebuild.BuildSpec {
+    return codebuild.BuildSpec.fromObject({
+      version: '0.2',
+      phases: {
+        install: { commands: ['npm ci'] },
+        build: { commands: ['npx nx run @crosswalk/build-account:build-stage'] },
+      },
+      artifacts: { 'base-directory': BUILD_OUTPUT_DIR, 'files': ['**/*'] },
+    });
+  }
+
+  public readonly naming: CrosswalkNaming;
+  public readonly pipeline: NotifyingPipeline;
+
+  /** The construct id is the stack name, so `cdk deploy <stack name>` selects it. */
+  constructor(scope: Construct, props: PipelineStackProps) {
+    const config = validateConfig(props.config, 'given to PipelineStack');
+    const naming = namingOf(config);
+    const stackName = PipelineStack.stackNameFor(config);
+    super(scope, stackName, {
+      stackName,
+      env: { account: config.accounts.build, region: config.region },
+      description: `${config.projectName} pipeline (build account): delivers the sample API to dev and prod`,
+    });
+    this.naming = naming;
+    if (props.configFile !== undefined && (props.configFile.trim() === '' || props.configFile.startsWith('/') || props.configFile.startsWith('..'))) {
+      throw new Error(`configFile must be the path of the config override file relative to the repository root (the build checks out the repository), got '${props.configFile}'; commit the file and give e.g. 'crosswalk.config.json'`);
+    }
+
+    this.pipeline = new NotifyingPipeline(this, 'Pipeline', {
+      naming,
+      artifactBucket: props.artifactBucket,
+      artifactKey: props.artifactKey,
+      source: { ...config.github },
+      buildSpec: PipelineStack.buildSpec(),
+      buildEnvironmentVariables: props.configFile === undefined ? undefined : { [CONFIG_ENV_VAR]: { value: props.configFile } },
+      environments: [
+        this.pipelineEnvironment(config, 'dev', 'Integration'),
+        this.pipelineEnvironment(config, 'prod', 'Sanity'),
+      ],
+      notificationEmails: [...config.notifications.emails],
+      notifyOnSuccess: config.notifications.notifyOnSuccess ?? false,
+      notifyOnApprovalWaiting: config.notifications.notifyOnApproval ?? true,
+      approverGroupName: config.approvers?.groupName,
+    });
+  }
+
+  private pipelineEnvironment(config: CrosswalkConfig, environmentName: EnvironmentName, testName: string): PipelineEnvironment {
+    const target = DELIVERED_SERVICE.testTargets[environmentName];
+    return {
+      name: STAGE_NAMES[environmentName],
+      account: config.accounts[environmentName],
+      stackName: serviceStackName(config, environmentName),
+      templatePath: serviceTemplatePath(config, environmentName),
+      requireApproval: config.environments[environmentName].requireApproval,
+      outputs: [DELIVERED_SERVICE.urlOutput],
+      tests: [{
+        name: testName,
+        commands: ['npm ci', `npx nx run ${DELIVERED_SERVICE.nxProject}:${target}`],
+        environmentFromOutputs: { API_URL: DELIVERED_SERVICE.urlOutput },
+      }],
+    };
+  }
+}
