@@ -11,7 +11,8 @@
  *   tests   the full test suite, uncached
  *
  * Options: --runs N (cheap figures, default 3), --init-runs N (default 7),
- * --heavy-runs N (cold build and full tests, default 1), --skip-build, --out FILE.
+ * --heavy-runs N (cold build, affected run and full tests: minutes each, default 1),
+ * --skip-build, --out FILE.
  */
 import { execSync, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
@@ -72,10 +73,10 @@ function benchBuild() {
   const touched = join(ROOT, 'apps', 'sample-api', 'src', 'main.ts');
   const original = readFileSync(touched, 'utf-8');
   const ran = new Set<string>();
-  log(`affected build/test/synth after touching ${touched.slice(ROOT.length + 1)} x${RUNS}`);
+  log(`affected build/test/synth after touching ${touched.slice(ROOT.length + 1)} x${HEAVY_RUNS}`);
   let affected: Figure;
   try {
-    affected = repeat(RUNS, () => {
+    affected = repeat(HEAVY_RUNS, () => {
       // A new comment each run, so each run is a real change (not a cache hit of the last one).
       writeFileSync(touched, `${original}\n// bench ${Date.now()}\n`);
       const projects = timed('npx nx show projects --affected --json').output.match(/\[[^\]]*\]/)?.[0] ?? '[]';
