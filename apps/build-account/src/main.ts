@@ -1,8 +1,8 @@
-import { existsSync } from 'fs';
-import { dirname, join, relative, resolve, sep } from 'path';
+import { dirname, relative, resolve, sep } from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CONFIG_ENV_VAR, loadConfig } from './config';
+import { findRepositoryRoot } from './pipeline/repository';
 import { addBuildAccountStacks } from './stacks';
 
 /**
@@ -24,17 +24,10 @@ app.synth();
 function configFileInRepository(file: string | undefined): string | undefined {
   if (file === undefined || file.trim() === '') return undefined;
   const absolute = resolve(file);
-  const root = repositoryRoot(dirname(absolute));
+  const root = findRepositoryRoot(dirname(absolute));
   const inRepo = root === undefined ? undefined : relative(root, absolute);
   if (inRepo === undefined || inRepo.startsWith('..')) {
     throw new Error(`${CONFIG_ENV_VAR} must name a file inside the repository, so that the pipeline's build reads the same config, got '${file}'; move it into the repository and commit it`);
   }
   return inRepo.split(sep).join('/');
-}
-
-function repositoryRoot(from: string): string | undefined {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
 }

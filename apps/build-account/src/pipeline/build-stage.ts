@@ -1,0 +1,111 @@
+import { spawnSync } from 'child_process';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { CrosswalkConfig, ENVIRONMENT_NAMES, loadConfig } from '../config';
+import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, TEMPLATES_DIR, serviceStackName, serviceTemplatePath } from './delivered-service';
+import { CommandRunner, PublishResult, planUploads, publishUploads, readAssemblyManifest, spawnRunner, stackArtifact } from './publish-assets';
+import { findRepositoryRoot } from './repository';
+
+/**
+ * What the pipeline's Build stage runs after `npm ci`, and what a developer runs locally
+ * (`npx nx run @crosswalk/build-account:build-stage -- --skip-publish`):
+ *
+ * 1. build and test every package of the monorepo (nx);
+ * 2. synthesize the service's stacks (`@crosswalk/sample-api:synth`, with the same config);
+ * 3. publish the code assets of the dev and prod stacks to the artifact bucket;
+ * 4. copy their templates into the build output folder, where the pipeline's deploy
+ *    actions find them (`templates/<stack name>.template.json`).
+ *
+ * Options: `--skip-build` (steps 2-4 only), `--skip-publish` (no AWS call at all),
+ * `--dry-run` (print the AWS CLI commands instead of running them).
+ */
+export interface BuildStageOptions {
+  readonly repositoryRoot: string;
+  readonly config: CrosswalkConfig;
+  readonly skipBuild?: boolean;
+  readonly skipPublish?: boolean;
+  readonly dryRun?: boolean;
+  /** Runs nx (inheriting the terminal); returns the exit status. */
+  readonly runStep?: (argv: readonly string[]) => number;
+  /** Runs the AWS CLI calls of the publication. */
+  readonly awsRunner?: CommandRunner;
+  readonly log?: (line: string) => void;
+}
+
+export interface BuildStageResult {
+  /** The templates written into the build output, relative to it. */
+  readonly templates: string[];
+  readonly published?: PublishResult;
+}
+
+export function runBuildStage(options: BuildStageOptions): BuildStageResult {
+  const { repositoryRoot, config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const runStep = options.runStep ?? inheritingRunner(repositoryRoot);
+  const step = (title: string, argv: string[]) => {
+    log(`\n==> ${title}: ${argv.join(' ')}`);
+    const status = runStep(argv);
+    if (status !== 0) throw new Error(`${title} failed (exit ${status}): ${argv.join(' ')}`);
+  };
+
+  if (!options.skipBuild) {
+    step('build and test the monorepo', ['npx', 'nx', 'run-many', '-t', 'build', 'test', '--output-style=stream']);
+  }
+  step('synthesize the service', ['npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:synth`, '--output-style=stream']);
+
+  const assemblyDir = join(repositoryRoot, DELIVERED_SERVICE.appDir, 'cdk.out');
+  const stackNames = ENVIRONMENT_NAMES.map((env) => serviceStackName(config, env));
+  let published: PublishResult | undefined;
+  if (options.skipPublish) {
+    log('\n==> publish the code assets: skipped (--skip-publish)');
+  } else {
+    log(`\n==> publish the code assets of ${stackNames.join(', ')}`);
+    published = publishUploads(planUploads(assemblyDir, stackNames), { runner: options.awsRunner ?? spawnRunner, dryRun: options.dryRun, log });
+  }
+
+  const outputDir = join(repositoryRoot, BUILD_OUTPUT_DIR);
+  rmSync(outputDir, { recursive: true, force: true });
+  mkdirSync(join(outputDir, TEMPLATES_DIR), { recursive: true });
+  const templates: string[] = [];
+  const manifest = readAssemblyManifest(assemblyDir);
+  for (const env of ENVIRONMENT_NAMES) {
+    const artifact = stackArtifact(manifest, serviceStackName(config, env), assemblyDir);
+    const target = serviceTemplatePath(config, env);
+    copyFileSync(join(assemblyDir, artifact.properties.templateFile), join(outputDir, target));
+    templates.push(target);
+    log(`template ${env}: ${BUILD_OUTPUT_DIR}/${target}`);
+  }
+  writeFileSync(join(outputDir, 'build-info.json'), JSON.stringify({ stacks: stackNames, templates, published }, null, 2));
+  return { templates, published };
+}
+
+function inheritingRunner(cwd: string): (argv: readonly string[]) => number {
+  return (argv) => spawnSync(argv[0], argv.slice(1), { cwd, stdio: 'inherit' }).status ?? 1;
+}
+
+/** The command line: `build-stage.ts [--skip-build] [--skip-publish] [--dry-run]`. */
+function main(argv: string[]): void {
+  const known = ['--skip-build', '--skip-publish', '--dry-run'];
+  const unknown = argv.filter((a) => !known.includes(a));
+  if (unknown.length > 0) {
+    throw new Error(`unknown option ${unknown.join(' ')}; the build stage takes ${known.join(', ')}`);
+  }
+  const repositoryRoot = findRepositoryRoot(__dirname);
+  if (!repositoryRoot) throw new Error(`cannot find the repository root (nx.json) above ${__dirname}`);
+  runBuildStage({
+    repositoryRoot,
+    config: loadConfig(),
+    skipBuild: argv.includes('--skip-build'),
+    skipPublish: argv.includes('--skip-publish'),
+    dryRun: argv.includes('--dry-run'),
+  });
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (err) {
+    console.error(`build stage failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
