@@ -14,8 +14,9 @@ jest.setTimeout(180_000);
 const config = loadConfig(undefined, {});
 
 // In report mode cdk prints the findings (as warnings) on stderr; the tests read the report files.
-beforeEach(() => { jest.spyOn(console, 'error').mockImplementation(() => undefined); });
-afterEach(() => { jest.restoreAllMocks(); });
+let quiet: jest.SpyInstance;
+beforeAll(() => { quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined); });
+afterAll(() => { quiet.mockRestore(); });
 
 function synthesize(build: (app: App) => void, failSynth = false): { app: App; summary: ComplianceSummary } {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'compliance-')) });
