@@ -1,6 +1,7 @@
 import { dirname, relative, resolve, sep } from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { addCompliance } from './compliance';
 import { CONFIG_ENV_VAR, loadConfig } from './config';
 import { findRepositoryRoot } from './pipeline/repository';
 import { addBuildAccountStacks } from './stacks';
@@ -15,6 +16,7 @@ const app = new App();
 const config = loadConfig();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 addBuildAccountStacks(app, config, { configFile: configFileInRepository(process.env[CONFIG_ENV_VAR]) });
+if (app.node.tryGetContext('compliance')) addCompliance(app, config); // Control Tower controls, `compliance` task only
 app.synth();
 
 /**

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { loadConfig } from '@crosswalk/build-account';
+import { addCompliance, loadConfig } from '@crosswalk/build-account';
 import { SampleApiStack, simulateFailureTarget } from './stacks';
 
 /**
@@ -27,6 +27,7 @@ if (isolated !== undefined) {
     simulateFailure: failIn === isolated,
   });
 }
+if (app.node.tryGetContext('compliance')) addCompliance(app, config); // Control Tower controls, `compliance` task only
 app.synth();
 
 function contextString(scope: App, key: string): string | undefined {
