@@ -1,0 +1,290 @@
+import { execFileSync } from 'child_process';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { DELIVERED_SERVICE, DeploymentRolesStack, EnvironmentName, packagedFile, planUploads, serviceTemplatePath } from '@crosswalk/build-account';
+import { SampleApiStack } from '../../src/stacks';
+import { EXECUTION_CALLS } from './execution-actions';
+import { Caller, Decision, evaluate, evaluateAll } from './policy';
+import { FoundRole, bucketPolicy, describeRole, findKey, findRole } from './roles';
+import { BothApps, synthesizeBothApps } from './synth-both';
+import { DeployedStack } from './world';
+
+/**
+ * The system test: both apps synthesized together, and every cross-account permission
+ * the pipeline relies on proven on both sides (the resource policy in one account, the
+ * identity policy in the other), by evaluating the synthesized policies.
+ */
+
+const ENVS: EnvironmentName[] = ['dev', 'prod'];
+/** Requests to S3 arrive over TLS 1.3, as the AWS CLI and the services send them. */
+const S3_CONTEXT = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' };
+
+let both: BothApps;
+let pipelineStack: DeployedStack;
+let pipeline: any;
+let actions: Array<{ stage: string; action: any }>;
+let pipelineRole: FoundRole;
+let bucketName: string;
+let bucketArn: string;
+let keyArn: string;
+let keyAliases: string[];
+
+beforeAll(() => {
+  both = synthesizeBothApps();
+  pipelineStack = both.deployed(both.build.pipeline);
+  const [[, resource]] = both.world.resourcesOf(pipelineStack, 'AWS::CodePipeline::Pipeline');
+  pipeline = both.world.resolve(pipelineStack, resource.Properties);
+  actions = pipeline.Stages.flatMap((stage: any) => stage.Actions.map((action: any) => ({ stage: stage.Name, action })));
+  pipelineRole = findRole(both.world, pipeline.RoleArn)!;
+  bucketName = pipeline.ArtifactStore.Location;
+  bucketArn = `arn:aws:s3:::${bucketName}`;
+  keyArn = pipeline.ArtifactStore.EncryptionKey.Id;
+  keyAliases = findKey(both.world, keyArn)?.aliases ?? [];
+}, 180_000);
+
+const config = () => both.config;
+const envOfStage = (stage: string): EnvironmentName => (stage === 'Dev' ? 'dev' : 'prod');
+const roleCaller = (role: FoundRole): Caller => ({ account: role.stack.account, arn: role.arn });
+const crossAccountActions = () => actions.filter(({ action }) => action.RoleArn !== undefined);
+const deployActions = () => actions.filter(({ action }) => action.ActionTypeId.Provider === 'CloudFormation' && action.Configuration.RoleArn !== undefined);
+
+/** Both sides of a cross-account request: the caller's identity policies, and the resource's policy. */
+function bothSides(role: FoundRole, action: string, resource: string, resourcePolicy: any, context: Record<string, string | string[]> = {}): { identity: Decision; resource: Decision } {
+  return {
+    identity: evaluateAll(role.identityPolicies, { action, resource, context }),
+    resource: evaluate(resourcePolicy, { action, resource, caller: roleCaller(role), context }),
+  };
+}
+
+function keyPolicy(): any {
+  return findKey(both.world, keyArn)!.policy;
+}
+
+/** The target-account role of the pipeline's actions in an environment. */
+function deploymentRoleOf(env: EnvironmentName): FoundRole {
+  const { action } = crossAccountActions().find(({ stage }) => envOfStage(stage) === env)!;
+  return findRole(both.world, action.RoleArn)!;
+}
+
+describe('the pipeline and the deployment-role stacks', () => {
+  test('the build account\'s stacks reference nothing in another account', () => {
+    // resolving every template resolves every Fn::ImportValue, and fails for one across accounts
+    for (const stack of both.world.stacks) expect(() => both.world.resolve(stack, stack.template.Resources)).not.toThrow();
+  });
+
+  test('every role the pipeline\'s actions use is defined by the deployment-role stack of that account', () => {
+    expect(crossAccountActions().map(({ stage, action }) => `${stage}/${action.Name}`)).toEqual([
+      'Dev/Deploy', 'Prod/CreateChangeSet', 'Prod/ExecuteChangeSet',
+    ]);
+    const roleStackOf = (env: EnvironmentName) => DeploymentRolesStack.stackNameFor(config(), env);
+    for (const { stage, action } of crossAccountActions()) {
+      const env = envOfStage(stage);
+      const role = findRole(both.world, action.RoleArn);
+      expect(role).toBeDefined();
+      expect(role!.stack.stackName).toBe(roleStackOf(env));
+      expect(role!.stack.account).toBe(config().accounts[env]);
+      expect(action.RoleArn).toBe(both.build.pipeline.naming.deploymentRoleArn(config().accounts[env]));
+    }
+    for (const { stage, action } of deployActions()) {
+      const env = envOfStage(stage);
+      const execution = findRole(both.world, action.Configuration.RoleArn);
+      expect(execution).toBeDefined();
+      expect(execution!.stack.stackName).toBe(roleStackOf(env));
+      expect(execution!.arn).toBe(both.build.pipeline.naming.executionRoleArn(config().accounts[env]));
+    }
+  });
+
+  test('the deployment roles trust the pipeline role, and no other principal of the build account', () => {
+    const buildProjectRole: Caller = { account: config().accounts.build, arn: `arn:aws:iam::${config().accounts.build}:role/${both.config.projectName}-SomeOtherRole` };
+    for (const env of ENVS) {
+      const role = deploymentRoleOf(env);
+      const assume = (caller: Caller) => evaluate(role.trustPolicy, { action: 'sts:AssumeRole', resource: role.arn, caller });
+      expect(assume(roleCaller(pipelineRole))).toBe('allow');
+      expect(assume(buildProjectRole)).toBe('implicit-deny');
+      expect(assume({ account: config().accounts[env], arn: pipelineRole.arn.replace(config().accounts.build, config().accounts[env]) })).toBe('implicit-deny');
+      // the other side: the pipeline role may assume it
+      expect(evaluateAll(pipelineRole.identityPolicies, { action: 'sts:AssumeRole', resource: role.arn })).toBe('allow');
+    }
+  });
+
+  test('the artifact bucket and key admit each deployment role, and its own policies allow the same', () => {
+    const artifact = `${bucketArn}/${both.build.pipeline.pipeline.pipeline.pipelineName}/BuildOutpu/a1b2c3`;
+    const requests: Array<[string, string, any, Record<string, string | string[]>]> = [
+      // what the CloudFormation actions do with the pipeline's artifacts
+      ['s3:GetBucketLocation', bucketArn, bucketPolicy(both.world, bucketName), S3_CONTEXT],
+      ['s3:ListBucket', bucketArn, bucketPolicy(both.world, bucketName), S3_CONTEXT],
+      ['s3:GetObject', artifact, bucketPolicy(both.world, bucketName), S3_CONTEXT],
+      ['s3:GetObjectVersion', artifact, bucketPolicy(both.world, bucketName), S3_CONTEXT],
+      ['s3:PutObject', artifact, bucketPolicy(both.world, bucketName), S3_CONTEXT],
+      ['kms:Decrypt', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases }],
+      ['kms:DescribeKey', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases }],
+      ['kms:GenerateDataKey', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases }],
+      ['kms:Encrypt', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases }],
+    ];
+    expect(keyAliases).toEqual([both.build.pipeline.naming.artifactKeyAliasName]);
+    for (const env of ENVS) {
+      const role = deploymentRoleOf(env);
+      for (const [action, resource, policy, context] of requests) {
+        expect({ action, ...bothSides(role, action, resource, policy, context) }).toEqual({ action, identity: 'allow', resource: 'allow' });
+      }
+      // not another bucket's objects, nor deleting artifacts
+      expect(evaluateAll(role.identityPolicies, { action: 's3:GetObject', resource: 'arn:aws:s3:::some-other-bucket/x', context: S3_CONTEXT })).toBe('implicit-deny');
+      expect(bothSides(role, 's3:DeleteObject', artifact, bucketPolicy(both.world, bucketName), S3_CONTEXT).resource).toBe('implicit-deny');
+    }
+  });
+
+  test('each deploy action passes an execution role that its deployment role may pass to CloudFormation, for the stack it deploys', () => {
+    for (const { stage, action } of deployActions()) {
+      const role = findRole(both.world, action.RoleArn)!;
+      const executionRoleArn = action.Configuration.RoleArn;
+      const identity = (a: string, resource: string, context: Record<string, string> = {}) => evaluateAll(role.identityPolicies, { action: a, resource, context });
+      expect(identity('iam:PassRole', executionRoleArn, { 'iam:PassedToService': 'cloudformation.amazonaws.com' })).toBe('allow');
+      expect(identity('iam:PassRole', executionRoleArn, { 'iam:PassedToService': 'lambda.amazonaws.com' })).toBe('implicit-deny');
+      const stackArn = `arn:aws:cloudformation:${config().region}:${role.stack.account}:stack/${action.Configuration.StackName}/0a1b2c3d-0000-4000-8000-000000000000`;
+      const change = action.Configuration.ActionMode === 'CREATE_UPDATE' ? ['cloudformation:CreateStack', 'cloudformation:UpdateStack'] : ['cloudformation:CreateChangeSet'];
+      for (const a of change) expect({ stage, a, d: identity(a, stackArn, { 'cloudformation:RoleArn': executionRoleArn }) }).toEqual({ stage, a, d: 'allow' });
+      // CloudFormation itself may assume the execution role
+      const execution = findRole(both.world, executionRoleArn)!;
+      expect(evaluate(execution.trustPolicy, { action: 'sts:AssumeRole', resource: execution.arn, caller: { service: 'cloudformation.amazonaws.com' } })).toBe('allow');
+    }
+    const execute = actions.find(({ action }) => action.Configuration.ActionMode === 'CHANGE_SET_EXECUTE')!;
+    const prodRole = findRole(both.world, execute.action.RoleArn)!;
+    const prodStack = `arn:aws:cloudformation:${config().region}:${config().accounts.prod}:stack/${execute.action.Configuration.StackName}/0a1b2c3d`;
+    for (const a of ['cloudformation:ExecuteChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:DescribeStacks']) {
+      expect(evaluateAll(prodRole.identityPolicies, { action: a, resource: prodStack })).toBe('allow');
+    }
+  });
+});
+
+describe('the checks themselves', () => {
+  test('notice a missing half: without the bucket policy\'s statement, or without the role\'s own statement, access is refused', () => {
+    const role = deploymentRoleOf('dev');
+    const object = `${bucketArn}/any-artifact`;
+    const policy = bucketPolicy(both.world, bucketName);
+    const withoutDev = { ...policy, Statement: policy.Statement.filter((st: any) => !String(st.Sid ?? '').startsWith(`DeploymentRole${config().accounts.dev}`)) };
+    expect(bothSides(role, 's3:GetObject', object, withoutDev, S3_CONTEXT)).toEqual({ identity: 'allow', resource: 'implicit-deny' });
+    const withoutArtifactStore = { ...role, identityPolicies: role.identityPolicies.filter((doc) => !JSON.stringify(doc).includes(bucketName)) };
+    expect(bothSides(withoutArtifactStore, 's3:GetObject', object, policy, S3_CONTEXT)).toEqual({ identity: 'implicit-deny', resource: 'allow' });
+    // and a request over plain HTTP is refused by the bucket policy
+    expect(bothSides(role, 's3:GetObject', object, policy, { ...S3_CONTEXT, 'aws:SecureTransport': 'false' }).resource).toBe('deny');
+  });
+});
+
+describe('the sample API\'s code assets', () => {
+  const functionsOf = (stack: DeployedStack) => both.world.resourcesOf(stack, 'AWS::Lambda::Function')
+    .map(([id, fn]) => ({ id, code: both.world.resolve(stack, fn.Properties.Code) }));
+
+  test('each execution role may read them: bucket and key policies in the build account, its own policy in the target account', () => {
+    for (const env of ENVS) {
+      const stack = both.deployed(both.service[env]);
+      const execution = findRole(both.world, both.build.pipeline.naming.executionRoleArn(stack.account))!;
+      const functions = functionsOf(stack);
+      expect(functions.length).toBeGreaterThan(0);
+      for (const { id, code } of functions) {
+        expect({ id, bucket: code.S3Bucket }).toEqual({ id, bucket: bucketName });
+        const object = `${bucketArn}/${code.S3Key}`;
+        expect({ id, ...bothSides(execution, 's3:GetObject', object, bucketPolicy(both.world, bucketName), S3_CONTEXT) }).toEqual({ id, identity: 'allow', resource: 'allow' });
+        expect({ id, ...bothSides(execution, 'kms:Decrypt', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases }) }).toEqual({ id, identity: 'allow', resource: 'allow' });
+      }
+      // only the code assets: not the pipeline's artifacts, not writing
+      const artifact = `${bucketArn}/Crosswalk-pipeline/BuildOutpu/a1b2c3`;
+      expect(bothSides(execution, 's3:GetObject', artifact, bucketPolicy(both.world, bucketName), S3_CONTEXT)).toEqual({ identity: 'implicit-deny', resource: 'implicit-deny' });
+      expect(bothSides(execution, 's3:PutObject', `${bucketArn}/${functions[0].code.S3Key}`, bucketPolicy(both.world, bucketName), S3_CONTEXT).identity).toBe('implicit-deny');
+    }
+  });
+
+  test('the build stage plans exactly the objects the templates reference, in the convention bucket, zipped with their handler', () => {
+    const stackNames = ENVS.map((env) => both.service[env].stackName);
+    const uploads = planUploads(both.outdir, stackNames);
+    const referenced = new Set(ENVS.flatMap((env) => functionsOf(both.deployed(both.service[env])).map(({ code }) => `${code.S3Bucket}/${code.S3Key}`)));
+    expect(new Set(uploads.map((u) => `${u.bucketName}/${u.objectKey}`))).toEqual(referenced);
+    expect(new Set(uploads.map((u) => u.bucketName))).toEqual(new Set([both.build.pipeline.naming.artifactBucketName(config().accounts.build)]));
+    expect(uploads.every((u) => u.objectKey.startsWith(both.build.pipeline.naming.assetsPrefix))).toBe(true);
+    const service = uploads.find((u) => u.displayName === 'VersionFunction/Code')!;
+    const zip = packagedFile(service, mkdtempSync(join(tmpdir(), 'system-zip-')));
+    expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf-8' }).trim().split('\n')).toContain('index.js');
+  });
+
+  test('the build project\'s role may publish them (check, put, encrypt) and the bucket policy does not refuse it', () => {
+    const build = actions.find(({ stage }) => stage === 'Build')!.action;
+    const [[projectId, project]] = both.world.resourcesOf(pipelineStack, 'AWS::CodeBuild::Project')
+      .filter(([id]) => both.world.physicalId(pipelineStack, id) === build.Configuration.ProjectName);
+    expect(projectId).toBeDefined();
+    const roleName = both.world.resolve(pipelineStack, project.Properties.ServiceRole).split('/').pop();
+    const [[roleId]] = both.world.resourcesOf(pipelineStack, 'AWS::IAM::Role').filter(([id]) => both.world.physicalId(pipelineStack, id) === roleName);
+    const role = describeRole(both.world, pipelineStack, roleId);
+    const uploads = planUploads(both.outdir, ENVS.map((env) => both.service[env].stackName));
+    for (const upload of uploads) {
+      const object = `${bucketArn}/${upload.objectKey}`;
+      for (const action of ['s3:GetObject', 's3:PutObject']) {
+        expect({ action, d: evaluateAll(role.identityPolicies, { action, resource: object, context: S3_CONTEXT }) }).toEqual({ action, d: 'allow' });
+        expect(evaluate(bucketPolicy(both.world, bucketName), { action, resource: object, caller: roleCaller(role), context: S3_CONTEXT })).not.toBe('deny');
+      }
+    }
+    expect(evaluateAll(role.identityPolicies, { action: 's3:ListBucket', resource: bucketArn })).toBe('allow');
+    for (const action of ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt']) {
+      expect(evaluateAll(role.identityPolicies, { action, resource: keyArn })).toBe('allow');
+    }
+  });
+});
+
+describe('what the pipeline deploys', () => {
+  test('the stacks sample-api defines, from the templates the build stage collects, with the output the suites read', () => {
+    for (const env of ENVS) {
+      const deploy = deployActions().find(({ stage }) => envOfStage(stage) === env)!.action;
+      expect(deploy.Configuration.StackName).toBe(SampleApiStack.stackNameFor(config(), env));
+      expect(deploy.Configuration.TemplatePath).toBe(`BuildOutput::${serviceTemplatePath(config(), env)}`);
+      expect(both.service[env].account).toBe(config().accounts[env]);
+      const outputs = both.deployed(both.service[env]).template.Outputs ?? {};
+      expect(Object.keys(outputs)).toContain(DELIVERED_SERVICE.urlOutput);
+    }
+  });
+});
+
+describe('the execution roles', () => {
+  test('every resource type of the sample API\'s templates is in the reviewed table of calls', () => {
+    const types = new Set(ENVS.flatMap((env) => Object.values<any>(both.deployed(both.service[env]).template.Resources).map((r) => r.Type)));
+    expect([...types].filter((t) => !(t in EXECUTION_CALLS)).sort()).toEqual([]);
+  });
+
+  test('each execution role may make every call CloudFormation needs for the resources of its account\'s stack', () => {
+    for (const env of ENVS) {
+      const stack = both.deployed(both.service[env]);
+      const execution = findRole(both.world, both.build.pipeline.naming.executionRoleArn(stack.account))!;
+      const refused: string[] = [];
+      let checked = 0;
+      for (const [id, resource] of Object.entries<any>(stack.template.Resources)) {
+        for (const call of EXECUTION_CALLS[resource.Type](both.world, stack, id, resource.Properties ?? {})) {
+          checked++;
+          const decision = evaluateAll(execution.identityPolicies, { action: call.action, resource: call.resource, context: call.context });
+          if (decision !== 'allow') refused.push(`${id} (${resource.Type}): ${call.action} on ${call.resource} → ${decision}`);
+        }
+      }
+      expect(refused).toEqual([]);
+      expect(checked).toBeGreaterThan(200);
+    }
+  });
+
+  test('every role the sample API creates carries the convention boundary the execution role requires', () => {
+    for (const env of ENVS) {
+      const stack = both.deployed(both.service[env]);
+      for (const [id, role] of both.world.resourcesOf(stack, 'AWS::IAM::Role')) {
+        expect({ id, boundary: both.world.resolve(stack, role.Properties.PermissionsBoundary) })
+          .toEqual({ id, boundary: both.build.pipeline.naming.permissionsBoundaryArn(stack.account) });
+      }
+    }
+  });
+
+  test('the execution role is not an administrator: it may not act outside the project\'s names', () => {
+    const execution = findRole(both.world, both.build.pipeline.naming.executionRoleArn(config().accounts.dev))!;
+    const dev = config().accounts.dev;
+    const refused = (action: string, resource: string, context: Record<string, string> = {}) =>
+      expect({ action, d: evaluateAll(execution.identityPolicies, { action, resource, context }) }).not.toEqual({ action, d: 'allow' });
+    refused('lambda:DeleteFunction', `arn:aws:lambda:${config().region}:${dev}:function:someone-else`);
+    refused('dynamodb:DeleteTable', `arn:aws:dynamodb:${config().region}:${dev}:table/payroll`);
+    refused('iam:CreateRole', `arn:aws:iam::${dev}:role/Crosswalk-Escalate`, { 'iam:PermissionsBoundary': `arn:aws:iam::${dev}:policy/Other` });
+    refused('iam:PutRolePolicy', both.build.pipeline.naming.deploymentRoleArn(dev), { 'iam:PermissionsBoundary': both.build.pipeline.naming.permissionsBoundaryArn(dev) });
+    refused('s3:CreateBucket', 'arn:aws:s3:::anything');
+  });
+});

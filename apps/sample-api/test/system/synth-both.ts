@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { BuildAccountStacks, CrosswalkConfig, addBuildAccountStacks, loadConfig } from '@crosswalk/build-account';
+import { SampleApiStack } from '../../src/stacks';
+import { DeployedStack, World } from './world';
+
+/** Both apps synthesized into one cloud assembly, as they would be deployed together. */
+export interface BothApps {
+  readonly config: CrosswalkConfig;
+  readonly outdir: string;
+  readonly build: BuildAccountStacks;
+  readonly service: { readonly dev: SampleApiStack; readonly prod: SampleApiStack };
+  readonly world: World;
+  deployed(stack: Stack): DeployedStack;
+}
+
+export function synthesizeBothApps(config: CrosswalkConfig = loadConfig(undefined, {})): BothApps {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'crosswalk-system-')) });
+  const build = addBuildAccountStacks(app, config);
+  const buildInfo = { version: '1.0.0', commit: 'abcdef0' };
+  const service = {
+    dev: new SampleApiStack(app, { config, environmentName: 'dev', buildInfo }),
+    prod: new SampleApiStack(app, { config, environmentName: 'prod', buildInfo }),
+  };
+  app.synth();
+  const all: Stack[] = [build.artifactStore, build.pipeline, build.deploymentRoles.dev, build.deploymentRoles.prod, service.dev, service.prod];
+  const deployed = all.map((stack) => ({
+    stackName: stack.stackName,
+    account: stack.account,
+    region: stack.region,
+    template: JSON.parse(readFileSync(join(app.outdir, stack.templateFile), 'utf-8')),
+  }));
+  const world = new World(deployed);
+  return { config, outdir: app.outdir, build, service, world, deployed: (stack) => world.stack(stack.stackName) };
+}
