@@ -67,6 +67,10 @@ export class NxConfig extends Component {
             inputs: ['production', '^production'],
             outputs: outputs(TARGET_OUTPUTS.synth),
           },
+          // Not cached: a report to read, run on demand (synthesizes the compiled app, so build first).
+          'compliance': {
+            dependsOn: ['build', '^build'],
+          },
           'package': {
             cache: true,
             dependsOn: ['build'],
