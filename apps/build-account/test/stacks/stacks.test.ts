@@ -111,6 +111,13 @@ describe('ArtifactStoreStack', () => {
 });
 
 describe('PipelineStack', () => {
+  test('depends only on the artifact store of its own account (its key ARN), so `cdk deploy` orders the two itself', () => {
+    expect(synth.stacks.pipeline.dependencies).toEqual([synth.stacks.artifactStore]);
+    const imports = JSON.stringify(synth.template(synth.stacks.pipeline)).match(/"Fn::ImportValue":"[^"]+"/g) ?? [];
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.every((i) => i.includes(`"Fn::ImportValue":"${synth.stacks.artifactStore.stackName}:`))).toBe(true);
+  });
+
   test('Source → Build → Dev (deploy, integration) → Prod (change set, approval, execute, sanity)', () => {
     const stages = pipelineStages(synth.template(synth.stacks.pipeline));
     expect(stages.map((s) => `${s.Name}[${s.Actions.map((a: any) => a.Name).join(',')}]`)).toEqual([
