@@ -129,11 +129,22 @@ export class EncryptedArtifactStore extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
+    // Only AWS services may create grants on the key, and only for AWS resources (Control
+    // Tower CT.KMS.PR.3): no principal admitted here can hand its key use on to another.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    }));
 
     let accessLogsBucket = props.accessLogsBucket;
     if (!accessLogsBucket) {
       const logs = new s3.Bucket(this, 'AccessLogs', {
         encryption: s3.BucketEncryption.S3_MANAGED,
+        versioned: true,
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         enforceSSL: true,
         minimumTLSVersion: 1.2,

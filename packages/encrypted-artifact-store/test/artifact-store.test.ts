@@ -57,10 +57,18 @@ describe('EncryptedArtifactStore', () => {
       template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/Checkin/eu-west-1/artifacts' });
     });
 
-    test('the key policy leaves administration to the build account\'s IAM policies', () => {
+    test('the key policy leaves administration to the build account\'s IAM policies and lets only AWS services create grants', () => {
       const template = Template.fromStack(storeStack().stack);
       expect(keyPolicyStatements(template)).toEqual([
         { Effect: 'Allow', Action: 'kms:*', Principal: { AWS: root(BUILD) }, Resource: '*' },
+        {
+          Sid: 'DenyGrantsExceptForAwsResources',
+          Effect: 'Deny',
+          Action: 'kms:CreateGrant',
+          Principal: { AWS: '*' },
+          Resource: '*',
+          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        },
       ]);
     });
 
@@ -192,7 +200,7 @@ describe('EncryptedArtifactStore', () => {
         { Sid: `DeploymentRole${DEV}Objects`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.deploymentRoleArn(DEV)), Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } },
         { Sid: `ExecutionRole${DEV}Objects`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.executionRoleArn(DEV)), Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [bucketArn, '/assets/*']] } },
       ]);
-      expect(keyPolicyStatements(template).slice(1)).toEqual([
+      expect(keyPolicyStatements(template).slice(2)).toEqual([
         { Sid: `DeploymentRole${DEV}`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.deploymentRoleArn(DEV)), Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: '*' },
         { Sid: `ExecutionRole${DEV}`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.executionRoleArn(DEV)), Action: 'kms:Decrypt', Resource: '*' },
       ]);
