@@ -160,7 +160,7 @@ export interface NotifyingPipelineProps {
 
   /**
    * How long the logs of the build and test projects are kept.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_YEAR (the build and test logs are the pipeline's audit trail)
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -256,7 +256,7 @@ export class NotifyingPipeline extends Construct {
     this.pipelineArn = stack.formatArn({ service: 'codepipeline', resource: this.pipelineName });
     this.buildImage = props.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0;
     this.nodeVersion = props.nodeVersion ?? '22';
-    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
     // Re-imported, so that the L2 grants of the actions land only on the build account's
     // identity policies: an imported bucket or key has no policy CDK could add to. The
@@ -351,6 +351,7 @@ export class NotifyingPipeline extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
+    key.addToResourcePolicy(denyGrantsExceptForAwsResources());
     this.notificationKey = key;
     const notificationTopic = new sns.Topic(this, 'NotificationTopic', {
       displayName: `${this.pipelineName} notifications`,
@@ -709,4 +710,19 @@ function conventionBucketName(stack: Stack, naming: CrosswalkNaming, bucket: s3.
       `which the target accounts' roles are granted by name, got '${given}': pass EncryptedArtifactStore's bucket`);
   }
   return expected;
+}
+
+/**
+ * Only AWS services may create grants on the key, and only for AWS resources (the
+ * Control Tower control CT.KMS.PR.3): no principal can hand its key use on to another.
+ */
+function denyGrantsExceptForAwsResources(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'DenyGrantsExceptForAwsResources',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  });
 }

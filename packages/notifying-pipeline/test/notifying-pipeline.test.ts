@@ -348,7 +348,7 @@ describe('NotifyingPipeline', () => {
       expect(project.Properties.Environment).toMatchObject({ Image: 'aws/codebuild/standard:7.0', PrivilegedMode: false });
       expect(project.Properties.EncryptionKey).toEqual({ 'Fn::ImportValue': expect.stringContaining('Key') });
       const logGroupRef = project.Properties.LogsConfig.CloudWatchLogs.GroupName.Ref;
-      expect(template.findResources('AWS::Logs::LogGroup')[logGroupRef].Properties.RetentionInDays).toBe(30);
+      expect(template.findResources('AWS::Logs::LogGroup')[logGroupRef].Properties.RetentionInDays).toBe(365);
       const spec = JSON.stringify(project.Properties.Source.BuildSpec);
       expect(spec).toContain('\\"nodejs\\": \\"22\\"');
       expect(spec).toContain('\\"file-format\\": \\"JUNITXML\\"');
