@@ -105,10 +105,19 @@ export class ControlTowerAcknowledgements implements IAspect {
   }
 
   private logGroup(logGroup: CfnLogGroup): ControlAcknowledgement[] {
+    const acks: ControlAcknowledgement[] = [];
+    if (logGroup.kmsKeyId === undefined) {
+      acks.push({
+        rule: 'cloudwatch_log_group_encrypted_check',
+        reason: 'CloudWatch Logs encrypts this log group at rest with its service key. It holds build, test, hook and request logs that carry no secrets '
+          + '(the handlers log ids and error messages, never request bodies or credentials); a customer key per log group would add a key policy naming '
+          + 'the logs service of each region and a key per account, and no access boundary beyond the IAM permissions that already guard logs:GetLogEvents.',
+      });
+    }
     const stack = Stack.of(logGroup);
     const days = stack.resolve(logGroup.retentionInDays);
-    if (stack.account !== this.config.accounts.dev || typeof days !== 'number' || days >= 365) return [];
-    return [{
+    if (stack.account !== this.config.accounts.dev || typeof days !== 'number' || days >= 365) return acks;
+    return [...acks, {
       rule: 'cloudwatch_log_group_retention_period_check',
       reason: `This log group is in the dev account, which serves only the pipeline's integration tests and developers' trials; it keeps ${days} days as environments.dev.logRetentionDays sets it. `
         + 'Production log groups are not acknowledged: their retention must meet the one-year control.',

@@ -60,7 +60,8 @@ describe('addCompliance', () => {
   });
 
   test('acknowledges nothing on resources it does not recognise, and outside the dev account keeps short log retention a finding', () => {
-    expect(summary.acknowledged).toEqual([]);
+    // Log groups are recognised: without a customer key each one carries the CT.CLOUDWATCH.PR.3 acknowledgement.
+    expect(summary.acknowledged.filter((f) => f.rule !== 'cloudwatch_log_group_encrypted_check')).toEqual([]);
     expect(summary.findings.some((f) => f.rule === 'cloudwatch_log_group_retention_period_check' && f.resource === 'Probe/ShortLived/Resource')).toBe(true);
   });
 
@@ -117,8 +118,17 @@ describe('Control Tower findings on the build-account stacks', () => {
     for (const rules of controlsByReason.values()) expect(rules.size).toBe(1);
   });
 
+  test('log groups without a customer key are acknowledged for CT.CLOUDWATCH.PR.3 with the reason, one by one', () => {
+    const encryption = summary.acknowledged.filter((f) => f.controlId === 'CT.CLOUDWATCH.PR.3');
+    expect(encryption.length).toBeGreaterThan(0);
+    for (const finding of encryption) {
+      expect(finding.resource).toMatch(/LogGroup|Logs/);
+      expect(finding.reason).toContain('carry no secrets');
+    }
+  });
+
   test('acknowledges only what does not apply: the access-log bucket\'s SSE-KMS, the artifact bucket\'s events and object lock, the policy-less approvers group', () => {
-    const acked = summary.acknowledged.map((f) => `${f.controlId} ${f.resource}`).sort();
+    const acked = summary.acknowledged.filter((f) => f.controlId !== 'CT.CLOUDWATCH.PR.3').map((f) => `${f.controlId} ${f.resource}`).sort();
     expect(acked).toEqual([
       'CT.IAM.PR.1 Crosswalk-Pipeline/Pipeline/Approvers/Resource',
       'CT.IAM.PR.5 Crosswalk-Pipeline/Pipeline/Approvers/Resource',
