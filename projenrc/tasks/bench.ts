@@ -104,7 +104,9 @@ function benchSynth() {
     const dir = join(ROOT, 'apps', app);
     log(`synth ${app} x${RUNS}`);
     const fig = repeat(RUNS, () => timed('npx cdk synth -q', dir).seconds);
-    const stacks = readdirSync(join(dir, 'cdk.out')).filter((f) => f.endsWith('.template.json')).length;
+    // Count the stacks of this synthesis (the manifest), not template files an older synth left behind.
+    const manifest = JSON.parse(readFileSync(join(dir, 'cdk.out', 'manifest.json'), 'utf-8'));
+    const stacks = Object.values<any>(manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack').length;
     result[app] = { ...fig, stacks };
   }
   return result;
