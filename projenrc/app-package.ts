@@ -22,8 +22,6 @@ export interface AppPackageOptions {
  * runs the compiled app (no ts-node at synth time), `test` runs jest through swc.
  */
 export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
-  public readonly shortName: string;
-
   constructor(root: CrosswalkMonorepo, name: string, options: AppPackageOptions) {
     super({
       ...COMMON_OPTIONS,
@@ -49,9 +47,7 @@ export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
       ],
       devDeps: [`cdk-nag@${VERSIONS.cdkNag}`, ...(options.devDeps ?? [])],
     });
-    this.shortName = name;
     asWorkspaceMember(this);
-    root.registerPackage(this);
     this.package.addField('private', true);
     this.package.addField('main', 'lib/src/index.js');
     this.package.addField('types', 'lib/src/index.d.ts');

@@ -28,8 +28,6 @@ const snake = (name: string) => name.replace(/-/g, '_');
  * to npm, NuGet and PyPI, with API.md generated from its jsii assembly.
  */
 export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
-  public readonly shortName: string;
-
   constructor(root: CrosswalkMonorepo, name: string, options: ConstructPackageOptions) {
     super({
       ...COMMON_OPTIONS,
@@ -59,9 +57,7 @@ export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
         ...(options.devDeps ?? []),
       ],
     });
-    this.shortName = name;
     asWorkspaceMember(this);
-    root.registerPackage(this);
     // The jsii build adds these as `*` during construction; pin them afterwards.
     this.addDevDeps(`jsii-pacmak@${VERSIONS.jsiiPacmak}`, `jsii-diff@${VERSIONS.jsiiDiff}`);
     // The test type-check covers src too, so it is never empty and checks what tests import.

@@ -13,7 +13,6 @@ const NX = 'nx';
  */
 export class CrosswalkMonorepo extends typescript.TypeScriptProject {
   public readonly nx: NxConfig;
-  private readonly members: javascript.NodeProject[] = [];
 
   constructor() {
     super({
@@ -78,10 +77,6 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
     this.configureRootTasks();
   }
 
-  /** Called by each workspace package type when it is created. */
-  public registerPackage(member: javascript.NodeProject): void {
-    this.members.push(member);
-  }
 
   private configureRootTasks(): void {
     this.tasks.addEnvironment('JSII_SILENCE_SUPPORT_WARNING', '1');
