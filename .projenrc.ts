@@ -22,6 +22,12 @@ const safeDeploy = new ConstructPackage(root, 'safe-lambda-deploy', {
   lambdaHandlers: ['pre-traffic-hook', 'post-traffic-hook'],
   devDeps: [sdk('client-codedeploy'), sdk('client-lambda'), sdk('client-ssm'), tracer, ...lambdaTestDeps],
 });
+// AWS behaviours that templates can break without a schema or nag rule noticing, as a CDK
+// validation plugin (both apps and any consumer apply it in one line).
+const rules = new ConstructPackage(root, 'deploy-rules', {
+  description: 'Synth-time deploy rules: AWS behaviours a template can break, each citing the AWS page that states it',
+  uses: [names],
+});
 const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
   description: 'Cross-account CodePipeline: build, deploy per environment, change-set approval, tests from stack outputs, notifications',
   uses: [names, store],
@@ -30,16 +36,18 @@ const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
 // Owns the one validated config (accounts, region, repository, people) that sample-api reads too.
 const buildAccount = new AppPackage(root, 'build-account', {
   description: 'The stacks of the build, dev and prod accounts that deliver sample-api',
-  uses: [names, store, pipeline],
-  devDeps: [cfnGuard],
+  uses: [names, store, pipeline, rules],
+  deps: [sdk('client-s3'), sdk('client-cloudformation'), sdk('credential-providers')],
+  devDeps: [cfnGuard, `aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`],
   tasks: {
     'compliance': { description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of this app; prints a report', exec: 'cdk synth -q -c compliance=true && ts-node --transpile-only src/compliance/report.ts' },
+    'clean-assets': { description: 'Lists (dry run) or deletes code assets that no deployed, current or recent template references; see --help', exec: 'ts-node --transpile-only src/tools/clean-assets.ts' },
     'build-stage': { description: 'What the pipeline\'s Build stage runs: build + test, synth the service stacks, publish their assets, collect the templates', exec: 'ts-node --transpile-only src/pipeline/build-stage.ts' },
   },
 });
 new AppPackage(root, 'sample-api', {
   description: 'A serverless check-in API delivered by the Crosswalk pipeline, with a local mode',
-  uses: [names, safeDeploy, buildAccount],
+  uses: [names, safeDeploy, rules, buildAccount],
   deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
   devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, cfnGuard, ...lambdaTestDeps],
   tasks: {

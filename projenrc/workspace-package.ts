@@ -14,14 +14,17 @@ export const COMMON_OPTIONS = {
   eslint: false,
   prettier: false,
   sampleCode: false,
-  jestOptions: {
-    jestVersion: VERSIONS.jest,
-    // --ci: a changed snapshot fails instead of being rewritten.
-    updateSnapshot: javascript.UpdateSnapshot.NEVER,
-    jestConfig: {
-      // text-summary on the console, cobertura for CodeBuild's coverage reports.
-      coverageReporters: ['text-summary', 'cobertura'],
-    },
+  // A getter, so that each package gets its own arrays: projen appends to coverageReporters.
+  get jestOptions() {
+    return {
+      jestVersion: VERSIONS.jest,
+      // --ci: a changed snapshot fails instead of being rewritten.
+      updateSnapshot: javascript.UpdateSnapshot.NEVER,
+      jestConfig: {
+        // text-summary on the console, cobertura for CodeBuild's coverage reports.
+        coverageReporters: ['text-summary', 'cobertura'],
+      },
+    };
   },
 };
 
