@@ -10,14 +10,22 @@ import { CrosswalkNaming } from './naming';
  */
 export class ArtifactStoreAccess {
   /**
-   * The deployment role the pipeline assumes: reads the templates and writes stack
-   * outputs, anywhere in the artifact bucket.
+   * The deployment role the pipeline assumes: reads the input artifacts (templates) of the
+   * CloudFormation actions it runs, and writes nothing.
+   *
+   * Read-only on purpose. The administrators of a target account control its roles; a role
+   * that could put objects or encrypt with the artifact key would let them overwrite
+   * another environment's template or code while that environment waits for approval.
+   * CodePipeline's CloudFormation actions write to the artifact store only for an output
+   * artifact (`OutputFileName`), which no Crosswalk deploy action declares; stack outputs
+   * reach later actions as variables. Action structure reference, CloudFormation:
+   * https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CloudFormation.html
    */
   public static readonly DEPLOYMENT_ROLE = new ArtifactStoreAccess(
     'DeploymentRole',
     ['s3:GetBucketLocation', 's3:ListBucket'],
-    ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
-    ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    ['s3:GetObject', 's3:GetObjectVersion'],
+    ['kms:Decrypt', 'kms:DescribeKey'],
     false,
   );
 

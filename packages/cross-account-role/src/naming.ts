@@ -99,6 +99,30 @@ export class CrosswalkNaming {
     return `${this.projectName}-${this.region}-PipelineRole`;
   }
 
+  /** The default name of the pipeline in the build account: `${projectName}-pipeline`. */
+  public get pipelineName(): string {
+    return `${this.resourcePrefix}pipeline`;
+  }
+
+  /**
+   * The key prefix of the artifacts a pipeline writes into the artifact bucket: "A folder to
+   * contain the pipeline artifacts is created for you based on the name of the pipeline"
+   * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ArtifactStore.html).
+   * The prefix is the pipeline's name. CodePipeline is seen to cut long names in that folder,
+   * which AWS does not document; a prefix that then matches nothing only means that the
+   * artifacts do not expire (the safe side), so keep pipeline names short.
+   *
+   * @param pipelineName the pipeline's name; defaults to {@link pipelineName}
+   */
+  public pipelineArtifactsPrefix(pipelineName?: string): string {
+    return pipelineName ?? this.pipelineName;
+  }
+
+  /** The key prefix under which the pipeline's test report groups export their reports. */
+  public get testReportsPrefix(): string {
+    return 'test-reports/';
+  }
+
   /** The KMS alias of the artifact key in the build account (without the `alias/` prefix). */
   public get artifactKeyAliasName(): string {
     return `alias/${this.projectName}/${this.region}/artifacts`;

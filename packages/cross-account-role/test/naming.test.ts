@@ -70,10 +70,11 @@ describe('CrosswalkNaming', () => {
 describe('ArtifactStoreAccess', () => {
   const names = new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1' });
 
-  test('the deployment role reads and writes the whole bucket; the execution role only reads code assets', () => {
+  test('the deployment role only reads the bucket; the execution role only reads code assets', () => {
     expect(ArtifactStoreAccess.DEPLOYMENT_ROLE.roleArn(names, DEV)).toBe(names.deploymentRoleArn(DEV));
     expect(ArtifactStoreAccess.DEPLOYMENT_ROLE.objectArnPattern(names, BUILD)).toBe('arn:aws:s3:::checkin-artifacts-111111111111-eu-west-1/*');
-    expect(ArtifactStoreAccess.DEPLOYMENT_ROLE.objectActions).toContain('s3:PutObject');
+    expect(ArtifactStoreAccess.DEPLOYMENT_ROLE.objectActions).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+    expect(ArtifactStoreAccess.DEPLOYMENT_ROLE.keyActions).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
     expect(ArtifactStoreAccess.EXECUTION_ROLE.roleArn(names, DEV)).toBe(names.executionRoleArn(DEV));
     expect(ArtifactStoreAccess.EXECUTION_ROLE.objectArnPattern(names, BUILD)).toBe(names.artifactAssetsArnPattern(BUILD));
     expect(ArtifactStoreAccess.EXECUTION_ROLE.objectActions).toEqual(['s3:GetObject', 's3:GetObjectVersion']);

@@ -23,14 +23,23 @@ export interface EncryptedArtifactStoreProps {
   readonly targetAccounts?: string[];
 
   /**
-   * How long an artifact (pipeline artifacts and published code assets alike) is kept
-   * after it was written. Deployed stacks keep working after their artifacts expire
-   * (Lambda keeps its own copy of the code); a rollback to a template whose code asset
-   * has expired would fail, and the next build publishes the asset again.
+   * How long a pipeline artifact or test report (the objects under `expiringPrefixes`) is
+   * kept after it was written. Code assets (under `naming.assetsPrefix`) never expire by
+   * lifecycle: a stack that rolls back needs the code of its previous template, however old
+   * (clean them up with a task that knows what is deployed).
    *
    * @default Duration.days(90)
    */
   readonly artifactExpiration?: Duration;
+
+  /**
+   * The key prefixes whose objects expire after `artifactExpiration`. None may overlap
+   * `naming.assetsPrefix`.
+   *
+   * @default - the artifacts of the convention's pipeline (`naming.pipelineArtifactsPrefix()`)
+   * and the exported test reports (`naming.testReportsPrefix`)
+   */
+  readonly expiringPrefixes?: string[];
 
   /**
    * How long a replaced or deleted version of an artifact is kept (the bucket is versioned).
@@ -115,6 +124,8 @@ export class EncryptedArtifactStore extends Construct {
       throw new Error(`EncryptedArtifactStore must be in the naming convention's region '${naming.region}', got ${got} for stack '${stack.node.path}': set env: { region: '${naming.region}' }, the target accounts' roles look for the bucket and key there`);
     }
     const artifactExpiration = wholeDays('artifactExpiration', props.artifactExpiration ?? Duration.days(90));
+    const expiringPrefixes = props.expiringPrefixes ?? [naming.pipelineArtifactsPrefix(), naming.testReportsPrefix];
+    validateExpiringPrefixes(expiringPrefixes, naming.assetsPrefix);
     const noncurrentVersionExpiration = wholeDays('noncurrentVersionExpiration', props.noncurrentVersionExpiration ?? Duration.days(30));
     const accessLogsExpiration = wholeDays('accessLogsExpiration', props.accessLogsExpiration ?? Duration.days(365));
     for (const account of props.targetAccounts ?? []) this.validateTargetAccount(account, stack.account);
@@ -165,12 +176,27 @@ export class EncryptedArtifactStore extends Construct {
       minimumTLSVersion: 1.2,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
-      lifecycleRules: [{
-        id: 'ExpireOldArtifacts',
-        expiration: artifactExpiration,
-        noncurrentVersionExpiration,
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      }],
+      // Current versions expire only under the expiring prefixes: a code asset must outlive
+      // every template that may roll back to it, or the rollback of a function whose code did
+      // not change for that long ends in UPDATE_ROLLBACK_FAILED. A lifecycle filter selects by
+      // prefix, never "all but a prefix", hence one rule per expiring prefix.
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-filters.html
+      // Replaced and deleted versions (including delete markers left by the asset cleanup)
+      // expire everywhere. Expiration acts on current versions, NoncurrentVersionExpiration on
+      // the others: https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html
+      lifecycleRules: [
+        {
+          id: 'ExpireReplacedVersions',
+          noncurrentVersionExpiration,
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+        ...expiringPrefixes.map((prefix, i) => ({
+          id: `ExpireArtifacts${i + 1}`,
+          prefix,
+          expiration: artifactExpiration,
+        })),
+      ],
       serverAccessLogsBucket: accessLogsBucket,
       serverAccessLogsPrefix: `${naming.artifactBucketName(stack.account)}/`,
       removalPolicy,
@@ -286,6 +312,17 @@ export class EncryptedArtifactStore extends Construct {
     CrosswalkNaming.validateAccountId('targetAccounts', accountId);
     if (accountId === buildAccountId) {
       throw new Error(`targetAccounts must not include the build account '${accountId}' that holds the store: list the dev and prod accounts the pipeline deploys to, and grant build-account principals with grantRead()/grantReadWrite()`);
+    }
+  }
+}
+
+function validateExpiringPrefixes(prefixes: string[], assetsPrefix: string): void {
+  for (const prefix of prefixes) {
+    if (Token.isUnresolved(prefix)) {
+      throw new Error('expiringPrefixes must be literal strings, not tokens: each is checked against the code assets prefix at synth time');
+    }
+    if (prefix.startsWith(assetsPrefix) || assetsPrefix.startsWith(prefix)) {
+      throw new Error(`expiringPrefixes must not overlap the code assets prefix '${assetsPrefix}', got '${prefix}': code assets must stay while any stack may roll back to them; list the prefixes of pipeline artifacts and reports only`);
     }
   }
 }

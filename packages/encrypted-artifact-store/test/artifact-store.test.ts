@@ -97,20 +97,45 @@ describe('EncryptedArtifactStore', () => {
       ]);
     });
 
-    test('old artifacts expire after 90 days, replaced versions after 30, unfinished uploads after 7', () => {
+    test('pipeline artifacts and test reports expire after 90 days, replaced versions after 30, unfinished uploads after 7', () => {
       const template = Template.fromStack(storeStack().stack);
       template.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: BUCKET_NAME,
         LifecycleConfiguration: {
-          Rules: [{
-            Id: 'ExpireOldArtifacts',
-            Status: 'Enabled',
-            ExpirationInDays: 90,
-            NoncurrentVersionExpiration: { NoncurrentDays: 30 },
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
-          }],
+          Rules: [
+            {
+              Id: 'ExpireReplacedVersions',
+              Status: 'Enabled',
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+              ExpiredObjectDeleteMarker: true,
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+            },
+            { Id: 'ExpireArtifacts1', Status: 'Enabled', Prefix: 'Checkin-pipeline', ExpirationInDays: 90 },
+            { Id: 'ExpireArtifacts2', Status: 'Enabled', Prefix: 'test-reports/', ExpirationInDays: 90 },
+          ],
         },
       });
+    });
+
+    test('no lifecycle rule expires a current code asset, so a stack can always roll back to its previous code', () => {
+      for (const props of [{}, { artifactExpiration: Duration.days(1) }, { expiringPrefixes: ['builds/', 'reports/'] }]) {
+        const bucket = Template.fromStack(storeStack(props).stack).findResources('AWS::S3::Bucket', { Properties: { BucketName: BUCKET_NAME } });
+        const rules: any[] = (Object.values<any>(bucket)[0]).Properties.LifecycleConfiguration.Rules;
+        const expiringCurrent = rules.filter((r) => r.ExpirationInDays !== undefined || r.ExpirationDate !== undefined);
+        expect(expiringCurrent.length).toBeGreaterThan(0);
+        for (const rule of expiringCurrent) {
+          // a rule without a prefix (or tag filter) applies to every object, code assets included
+          const prefix: string = rule.Prefix ?? rule.Filter?.Prefix ?? '';
+          expect({ rule: rule.Id, coversAssets: 'assets/abc.zip'.startsWith(prefix) }).toEqual({ rule: rule.Id, coversAssets: false });
+        }
+      }
+    });
+
+    test('fails for an expiring prefix that overlaps the code assets', () => {
+      for (const prefix of ['', 'assets/', 'assets/old/', 'ass']) {
+        expect(() => storeStack({ expiringPrefixes: [prefix] }))
+          .toThrow(`expiringPrefixes must not overlap the code assets prefix 'assets/', got '${prefix}': code assets must stay while any stack may roll back to them`);
+      }
     });
 
     test('server access logs go to a private, TLS-only log bucket, delivered by bucket policy whatever the app\'s feature flags', () => {
@@ -158,7 +183,13 @@ describe('EncryptedArtifactStore', () => {
       const template = Template.fromStack(storeStack({ artifactExpiration: Duration.days(14), noncurrentVersionExpiration: Duration.days(3) }).stack);
       template.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: BUCKET_NAME,
-        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 14, NoncurrentVersionExpiration: { NoncurrentDays: 3 } })] },
+        LifecycleConfiguration: {
+          Rules: [
+            Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 3 } }),
+            Match.objectLike({ Prefix: 'Checkin-pipeline', ExpirationInDays: 14 }),
+            Match.objectLike({ Prefix: 'test-reports/', ExpirationInDays: 14 }),
+          ],
+        },
       });
     });
 
@@ -197,11 +228,11 @@ describe('EncryptedArtifactStore', () => {
       const condition = (arn: string) => ({ ArnEquals: { 'aws:PrincipalArn': arn } });
       expect(bucketPolicyStatements(template).filter((s) => s.Effect === 'Allow')).toEqual([
         { Sid: `DeploymentRole${DEV}Bucket`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.deploymentRoleArn(DEV)), Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: bucketArn },
-        { Sid: `DeploymentRole${DEV}Objects`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.deploymentRoleArn(DEV)), Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } },
+        { Sid: `DeploymentRole${DEV}Objects`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.deploymentRoleArn(DEV)), Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [bucketArn, '/*']] } },
         { Sid: `ExecutionRole${DEV}Objects`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.executionRoleArn(DEV)), Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Join': ['', [bucketArn, '/assets/*']] } },
       ]);
       expect(keyPolicyStatements(template).slice(2)).toEqual([
-        { Sid: `DeploymentRole${DEV}`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.deploymentRoleArn(DEV)), Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: '*' },
+        { Sid: `DeploymentRole${DEV}`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.deploymentRoleArn(DEV)), Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '*' },
         { Sid: `ExecutionRole${DEV}`, Effect: 'Allow', Principal: { AWS: root(DEV) }, Condition: condition(naming.executionRoleArn(DEV)), Action: 'kms:Decrypt', Resource: '*' },
       ]);
     });

@@ -114,7 +114,9 @@ export interface NotifyingPipelineProps {
 
   /**
    * The pipeline's name.
-   * @default - `${naming.resourcePrefix}pipeline`
+   * @default - `naming.pipelineName` (`<project>-pipeline`). Another name: pass
+   * `naming.pipelineArtifactsPrefix(name)` in the store's `expiringPrefixes`, so that its
+   * artifacts expire.
    */
   readonly pipelineName?: string;
 
@@ -166,8 +168,6 @@ export interface NotifyingPipelineProps {
 }
 
 const DEFAULT_REPORT_FILES = ['**/test-reports/*.xml'];
-/** Where the report groups export the reports in the artifact bucket. */
-const REPORTS_PREFIX = 'test-reports';
 const DEFAULT_CAPABILITIES = [CfnCapabilities.NAMED_IAM, CfnCapabilities.AUTO_EXPAND];
 /** Read-only access an approver needs to find and review an execution. */
 const APPROVER_READ_ACTIONS = [
@@ -238,13 +238,18 @@ export class NotifyingPipeline extends Construct {
   private readonly namespaces = new Map<string, { namespace: string; outputs: string[] }>();
   private readonly approvalActionArns = new Map<string, string>();
 
+  /** Where the report groups export the reports in the artifact bucket (a folder, no trailing slash). */
+  private get reportsFolder(): string {
+    return this.naming.testReportsPrefix.replace(/\/$/, '');
+  }
+
   constructor(scope: Construct, id: string, props: NotifyingPipelineProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.naming = props.naming;
     this.region = stack.region;
     validateRegionMatches('the region of the pipeline\'s stack', this.region, this.naming);
-    this.pipelineName = props.pipelineName ?? `${this.naming.resourcePrefix}pipeline`;
+    this.pipelineName = props.pipelineName ?? this.naming.pipelineName;
     validatePipelineName(this.pipelineName);
     const branch = props.source.branch ?? 'main';
     validateSource(props.source.owner, props.source.repo, branch);
@@ -272,10 +277,12 @@ export class NotifyingPipeline extends Construct {
     this.role = new iam.Role(this, 'Role', {
       roleName: this.naming.pipelineRoleName,
       description: `Role of the ${this.pipelineName} pipeline; the deployment roles of the target accounts trust it by this name`,
-      assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': this.pipelineArn },
-      }),
+      // Trusted by the service principal alone: CodePipeline documents its service role's
+      // trust policy without aws:SourceAccount / aws:SourceArn conditions, and a condition
+      // on a key the service does not send would refuse every execution.
+      // https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-create-service-role-cli.html
+      // The role's permissions stay narrow (this pipeline's artifacts, the convention roles).
+      assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
     });
 
     this.pipeline = new codepipeline.Pipeline(this, 'Resource', {
@@ -312,6 +319,15 @@ export class NotifyingPipeline extends Construct {
       triggerOnPush: true,
     });
     this.pipeline.addStage({ stageName: 'Source', actions: [sourceAction] });
+    // CDK's action grants codestar-connections:UseConnection only. Connections made since
+    // the service's rename have codeconnections ARNs, and IAM checks the action under the
+    // prefix of the connection's ARN, so the role may use it under both prefixes.
+    // https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'UseTheSourceConnectionUnderBothServicePrefixes',
+      actions: CONNECTION_ACTIONS.flatMap((action) => CONNECTION_SERVICE_PREFIXES.map((prefix) => `${prefix}:${action}`)),
+      resources: connectionArnsUnderBothPrefixes(this.connectionArn),
+    }));
     this.pipeline.addTrigger({
       providerType: codepipeline.ProviderType.CODE_STAR_SOURCE_CONNECTION,
       gitConfiguration: { sourceAction, pushFilter: [{ branchesIncludes: [branch] }] },
@@ -344,12 +360,17 @@ export class NotifyingPipeline extends Construct {
       enableKeyRotation: true,
       description: `Encrypts the notification and approval topics of the ${this.pipelineName} pipeline`,
     });
+    // No aws:SourceAccount / aws:SourceArn / aws:SourceOrgID condition here: EventBridge's
+    // use of the key for an encrypted topic does not carry them, and a statement that
+    // requires them silently drops every notification. Who may publish is narrowed by the
+    // topic policy instead (each rule's aws:SourceArn, see RuleOnlyTopicTarget). SNS
+    // developer guide, "Enable compatibility between event sources from AWS services and
+    // encrypted topics": https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'EventBridgeRulesOfThisAccountPublishToTheTopics',
+      sid: 'EventBridgeRulesPublishToTheTopics',
       principals: [new iam.ServicePrincipal('events.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
     }));
     key.addToResourcePolicy(denyGrantsExceptForAwsResources());
     this.notificationKey = key;
@@ -549,7 +570,6 @@ export class NotifyingPipeline extends Construct {
    * would add log groups and report groups the project never uses).
    */
   private testedProject(scope: Construct, options: ProjectOptions): codebuild.PipelineProject {
-    const stack = Stack.of(this);
     const logGroup = new logs.LogGroup(scope, 'Logs', { retention: this.logRetention });
     const reports = new codebuild.CfnReportGroup(scope, 'Reports', {
       type: 'TEST',
@@ -557,7 +577,7 @@ export class NotifyingPipeline extends Construct {
         exportConfigType: 'S3',
         s3Destination: {
           bucket: this.artifactBucket.bucketName,
-          path: REPORTS_PREFIX,
+          path: this.reportsFolder,
           packaging: 'NONE',
           encryptionKey: this.artifactKey.keyArn,
           encryptionDisabled: false,
@@ -578,7 +598,7 @@ export class NotifyingPipeline extends Construct {
       new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [`${bucketArn}/*`] }),
       new iam.PolicyStatement({
         actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [options.writesArtifacts ? `${bucketArn}/*` : `${bucketArn}/${REPORTS_PREFIX}/*`],
+        resources: [options.writesArtifacts ? `${bucketArn}/*` : `${bucketArn}/${this.naming.testReportsPrefix}*`],
       }),
       new iam.PolicyStatement({
         actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
@@ -587,9 +607,10 @@ export class NotifyingPipeline extends Construct {
     ];
     const role = new iam.Role(scope, 'Role', {
       description: options.description,
-      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': stack.account },
-      }),
+      // The service principal alone, as CodeBuild's service-role guide shows it; a condition
+      // on a key the service might not send would stop every build (the safe side).
+      // https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
       inlinePolicies: { Project: new iam.PolicyDocument({ statements }) },
     });
     Validations.of(role).acknowledge({
@@ -600,8 +621,8 @@ export class NotifyingPipeline extends Construct {
     });
     if (!options.writesArtifacts) {
       Validations.of(role).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${REPORTS_PREFIX}/*]`,
-        reason: `The report group exports each run's JUnit report under ${REPORTS_PREFIX}/ with a key CodeBuild generates; the tests may write nowhere else in the bucket`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${this.naming.testReportsPrefix}*]`,
+        reason: `The report group exports each run's JUnit report under ${this.naming.testReportsPrefix} with a key CodeBuild generates; the tests may write nowhere else in the bucket`,
       });
     }
 
@@ -710,6 +731,22 @@ function conventionBucketName(stack: Stack, naming: CrosswalkNaming, bucket: s3.
       `which the target accounts' roles are granted by name, got '${given}': pass EncryptedArtifactStore's bucket`);
   }
   return expected;
+}
+
+/** The service prefixes a CodeConnections (formerly CodeStar Connections) ARN or action may carry. */
+const CONNECTION_SERVICE_PREFIXES = ['codestar-connections', 'codeconnections'];
+/** What the source action does with the connection. */
+const CONNECTION_ACTIONS = ['UseConnection'];
+
+/**
+ * The connection's ARN under both service prefixes (a literal ARN), or as given (a token,
+ * such as the ARN of a connection this construct creates).
+ */
+function connectionArnsUnderBothPrefixes(connectionArn: string): string[] {
+  if (Token.isUnresolved(connectionArn)) return [connectionArn];
+  const match = /^arn:([^:]+):(?:codestar-connections|codeconnections):(.+)$/.exec(connectionArn);
+  if (!match) return [connectionArn];
+  return CONNECTION_SERVICE_PREFIXES.map((prefix) => `arn:${match[1]}:${prefix}:${match[2]}`);
 }
 
 /**

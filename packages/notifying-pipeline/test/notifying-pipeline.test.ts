@@ -95,7 +95,7 @@ describe('NotifyingPipeline', () => {
     expect(roleNames).toEqual(['Crosswalk-eu-west-1-PipelineRole']);
   });
 
-  test('the pipeline role has the convention name, trusts only CodePipeline for this pipeline, and may assume exactly the environments\' deployment roles', () => {
+  test('the pipeline role has the convention name, trusts CodePipeline with no condition the service does not document, and may assume exactly the environments\' deployment roles', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: naming.pipelineRoleName,
       AssumeRolePolicyDocument: {
@@ -103,10 +103,7 @@ describe('NotifyingPipeline', () => {
           Action: 'sts:AssumeRole',
           Effect: 'Allow',
           Principal: { Service: 'codepipeline.amazonaws.com' },
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': BUILD },
-            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:codepipeline:${REGION}:${BUILD}:Crosswalk-pipeline`]] } },
-          },
+          Condition: Match.absent(),
         }],
       },
     });
@@ -274,14 +271,17 @@ describe('NotifyingPipeline', () => {
       })),
     ]);
     const keyStatements = template.findResources('AWS::KMS::Key')[keyId].Properties.KeyPolicy.Statement;
+    // EventBridge delivers to an encrypted topic only if the key statement carries no
+    // aws:Source* condition (the topic policy narrows who publishes instead).
     expect(keyStatements).toContainEqual({
-      Sid: 'EventBridgeRulesOfThisAccountPublishToTheTopics',
+      Sid: 'EventBridgeRulesPublishToTheTopics',
       Effect: 'Allow',
       Principal: { Service: 'events.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': BUILD } },
     });
+    const eventBridgeStatements = keyStatements.filter((st: any) => JSON.stringify(st.Principal ?? {}).includes('events.amazonaws.com'));
+    expect(eventBridgeStatements.map((st: any) => st.Condition)).toEqual([undefined]);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.com', TopicArn: { Ref: topicId } });
   });
 
@@ -423,7 +423,25 @@ describe('NotifyingPipeline', () => {
     t.resourceCountIs('AWS::CodeStarConnections::Connection', 0);
     expect(pipeline.connectionArn).toBe(connectionArn);
     expect(action(t, 'Source', 'GitHub').Configuration).toMatchObject({ ConnectionArn: connectionArn, BranchName: 'release' });
-    expect(statementsOf(t, 'PipelineRoleDefaultPolicy')).toContainEqual({ Action: 'codestar-connections:UseConnection', Effect: 'Allow', Resource: connectionArn });
+    const statements = statementsOf(t, 'PipelineRoleDefaultPolicy');
+    expect(statements).toContainEqual({
+      Sid: 'UseTheSourceConnectionUnderBothServicePrefixes',
+      Action: ['codestar-connections:UseConnection', 'codeconnections:UseConnection'],
+      Effect: 'Allow',
+      Resource: [connectionArn.replace(':codeconnections:', ':codestar-connections:'), connectionArn],
+    });
+    const connectionResources = statements.flatMap((st) => asList(st.Resource)).filter((r) => /connection\//.test(JSON.stringify(r)));
+    expect(new Set(connectionResources)).toEqual(new Set([connectionArn, connectionArn.replace(':codeconnections:', ':codestar-connections:')]));
+  });
+
+  test('a connection the pipeline creates may be used under both service prefixes', () => {
+    const statement = statementsOf(template, 'PipelineRoleDefaultPolicy').find((st) => st.Sid === 'UseTheSourceConnectionUnderBothServicePrefixes');
+    expect(statement).toEqual({
+      Sid: 'UseTheSourceConnectionUnderBothServicePrefixes',
+      Action: ['codestar-connections:UseConnection', 'codeconnections:UseConnection'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [template.getResourceId('AWS::CodeStarConnections::Connection'), 'ConnectionArn'] },
+    });
   });
 
   test('the pipeline uses the given artifact store and creates no bucket or key for artifacts', () => {

@@ -67,6 +67,12 @@ function deploymentRoleOf(env: EnvironmentName): FoundRole {
   return findRole(both.world, action.RoleArn)!;
 }
 
+/** The functions of a service stack, with their resolved code location. */
+function functionsOf(stack: DeployedStack): Array<{ id: string; code: any }> {
+  return both.world.resourcesOf(stack, 'AWS::Lambda::Function')
+    .map(([id, fn]) => ({ id, code: both.world.resolve(stack, fn.Properties.Code) }));
+}
+
 describe('the pipeline and the deployment-role stacks', () => {
   test('the build account\'s stacks reference nothing in another account', () => {
     // resolving every template resolves every Fn::ImportValue, and fails for one across accounts
@@ -108,19 +114,16 @@ describe('the pipeline and the deployment-role stacks', () => {
     }
   });
 
-  test('the artifact bucket and key admit each deployment role, and its own policies allow the same', () => {
+  test('the artifact bucket and key admit each deployment role to read, and its own policies allow the same', () => {
     const artifact = `${bucketArn}/${both.build.pipeline.pipeline.pipeline.pipelineName}/BuildOutpu/a1b2c3`;
     const requests: Array<[string, string, any, Record<string, string | string[]>]> = [
-      // what the CloudFormation actions do with the pipeline's artifacts
+      // what the CloudFormation actions do with the pipeline's artifacts (input only)
       ['s3:GetBucketLocation', bucketArn, bucketPolicy(both.world, bucketName), S3_CONTEXT],
       ['s3:ListBucket', bucketArn, bucketPolicy(both.world, bucketName), S3_CONTEXT],
       ['s3:GetObject', artifact, bucketPolicy(both.world, bucketName), S3_CONTEXT],
       ['s3:GetObjectVersion', artifact, bucketPolicy(both.world, bucketName), S3_CONTEXT],
-      ['s3:PutObject', artifact, bucketPolicy(both.world, bucketName), S3_CONTEXT],
       ['kms:Decrypt', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases }],
       ['kms:DescribeKey', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases }],
-      ['kms:GenerateDataKey', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases }],
-      ['kms:Encrypt', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases }],
     ];
     expect(keyAliases).toEqual([both.build.pipeline.naming.artifactKeyAliasName]);
     for (const env of ENVS) {
@@ -172,9 +175,6 @@ describe('the checks themselves', () => {
 });
 
 describe('the sample API\'s code assets', () => {
-  const functionsOf = (stack: DeployedStack) => both.world.resourcesOf(stack, 'AWS::Lambda::Function')
-    .map(([id, fn]) => ({ id, code: both.world.resolve(stack, fn.Properties.Code) }));
-
   test('each execution role may read them: bucket and key policies in the build account, its own policy in the target account', () => {
     for (const env of ENVS) {
       const stack = both.deployed(both.service[env]);
@@ -225,6 +225,48 @@ describe('the sample API\'s code assets', () => {
     expect(evaluateAll(role.identityPolicies, { action: 's3:ListBucket', resource: bucketArn })).toBe('allow');
     for (const action of ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt']) {
       expect(evaluateAll(role.identityPolicies, { action, resource: keyArn })).toBe('allow');
+    }
+  });
+});
+
+describe('what a target account can change in the build account', () => {
+  /** Actions that create, replace or delete an object, or produce ciphertext under the artifact key. */
+  const WRITES = /^(s3:(Put|Delete|Restore|Replicate|AbortMultipartUpload|\*)|kms:(Encrypt|GenerateDataKey|ReEncrypt|\*)|\*)/i;
+  const list = (v: any): any[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  const admits = (statement: any, account: string) => list(statement.Principal?.AWS ?? (statement.Principal === '*' ? '*' : undefined))
+    .some((p: string) => p === '*' || p === account || String(p).startsWith(`arn:aws:iam::${account}:`));
+
+  test('no target account may write any object of the artifact bucket or encrypt with its key (the account boundary keeps dev and prod apart)', () => {
+    const writable = (account: string) => [
+      ...list(bucketPolicy(both.world, bucketName).Statement), ...list(keyPolicy().Statement),
+    ].filter((st) => st.Effect === 'Allow' && admits(st, account))
+      .flatMap((st) => list(st.Action).filter((a: string) => WRITES.test(a)).map((a: string) => `${a} ${JSON.stringify(st.Resource)}`));
+    for (const env of ENVS) {
+      expect({ env, writable: writable(config().accounts[env]) }).toEqual({ env, writable: [] });
+    }
+  });
+
+  test('neither convention role of a target account can put prod\'s template, a code asset or a test report, on either side', () => {
+    const pipelineName = both.build.pipeline.pipeline.pipeline.pipelineName;
+    const [asset] = functionsOf(both.deployed(both.service.prod));
+    const objects = [
+      `${bucketArn}/${pipelineName}/BuildOutpu/a1b2c3`,
+      `${bucketArn}/${asset.code.S3Key}`,
+      `${bucketArn}/test-reports/Sanity/report.xml`,
+    ];
+    for (const env of ENVS) {
+      const naming = both.build.pipeline.naming;
+      for (const roleArn of [naming.deploymentRoleArn(config().accounts[env]), naming.executionRoleArn(config().accounts[env])]) {
+        const role = findRole(both.world, roleArn)!;
+        for (const object of objects) {
+          const decision = bothSides(role, 's3:PutObject', object, bucketPolicy(both.world, bucketName), S3_CONTEXT);
+          expect({ roleArn, object, ...decision }).toEqual({ roleArn, object, identity: 'implicit-deny', resource: 'implicit-deny' });
+        }
+        for (const action of ['kms:Encrypt', 'kms:GenerateDataKey']) {
+          const decision = bothSides(role, action, keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases });
+          expect({ roleArn, action, ...decision }).toEqual({ roleArn, action, identity: 'implicit-deny', resource: 'implicit-deny' });
+        }
+      }
     }
   });
 });
