@@ -1,20 +1,21 @@
 import { dirname, relative, resolve, sep } from 'path';
 import { App, Validations } from 'aws-cdk-lib';
+import { DeployRules } from '@crosswalk/deploy-rules';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { addCompliance } from './compliance';
 import { CONFIG_ENV_VAR, loadConfig } from './config';
 import { findRepositoryRoot } from './pipeline/repository';
-import { addBuildAccountStacks } from './stacks';
+import { addBuildAccountStacks, namingOf } from './stacks';
 
 /**
  * The build-account app: the artifact store and pipeline stacks (build account) and the
  * deployment-role stacks (dev, prod), on the config of `CROSSWALK_CONFIG` (or the
- * built-in example), with cdk-nag's AwsSolutions checks: synth fails on any finding that
- * is not acknowledged with a reason.
+ * built-in example), with cdk-nag's AwsSolutions checks and Crosswalk's deploy rules: synth
+ * fails on any finding that is not acknowledged with a reason.
  */
 const app = new App();
 const config = loadConfig();
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new DeployRules({ naming: namingOf(config) }));
 addBuildAccountStacks(app, config, { configFile: configFileInRepository(process.env[CONFIG_ENV_VAR]) });
 if (app.node.tryGetContext('compliance')) addCompliance(app, config); // Control Tower controls, `compliance` task only
 app.synth();

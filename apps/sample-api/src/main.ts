@@ -1,10 +1,12 @@
-import { App } from 'aws-cdk-lib';
-import { addCompliance, loadConfig } from '@crosswalk/build-account';
+import { App, Validations } from 'aws-cdk-lib';
+import { addCompliance, loadConfig, namingOf } from '@crosswalk/build-account';
+import { DeployRules } from '@crosswalk/deploy-rules';
 import { SampleApiStack, simulateFailureTarget } from './stacks';
 
 /**
  * The sample API's CDK app: the dev and prod stacks, on the config of
- * `CROSSWALK_CONFIG` (or the built-in example).
+ * `CROSSWALK_CONFIG` (or the built-in example), checked by Crosswalk's deploy rules (synth
+ * fails on a finding).
  *
  * - `-c isolated=<prefix>` adds an isolated copy in the dev account (see deploy:isolated);
  *   `-c isolatedAssetsBucket=<bucket>` uploads its code there instead of the bootstrap bucket.
@@ -12,6 +14,7 @@ import { SampleApiStack, simulateFailureTarget } from './stacks';
  */
 const app = new App();
 const config = loadConfig();
+Validations.of(app).addPlugins(new DeployRules({ naming: namingOf(config) }));
 const isolated = contextString(app, 'isolated');
 const failIn = simulateFailureTarget(contextString(app, 'simulateFailureIn'), isolated);
 

@@ -6,11 +6,13 @@
  */
 import { App } from 'aws-cdk-lib';
 import { useCrossAccountRole } from './cross-account-role';
+import { useDeployRules } from './deploy-rules';
 import { useEncryptedArtifactStore } from './encrypted-artifact-store';
 import { useNotifyingPipeline } from './notifying-pipeline';
 import { useSafeLambdaDeploy } from './safe-lambda-deploy';
 
 const app = new App({ outdir: 'cdk.out' });
+useDeployRules(app); // the deploy rules check every stack below, as they would in a consumer's app
 useCrossAccountRole(app);
 useEncryptedArtifactStore(app);
 useNotifyingPipeline(app);
