@@ -1,12 +1,13 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { addCompliance, loadConfig, namingOf } from '@crosswalk/build-account';
+import { ConventionRolesCheck } from '@crosswalk/cross-account-role';
 import { DeployRules } from '@crosswalk/deploy-rules';
 import { SampleApiStack, simulateFailureTarget } from './stacks';
 
 /**
  * The sample API's CDK app: the dev and prod stacks, on the config of
- * `CROSSWALK_CONFIG` (or the built-in example), checked by Crosswalk's deploy rules (synth
- * fails on a finding).
+ * `CROSSWALK_CONFIG` (or the built-in example), checked by Crosswalk's deploy rules and by
+ * what the convention roles may deploy (synth fails on a finding).
  *
  * - `-c isolated=<prefix>` adds an isolated copy in the dev account (see deploy:isolated);
  *   `-c isolatedAssetsBucket=<bucket>` uploads its code there instead of the bootstrap bucket.
@@ -14,7 +15,11 @@ import { SampleApiStack, simulateFailureTarget } from './stacks';
  */
 const app = new App();
 const config = loadConfig();
-Validations.of(app).addPlugins(new DeployRules({ naming: namingOf(config) }));
+Validations.of(app).addPlugins(
+  new DeployRules({ naming: namingOf(config) }),
+  // Every resource type and name of the service's stacks fits the convention roles' default policies.
+  new ConventionRolesCheck({ naming: namingOf(config), buildAccountId: config.accounts.build }),
+);
 const isolated = contextString(app, 'isolated');
 const failIn = simulateFailureTarget(contextString(app, 'simulateFailureIn'), isolated);
 

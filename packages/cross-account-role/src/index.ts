@@ -1,3 +1,4 @@
 export * from './naming';
 export * from './artifact-store-access';
 export * from './deployment-roles';
+export * from './convention-roles-check';

@@ -1,5 +1,7 @@
-import { App, CfnOutput, Stack } from 'aws-cdk-lib';
-import { CrossAccountDeploymentRoles, CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { App, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ConventionRolesCheck, CrossAccountDeploymentRoles, CrosswalkNaming } from '@crosswalk/cross-account-role';
 
 export function useCrossAccountRole(app: App): void {
   // The README's minimal example: the deployment roles of one target account.
@@ -8,4 +10,23 @@ export function useCrossAccountRole(app: App): void {
   const roles = new CrossAccountDeploymentRoles(dev, 'DeploymentRoles', { naming, buildAccountId: '111111111111' });
   new CfnOutput(dev, 'DeploymentRoleArn', { value: roles.deploymentRole.roleArn });
   new CfnOutput(dev, 'ConventionDeploymentRoleArn', { value: naming.deploymentRoleArn('222222222222') });
+
+  // Another team's service (a function URL and a custom canary), checked at synth against
+  // what the convention roles of its account may deploy.
+  const serviceAccount = '444444444444';
+  Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: '111111111111', targetAccounts: [serviceAccount] }));
+  const service = new Stack(app, 'Consumer-Service', { env: { account: serviceAccount, region: naming.region } });
+  CrossAccountDeploymentRoles.applyPermissionsBoundary(service, naming);
+  const fn = new lambda.Function(service, 'Api', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 })'),
+  });
+  fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+  new codedeploy.LambdaDeploymentGroup(service, 'Deploy', {
+    alias: new lambda.Alias(service, 'Live', { aliasName: 'live', version: fn.currentVersion }),
+    deploymentConfig: new codedeploy.LambdaDeploymentConfig(service, 'Canary', {
+      trafficRouting: new codedeploy.TimeBasedCanaryTrafficRouting({ interval: Duration.minutes(7), percentage: 10 }),
+    }),
+  });
 }
