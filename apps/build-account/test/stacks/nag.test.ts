@@ -22,8 +22,9 @@ describe('cdk-nag AwsSolutions over the four stacks', () => {
     // The checks ran over the build account's and both target accounts' stacks.
     const stacks = new Set(suppressed.flatMap((v) => (v.violatingConstructs ?? []).map((c) => c.constructPath.split('/')[0])));
     expect([...stacks].sort()).toEqual(['Crosswalk-Pipeline', 'CrosswalkDeploymentRoles-dev', 'CrosswalkDeploymentRoles-prod']);
-    // No blanket acknowledgement: no finding on every action, and Resource::* only where
-    // X-Ray (which has no resource-level permissions) is allowed.
+    // No blanket acknowledgement: no finding on every action, and Resource::* only for
+    // actions that support no resource-level permissions (X-Ray in the boundary, the
+    // account-level reads of DynamoDB global tables' handlers in the execution policy).
     const ids = suppressed.map((v) => v.ruleName);
     expect(ids).not.toContain('AwsSolutions-IAM5[Action::*]');
     const roleStacksTemplates = [synth.stacks.deploymentRoles.dev, synth.stacks.deploymentRoles.prod].map((s) => JSON.stringify(synth.template(s)));
@@ -31,8 +32,9 @@ describe('cdk-nag AwsSolutions over the four stacks', () => {
       const starStatements = [...template.matchAll(/\{[^{}]*"Resource":"\*"[^{}]*\}/g)].map((m) => JSON.parse(m[0]));
       const allowed = starStatements.filter((s) => s.Effect === 'Allow');
       expect(allowed.length).toBeGreaterThan(0); // the boundary's X-Ray statement
+      const accountLevel = /^(xray:|application-autoscaling:Describe|cloudwatch:PutMetricData$|dynamodb:DescribeLimits$)/;
       for (const st of allowed) {
-        expect([].concat(st.Action).every((a: string) => a.startsWith('xray:'))).toBe(true);
+        expect([].concat(st.Action).filter((a: string) => !accountLevel.test(a))).toEqual([]);
       }
     }
   });
