@@ -9,19 +9,24 @@ import { DEPLOY_RULES, DeployRules } from '../src';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
-/** A stack whose topic key lets EventBridge in only under aws:SourceAccount (rule CW1). */
-function brokenTopicStack(app: App): Stack {
+/**
+ * A stack with a topic encrypted by a key that lets EventBridge use it; with `condition`,
+ * only under that condition (rule CW1 refuses aws:Source* conditions there).
+ */
+function topicStack(app: App, condition?: Record<string, any>): Stack {
   const stack = new Stack(app, 'Notifications', { env: ENV });
   const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
   key.addToResourcePolicy(new iam.PolicyStatement({
     principals: [new iam.ServicePrincipal('events.amazonaws.com')],
     actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
     resources: ['*'],
-    conditions: { StringEquals: { 'aws:SourceAccount': ENV.account } },
+    conditions: condition,
   }));
   new sns.Topic(stack, 'Topic', { masterKey: key });
   return stack;
 }
+
+const brokenTopicStack = (app: App) => topicStack(app, { StringEquals: { 'aws:SourceAccount': ENV.account } });
 
 function report(app: App): any {
   return JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf-8'));
@@ -48,14 +53,7 @@ describe('DeployRules', () => {
   test('synthesizes a stack that breaks no rule', () => {
     const app = new App();
     Validations.of(app).addPlugins(new DeployRules({ naming: new CrosswalkNaming({ projectName: 'Checkin', region: ENV.region }) }));
-    const stack = new Stack(app, 'Notifications', { env: ENV });
-    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-    }));
-    new sns.Topic(stack, 'Topic', { masterKey: key });
+    topicStack(app);
     expect(() => app.synth()).not.toThrow();
   });
 
