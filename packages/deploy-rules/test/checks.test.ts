@@ -116,6 +116,10 @@ describe('CW3 other accounts only read artifacts', () => {
   test('fails when a role of another account may write the artifact objects or encrypt with the key', () => {
     const stacks = [store(['s3:GetObject'], ['kms:Decrypt']), targetRole(['s3:GetObject', 's3:PutObject'], `arn:aws:s3:::${BUCKET}/*`)];
     expect(ids(stacks, 'CW3', true)).toEqual(['Role Properties/Policies/0/PolicyDocument/Statement/0']);
+    const pipelineFolder = [store(['s3:GetObject'], ['kms:Decrypt']), targetRole(['s3:PutObject'], `arn:aws:s3:::${BUCKET}/Checkin-pipeline/*`)];
+    expect(ids(pipelineFolder, 'CW3', true)).toEqual(['Role Properties/Policies/0/PolicyDocument/Statement/0']);
+    const elsewhere = [store(['s3:GetObject'], ['kms:Decrypt']), targetRole(['s3:PutObject'], 'arn:aws:s3:::another-bucket/*')];
+    expect(ids(elsewhere, 'CW3', true)).toEqual([]);
     const encrypt = [store(['s3:GetObject'], ['kms:Decrypt']), targetRole(['kms:Encrypt'], `arn:aws:kms:${REGION}:${BUILD}:key/*`)];
     expect(messages(encrypt, 'CW3', true)[0]).toContain(`in account ${DEV} allows kms:Encrypt on the artifact store`);
   });

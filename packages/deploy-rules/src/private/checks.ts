@@ -133,13 +133,16 @@ function otherAccountsReadOnly(assembly: Assembly, facts: ConventionFacts): Find
       });
     }
     // The identity side: roles of other accounts' stacks whose policies write to the bucket or its key.
-    const sampleObject = `arn:aws:s3:::${name}/${facts.assetsPrefix ?? ''}sample`;
-    const keyArnSample = `arn:aws:kms:${bucket.stack.region ?? '*'}:${owner ?? '*'}:key/sample`;
+    // A resource pattern reaches the store if it names something inside it, or matches a sample of it.
+    const objectsPrefix = `arn:aws:s3:::${name}/`;
+    const keysPrefix = `arn:aws:kms:${bucket.stack.region ?? ''}:${owner ?? ''}:`;
+    const reaches = (pattern: string, prefix: string) => pattern.startsWith(prefix) || wildcardMatch(pattern, `${prefix}${prefix.startsWith('arn:aws:kms') ? 'key/' : ''}sample`);
     for (const placed of assembly.identityStatements()) {
       if (placed.resource.stack.account === undefined || placed.resource.stack.account === owner || placed.statement.Effect !== 'Allow') continue;
       const resources = list(placed.statement.Resource).map((r) => assembly.literal(placed.resource.stack, r)).filter((r): r is string => r !== undefined);
-      const onObjects = resources.some((r) => wildcardMatch(r.replace(/^arn:aws[a-z-]*:/, 'arn:aws:'), sampleObject));
-      const onKey = resources.some((r) => wildcardMatch(r.replace(/^arn:aws[a-z-]*:/, 'arn:aws:'), keyArnSample));
+      const normalized = resources.map((r) => r.replace(/^arn:aws[a-z-]*:/, 'arn:aws:'));
+      const onObjects = normalized.some((r) => reaches(r, objectsPrefix));
+      const onKey = normalized.some((r) => reaches(r, keysPrefix));
       const writes = writesOf(placed.statement).filter((a) => (a.startsWith('s3:') ? onObjects : onKey));
       if (writes.length === 0) continue;
       findings.push({
