@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { quote, shorten } from './echo';
 import {
   BadRequest,
   MethodNotAllowed,
@@ -10,6 +11,13 @@ import {
 
 /** The largest request body a handler accepts, in bytes (after base64 decoding). */
 export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * The longest error message answered, in characters. Every message repeats client
+ * values only through `echo.ts`, which keeps each short; this cut is the backstop
+ * that keeps an error body under 1 KB even if a message is built carelessly.
+ */
+export const MAX_MESSAGE_LENGTH = 480;
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -46,7 +54,7 @@ export function parseJsonBody(
   const contentType = header(event, 'content-type');
   if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType.trim())) {
     throw new UnsupportedMediaType(
-      `content-type must be application/json, got '${contentType}'; send a JSON body such as ${example}`,
+      `content-type must be application/json, got ${quote(contentType)}; send a JSON body such as ${example}`,
     );
   }
   if (event.body === null || event.body === undefined || event.body === '') {
@@ -60,7 +68,8 @@ export function parseJsonBody(
   try {
     parsed = JSON.parse(raw.toString('utf8'));
   } catch (err) {
-    throw new BadRequest(`request body is not valid JSON (${(err as Error).message}); send a JSON object such as ${example}`);
+    // The parser's message quotes a few characters of the body: shown, not repeated raw.
+    throw new BadRequest(`request body is not valid JSON (${shorten((err as Error).message, 120)}); send a JSON object such as ${example}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
@@ -104,5 +113,5 @@ export function errorResponse(err: unknown, requestId?: string): APIGatewayProxy
   }
   if (statusCode >= 500) console.error((err as Error).message);
   const headers: Record<string, string> = err instanceof MethodNotAllowed ? { allow: err.allowedMethods.join(', ') } : {};
-  return json(statusCode, { message: (err as Error).message }, headers);
+  return json(statusCode, { message: shorten((err as Error).message, MAX_MESSAGE_LENGTH) }, headers);
 }

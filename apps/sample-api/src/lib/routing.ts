@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { Route, ROUTES } from '../routes';
+import { quote, shorten } from './echo';
 import { BadRequest, MethodNotAllowed, NotFound } from './errors';
 
 /** The distinct resource paths of the route table, in table order. */
@@ -45,7 +46,7 @@ function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new BadRequest(`path segment '${segment}' is not valid percent-encoding`);
+    throw new BadRequest(`path segment ${quote(segment)} is not valid percent-encoding`);
   }
 }
 
@@ -56,13 +57,13 @@ export function allowedMethods(resource: string): string[] {
 
 /** Why a path is unknown: names the path and lists the paths the API serves. */
 export function unknownRoute(method: string, path: string): NotFound {
-  return new NotFound(`no route for ${method} ${path}; the API serves ${RESOURCE_PATHS.join(', ')}`);
+  return new NotFound(`no route for ${shorten(method)} ${shorten(path)}; the API serves ${RESOURCE_PATHS.join(', ')}`);
 }
 
 /** Why a method is refused on a path: names the method and the ones to use. */
 export function methodNotAllowed(method: string, resource: string): MethodNotAllowed {
   const allowed = allowedMethods(resource);
-  return new MethodNotAllowed(`method ${method} is not allowed on ${resource}; use ${allowed.join(' or ')}`, allowed);
+  return new MethodNotAllowed(`method ${shorten(method)} is not allowed on ${resource}; use ${allowed.join(' or ')}`, allowed);
 }
 
 /** The route of a proxy event, and its path parameters. */

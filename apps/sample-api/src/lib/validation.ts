@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { quote } from './echo';
 import { BadRequest } from './errors';
 
 /*
  * Input checks shared by the handlers. Each throws `BadRequest` with a message that
- * names the field, what is wrong with the value and what is expected.
+ * names the field, what is wrong with the value and what is expected. Values and
+ * names the client chose are repeated through `quote` (`echo.ts`): a short prefix.
  */
 
 /** Longest accepted name (of a location or a visitor), in characters. */
@@ -14,6 +16,8 @@ export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PHONE_LENGTH = 32;
 /** Most items a list answers per page. */
 export const MAX_PAGE_SIZE = 100;
+/** Most unknown field names one message lists (a 16 KB body can hold thousands). */
+const MAX_LISTED_FIELDS = 5;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // eslint-disable-next-line no-control-regex
@@ -28,16 +32,14 @@ function describe(value: unknown): string {
   return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
 }
 
-function quote(value: string): string {
-  return value.length > 40 ? `'${value.slice(0, 40)}…'` : `'${value}'`;
-}
-
 /** Refuses fields other than `allowed`, so a typo does not silently drop data. */
 export function assertKnownFields(body: Record<string, unknown>, allowed: readonly string[]): void {
   const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
+    const listed = unknown.slice(0, MAX_LISTED_FIELDS).map((key) => quote(key)).join(', ');
+    const more = unknown.length > MAX_LISTED_FIELDS ? ` and ${unknown.length - MAX_LISTED_FIELDS} more` : '';
     throw new BadRequest(
-      `unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `'${key}'`).join(', ')}; the accepted fields are ${allowed.join(', ')}`,
+      `unknown field${unknown.length > 1 ? 's' : ''} ${listed}${more}; the accepted fields are ${allowed.join(', ')}`,
     );
   }
 }
@@ -129,10 +131,10 @@ export function queryParameters(
   const multi = event.multiValueQueryStringParameters ?? {};
   for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
     if (!allowed.includes(key)) {
-      throw new BadRequest(`unknown query parameter '${key}'; the accepted parameters are ${allowed.join(', ')}`);
+      throw new BadRequest(`unknown query parameter ${quote(key)}; the accepted parameters are ${allowed.join(', ')}`);
     }
     const count = multi[key]?.length ?? 1;
-    if (count > 1) throw new BadRequest(`query parameter '${key}' is given ${count} times; give it once`);
+    if (count > 1) throw new BadRequest(`query parameter ${quote(key)} is given ${count} times; give it once`);
     if (value !== undefined) result[key] = value;
   }
   return result;

@@ -2,6 +2,7 @@
  * `npx projen serve` (or `npx nx run @crosswalk/sample-api:serve`): runs the API
  * locally over an in-memory DynamoDB until Ctrl-C. See `--help`.
  */
+import { quote } from '../lib/echo';
 import { LocalApi, startLocalApi } from './server';
 
 const USAGE = `Usage: serve [--port <port>] [--seed] [--simulate-failure]
@@ -41,7 +42,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       case '--port': {
         const value = inline ?? argv[++i];
         if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) > 65535) {
-          throw new UsageError(`--port needs a port number from 0 to 65535, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+          throw new UsageError(`--port needs a port number from 0 to 65535, got ${value === undefined ? 'nothing' : quote(value)}`);
         }
         port = Number(value);
         break;
@@ -49,7 +50,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       case '--seed': seed = true; break;
       case '--simulate-failure': simulateFailure = true; break;
       case '--help': case '-h': help = true; break;
-      default: throw new UsageError(`unknown argument '${argv[i]}'; see --help`);
+      default: throw new UsageError(`unknown argument ${quote(argv[i])}; see --help`);
     }
   }
   return { port, seed, simulateFailure, help };

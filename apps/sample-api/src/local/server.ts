@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { shorten } from '../lib/echo';
 import { PayloadTooLarge } from '../lib/errors';
 import type { ApiHandler } from '../lib/handler';
 import { errorResponse } from '../lib/http';
@@ -226,5 +227,6 @@ async function serveRequest(
     console.error('local API: cannot write the response', err);
     res.destroy();
   }
-  log?.(`${method} ${req.url} → ${result.statusCode} (${Date.now() - started} ms)`);
+  // The target is the client's: a 12 KB one would make a 12 KB log line.
+  log?.(`${method} ${shorten(req.url ?? '/', 200)} → ${result.statusCode} (${Date.now() - started} ms)`);
 }

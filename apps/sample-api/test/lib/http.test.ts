@@ -36,6 +36,20 @@ describe('parseJsonBody', () => {
       .toThrow(new UnsupportedMediaType(`content-type must be application/json, got 'text/plain'; send a JSON body such as ${EXAMPLE}`));
   });
 
+  test('repeats only a prefix of a long content-type', () => {
+    const contentType = `text/${'x'.repeat(8000)}`;
+
+    expect(() => parseJsonBody({ headers: { 'content-type': contentType }, body: '{}', isBase64Encoded: false }, EXAMPLE))
+      .toThrow(`got '${contentType.slice(0, 40)}…'`);
+  });
+
+  test('shows the invisible characters of the JSON parser\'s excerpt instead of repeating them', () => {
+    const body = '\u202E'.repeat(20);
+
+    expect(() => parseJsonBody({ headers: {}, body, isBase64Encoded: false }, EXAMPLE))
+      .toThrow(/^request body is not valid JSON \(Unexpected token '\\u\{202E\}'[^\u202E]*\); send a JSON object such as/);
+  });
+
   test.each([
     ['a string', '"Library"', `request body must be a JSON object such as ${EXAMPLE}, got a string`],
     ['a number', '42', `request body must be a JSON object such as ${EXAMPLE}, got a number`],
@@ -57,6 +71,14 @@ describe('errorResponse', () => {
     expect(statusOfError(err)).toBe(status);
     expect(response.statusCode).toBe(status);
     expect(JSON.parse(response.body)).toEqual({ message: err.message });
+  });
+
+  test('cuts a message longer than any the API writes, so no error body reaches 1 KB', () => {
+    const response = errorResponse(new BadRequest(`bad ${'"'.repeat(5000)}`));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body.length).toBeLessThan(1000);
+    expect(JSON.parse(response.body).message).toMatch(/^bad "+…$/);
   });
 
   test('gives a 405 the Allow header', () => {

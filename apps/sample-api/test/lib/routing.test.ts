@@ -34,6 +34,10 @@ describe('matchPath', () => {
   test('fails with a 400 for a broken percent-encoding', () => {
     expect(() => matchPath('/locations/%E0%A4%A')).toThrow("path segment '%E0%A4%A' is not valid percent-encoding");
   });
+
+  test('repeats only a prefix of a 12 KB path segment with a broken percent-encoding', () => {
+    expect(() => matchPath(`/locations/%ZZ${'s'.repeat(12 * 1024)}`)).toThrow(`path segment '%ZZ${'s'.repeat(37)}…' is not valid percent-encoding`);
+  });
 });
 
 describe('resolveRoute', () => {
@@ -54,6 +58,11 @@ describe('resolveRoute', () => {
   test('fails with a 404 listing the served paths for an unknown path', () => {
     expect(() => resolveRoute('locations', event({ path: '/visitors' })))
       .toThrow('no route for GET /visitors; the API serves /version, /locations, /locations/{id}, /registrations');
+  });
+
+  test('repeats only a prefix of a 12 KB unknown path', () => {
+    expect(() => resolveRoute('locations', event({ path: `/${'s'.repeat(12 * 1024)}` })))
+      .toThrow(`no route for GET /${'s'.repeat(39)}…; the API serves /version, /locations, /locations/{id}, /registrations`);
   });
 });
 

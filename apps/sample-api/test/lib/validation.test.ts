@@ -2,6 +2,7 @@ import { BadRequest } from '../../src/lib/errors';
 import { isSwitchOn } from '../../src/lib/env';
 import { LOCATION_SK_PATTERN, REGISTRATION_SK_PATTERN, registrationSk } from '../../src/lib/table';
 import {
+  assertKnownFields,
   decodePageToken,
   emailField,
   encodePageToken,
@@ -81,10 +82,39 @@ describe('parseId', () => {
   });
 });
 
+describe('assertKnownFields', () => {
+  test('names an unknown field', () => {
+    expect(() => assertKnownFields({ name: 'x', city: 'Paris' }, ['name'])).toThrow(new BadRequest("unknown field 'city'; the accepted fields are name"));
+  });
+
+  test('repeats only a prefix of a 16,000-character field name', () => {
+    // Prepare
+    const body = { name: 'x', ['f'.repeat(16_000)]: 1 };
+    // Act, Assess
+    expect(() => assertKnownFields(body, ['name'])).toThrow(new BadRequest(`unknown field '${'f'.repeat(40)}…'; the accepted fields are name`));
+  });
+
+  test('lists the first few of many unknown fields and counts the rest', () => {
+    // Prepare
+    const body = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`field${i}`, i]));
+    // Act
+    const error = (() => { try { assertKnownFields(body, ['name']); } catch (err) { return err as Error; } return undefined; })();
+    // Assess
+    expect(error?.message).toBe("unknown fields 'field0', 'field1', 'field2', 'field3', 'field4' and 1995 more; the accepted fields are name");
+  });
+});
+
 describe('queryParameters', () => {
   test('answers the parameters given once', () => {
     const event = { queryStringParameters: { date: '2024-05-17' }, multiValueQueryStringParameters: { date: ['2024-05-17'] } };
     expect(queryParameters(event, ['date'])).toEqual({ date: '2024-05-17' });
+  });
+
+  test('repeats only a prefix of a 12 KB unknown key', () => {
+    const key = 'k'.repeat(12 * 1024);
+    const event = { queryStringParameters: { [key]: '1' }, multiValueQueryStringParameters: { [key]: ['1'] } };
+
+    expect(() => queryParameters(event, ['date'])).toThrow(new BadRequest(`unknown query parameter '${'k'.repeat(40)}…'; the accepted parameters are date`));
   });
 
   test('answers an empty object when there is no query string', () => {

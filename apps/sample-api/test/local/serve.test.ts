@@ -19,6 +19,7 @@ describe('parseServeArgs', () => {
     [['--port', 'http'], "--port needs a port number from 0 to 65535, got 'http'"],
     [['--port', '70000'], "--port needs a port number from 0 to 65535, got '70000'"],
     [['--host', '0.0.0.0'], "unknown argument '--host'; see --help"],
+    [[`--${'x'.repeat(5000)}`], `unknown argument '--${'x'.repeat(38)}…'; see --help`],
   ])('fails for %j, saying why', (argv, message) => {
     expect(() => parseServeArgs(argv)).toThrow(message);
   });

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { LocalApi, MAX_REQUEST_BYTES, startLocalApi } from '../../src/local/server';
 
@@ -16,6 +17,25 @@ async function call(url: string, init?: RequestInit): Promise<{ status: number; 
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
+
+/**
+ * One request sent as written: the target goes on the request line unchanged (fetch
+ * would normalize it), the headers in the given case. Answers the status and the raw body.
+ */
+function send(base: string, method: string, target: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; text: string; contentType?: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, method, path: target, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8'), contentType: res.headers['content-type'] }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): RequestInit =>
   ({ method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -89,9 +109,37 @@ describe('startLocalApi', () => {
     expect(response.status).toBe(400);
   });
 
+  describe('bad input answers 4xx with a short JSON message, never a 5xx', () => {
+    const cases: Array<[string, string, string, Record<string, string>, string | undefined, number, RegExp]> = [
+      ['a 16,000-character unknown field name', 'POST', '/locations', JSON_TYPE, JSON.stringify({ name: 'x', ['f'.repeat(16_000)]: 1 }), 400, /^unknown field 'f{40}…'; the accepted fields are name$/],
+      ['thousands of unknown fields', 'POST', '/locations', JSON_TYPE, JSON.stringify(Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`f${i}`, 1]))), 400, /^unknown fields 'f0', 'f1', 'f2', 'f3', 'f4' and 1495 more;/],
+      ['a 12 KB query key', 'GET', `/locations?${'k'.repeat(12 * 1024)}=1`, {}, undefined, 400, /^unknown query parameter 'k{40}…'; the accepted parameters are limit, nextToken$/],
+      ['a 12 KB path segment that is no id', 'GET', `/locations/${'s'.repeat(12 * 1024)}`, {}, undefined, 400, /got 's{40}…'$/],
+      ['a 12 KB path segment with broken percent-encoding', 'GET', `/locations/%ZZ${'s'.repeat(12 * 1024)}`, {}, undefined, 400, /^path segment '%ZZs{37}…' is not valid percent-encoding$/],
+      ['a 12 KB unknown path', 'GET', `/${'s'.repeat(12 * 1024)}`, {}, undefined, 404, /^no route for GET \/s{39}…; the API serves/],
+      ['a 12 KB content-type', 'POST', '/locations', { 'content-type': `text/${'x'.repeat(12 * 1024)}` }, '{"name":"x"}', 415, /^content-type must be application\/json, got 'text\/x{35}…'/],
+    ];
+
+    test.each(cases)('%s', async (_, method, target, headers, body, status, message) => {
+      const response = await send(api.url, method, target, headers, body);
+
+      expect(response.status).toBe(status);
+      expect(response.contentType).toMatch(/^application\/json/);
+      expect(response.text.length).toBeLessThan(1000);
+      expect(JSON.parse(response.text).message).toMatch(message);
+    });
+  });
+
   test('logs one line per request', () => {
     expect(log.some((line) => /^GET \/version → 200 \(\d+ ms\)$/.test(line))).toBe(true);
     expect(log.some((line) => /^DELETE \/registrations → 405 \(\d+ ms\)$/.test(line))).toBe(true);
+  });
+
+  test('logs a short prefix of a long request target', () => {
+    const long = log.find((line) => line.startsWith(`GET /${'s'.repeat(30)}`));
+
+    expect(long).toMatch(/^GET \/s+… → 404 \(\d+ ms\)$/);
+    expect(long!.length).toBeLessThan(300);
   });
 
   test('a second local API in the process shares the table', async () => {
