@@ -8,6 +8,7 @@ import {
   SimulatedFailure,
   UnsupportedMediaType,
 } from './errors';
+import { emptyRecord } from './records';
 
 /** The largest request body a handler accepts, in bytes (after base64 decoding). */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -43,7 +44,8 @@ export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: strin
 /**
  * The request body as a JSON object. Throws `UnsupportedMediaType` when the body is
  * declared as something other than JSON, `PayloadTooLarge` above `MAX_BODY_BYTES`,
- * and `BadRequest` when it is missing, not JSON, or not an object.
+ * and `BadRequest` when it is missing, not JSON, or not an object. The object has no
+ * prototype: a `"__proto__"` or `"constructor"` member is a field like any other.
  *
  * @param example an example body for the error messages, e.g. `{"name": "Library"}`
  */
@@ -75,7 +77,8 @@ export function parseJsonBody(
     const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
     throw new BadRequest(`request body must be a JSON object such as ${example}, got ${kind}`);
   }
-  return parsed as Record<string, unknown>;
+  // JSON.parse makes "__proto__" an own member; copied onto a map without a prototype it stays one.
+  return Object.assign(emptyRecord<unknown>(), parsed);
 }
 
 type ErrorClass = abstract new (...args: never[]) => Error;

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { Route, ROUTES } from '../routes';
 import { quote, shorten } from './echo';
 import { BadRequest, MethodNotAllowed, NotFound } from './errors';
+import { emptyRecord } from './records';
 
 /** The distinct resource paths of the route table, in table order. */
 export const RESOURCE_PATHS: readonly string[] = [...new Set(ROUTES.map((route) => route.path))];
@@ -26,7 +27,7 @@ export function matchPath(path: string): PathMatch | undefined {
   for (const resource of RESOURCE_PATHS) {
     const template = resource.split('/');
     if (template.length !== segments.length) continue;
-    const pathParameters: Record<string, string> = {};
+    const pathParameters = emptyRecord<string>();
     let matches = true;
     for (let i = 0; i < template.length && matches; i++) {
       const param = /^\{(\w+)\}$/.exec(template[i]);
@@ -87,7 +88,7 @@ export function resolveRoute(
   const method = (event.httpMethod ?? '').toUpperCase();
   let match: PathMatch | undefined;
   if (event.resource && RESOURCE_PATHS.includes(event.resource)) {
-    const given: Record<string, string> = {};
+    const given = emptyRecord<string>();
     for (const [key, value] of Object.entries(event.pathParameters ?? {})) {
       if (value !== undefined) given[key] = value;
     }

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { quote } from './echo';
 import { BadRequest } from './errors';
+import { emptyRecord, ownValue } from './records';
 
 /*
  * Input checks shared by the handlers. Each throws `BadRequest` with a message that
@@ -49,7 +50,7 @@ export function assertKnownFields(body: Record<string, unknown>, allowed: readon
  * characters, without control characters.
  */
 export function textField(body: Record<string, unknown>, field: string, maxLength: number): string {
-  const value = body[field];
+  const value = ownValue(body, field);
   if (value === undefined) throw new BadRequest(`field '${field}' is required`);
   if (typeof value !== 'string') throw new BadRequest(`field '${field}' must be a string, got ${describe(value)}`);
   const trimmed = value.trim();
@@ -121,19 +122,18 @@ export function utcDate(at: Date): string {
 
 /**
  * The query string parameters of an event, each given at most once and all of them
- * among `allowed`.
+ * among `allowed`, in a map without a prototype (`records.ts`).
  */
 export function queryParameters(
   event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
   allowed: readonly string[],
 ): Record<string, string> {
-  const result: Record<string, string> = {};
-  const multi = event.multiValueQueryStringParameters ?? {};
+  const result = emptyRecord<string>();
   for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
     if (!allowed.includes(key)) {
       throw new BadRequest(`unknown query parameter ${quote(key)}; the accepted parameters are ${allowed.join(', ')}`);
     }
-    const count = multi[key]?.length ?? 1;
+    const count = ownValue(event.multiValueQueryStringParameters, key)?.length ?? 1;
     if (count > 1) throw new BadRequest(`query parameter ${quote(key)} is given ${count} times; give it once`);
     if (value !== undefined) result[key] = value;
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { emptyRecord } from '../lib/records';
 import type { PathMatch } from '../lib/routing';
 
 /** A request as the local server read it. */
@@ -23,11 +24,14 @@ export const LOCAL_STAGE = 'local';
  * the client's case (single- and multi-value), the query string decoded (the last
  * value wins in the single-value map, as in API Gateway), the body as a UTF-8 string
  * (`null` when empty), and a `requestContext` like the one of a real stage.
+ *
+ * The maps have no prototype: a header or a query parameter named `constructor` or
+ * `__proto__` is a key like any other, as in the parsed JSON event Lambda receives.
  */
 export function toProxyEvent(request: LocalRequest, match: PathMatch, now: Date = new Date()): APIGatewayProxyEvent {
   const url = new URL(request.url, 'http://127.0.0.1');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers = emptyRecord<string>();
+  const multiValueHeaders = emptyRecord<string[]>();
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
     const [name, value] = [request.rawHeaders[i], request.rawHeaders[i + 1]];
     headers[name] = value;
@@ -36,8 +40,8 @@ export function toProxyEvent(request: LocalRequest, match: PathMatch, now: Date 
   let queryStringParameters: Record<string, string> | null = null;
   let multiValueQueryStringParameters: Record<string, string[]> | null = null;
   for (const [key, value] of url.searchParams) {
-    (queryStringParameters ??= {})[key] = value;
-    ((multiValueQueryStringParameters ??= {})[key] ??= []).push(value);
+    (queryStringParameters ??= emptyRecord())[key] = value;
+    ((multiValueQueryStringParameters ??= emptyRecord())[key] ??= []).push(value);
   }
   const hasParameters = Object.keys(match.pathParameters).length > 0;
   const requestId = randomUUID();
@@ -50,7 +54,7 @@ export function toProxyEvent(request: LocalRequest, match: PathMatch, now: Date 
     multiValueHeaders,
     queryStringParameters,
     multiValueQueryStringParameters,
-    pathParameters: hasParameters ? { ...match.pathParameters } : null,
+    pathParameters: hasParameters ? Object.assign(emptyRecord<string>(), match.pathParameters) : null,
     stageVariables: null,
     body: request.body.length > 0 ? request.body.toString('utf8') : null,
     isBase64Encoded: false,

@@ -120,6 +120,11 @@ describe('locations', () => {
       ['a forged nextToken', 'GET', '/locations?nextToken=eyJzayI6Im5vcGUifQ', {}, 400, /^query parameter 'nextToken' is not a token this list returned/],
       ['an unknown query parameter', 'GET', '/locations?sort=name', {}, 400, /^unknown query parameter 'sort'; the accepted parameters are limit, nextToken$/],
       ['a repeated query parameter', 'GET', '/locations?limit=1&limit=2', {}, 400, /^query parameter 'limit' is given 2 times; give it once$/],
+      ['a query parameter named constructor', 'GET', '/locations?constructor=x', {}, 400, /^unknown query parameter 'constructor'; the accepted parameters are limit, nextToken$/],
+      ['a query parameter named __proto__', 'GET', '/locations?__proto__=x', {}, 400, /^unknown query parameter '__proto__'/],
+      ['a query parameter named toString', 'GET', '/locations?limit=2&toString=x', {}, 400, /^unknown query parameter 'toString'/],
+      ['a JSON field named __proto__', 'POST', '/locations', { body: '{"__proto__": {"name": "Library"}}' }, 400, /^unknown field '__proto__'; the accepted fields are name$/],
+      ['a JSON field named constructor', 'POST', '/locations', { body: '{"name": "Library", "constructor": "x"}' }, 400, /^unknown field 'constructor'; the accepted fields are name$/],
       ['a method the path does not serve', 'PUT', '/locations', { body: { name: 'Library' } }, 405, /^method PUT is not allowed on \/locations; use GET or POST$/],
       ['a path of another function', 'GET', '/registrations', {}, 404, /^no route for GET \/registrations/],
       ["GET /version (the pre-traffic hook's request to a data function)", 'GET', '/version', {}, 404, /^no route for GET \/version; the API serves/],
@@ -135,6 +140,27 @@ describe('locations', () => {
       expect(response.headers?.['content-type']).toMatch(/^application\/json/);
       expect(bodyOf(response).message).toMatch(message);
       expect(await allItems(table)).toEqual(before);
+    });
+
+    test.each(['constructor', '__proto__', 'toString'])('a query parameter named %s in the event Lambda receives (parsed JSON) answers 400', async (name) => {
+      // Prepare: the event as API Gateway sends it, parsed from JSON as the Lambda runtime does
+      const event = JSON.parse(JSON.stringify(apiEvent('GET', '/locations'))
+        .replace('"queryStringParameters":null', `"queryStringParameters":{"${name}":"x"}`)
+        .replace('"multiValueQueryStringParameters":null', `"multiValueQueryStringParameters":{"${name}":["x"]}`));
+      // Act
+      const response = await handler(event);
+      // Assess
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response)).toEqual({ message: `unknown query parameter '${name}'; the accepted parameters are limit, nextToken` });
+    });
+
+    test('headers named constructor and __proto__ are just headers', async () => {
+      // (Object.fromEntries: in an object literal, `__proto__:` would set the prototype instead)
+      const headers = Object.fromEntries([['constructor', 'x'], ['__proto__', 'y']]);
+
+      const response = await handler(apiEvent('POST', '/locations', { body: { name: 'Porch' }, headers }));
+
+      expect(response.statusCode).toBe(201);
     });
 
     test('405 names the allowed methods in an Allow header', async () => {

@@ -151,6 +151,8 @@ describe('registrations', () => {
       ['a phone of the wrong type', () => ({ ...ok(), phone: 441234567 }), /^field 'phone' must be a string, got a number$/],
       ['an unknown field', () => ({ ...ok(), age: 36 }), /^unknown field 'age'; the accepted fields are locationId, name, email, phone$/],
       ['malformed JSON', () => '{"locationId":', /^request body is not valid JSON/],
+      ['a __proto__ field holding the fields', () => `{"__proto__": ${JSON.stringify(ok())}}`, /^unknown field '__proto__'/],
+      ['a constructor field', () => `{"constructor": {"name": "x"}, ${JSON.stringify(ok()).slice(1)}`, /^unknown field 'constructor'/],
     ];
 
     test.each(bodies)('POST /registrations with %s', async (_, body, message) => {
@@ -171,6 +173,8 @@ describe('registrations', () => {
       ['day 00', 'date=2024-05-00', /May 2024 has 31 days$/],
       ['another date format', 'date=17/05/2024', /^query parameter 'date' must be a date in the form YYYY-MM-DD, got '17\/05\/2024'$/],
       ['an invalid locationId', 'date=2024-05-17&locationId=42', /^query parameter 'locationId' must be an id/],
+      ['a parameter named hasOwnProperty', 'date=2024-05-17&hasOwnProperty=x', /^unknown query parameter 'hasOwnProperty'/],
+      ['a parameter named __proto__', '__proto__=x&date=2024-05-17', /^unknown query parameter '__proto__'/],
       ['an unknown parameter', 'date=2024-05-17&location=x', /^unknown query parameter 'location'; the accepted parameters are date, locationId, limit, nextToken$/],
       ['a limit above 100', 'date=2024-05-17&limit=101', /^query parameter 'limit' must be a whole number from 1 to 100, got '101'$/],
       ['a forged nextToken', 'date=2024-05-17&nextToken=%%%', /^query parameter 'nextToken' is not a token this list returned/],

@@ -9,6 +9,14 @@ describe('parseJsonBody', () => {
       .toEqual({ name: 'Library' });
   });
 
+  test('answers an object without a prototype, a "__proto__" member being an own field', () => {
+    const body = parseJsonBody({ headers: {}, body: '{"__proto__": {"name": "Library"}, "constructor": 1}', isBase64Encoded: false }, EXAMPLE);
+
+    expect(Object.getPrototypeOf(body)).toBeNull();
+    expect(Object.keys(body)).toEqual(['__proto__', 'constructor']);
+    expect(body.name).toBeUndefined();
+  });
+
   test('accepts a body without a content-type', () => {
     expect(parseJsonBody({ headers: {}, body: '{"a":1}', isBase64Encoded: false }, EXAMPLE)).toEqual({ a: 1 });
   });

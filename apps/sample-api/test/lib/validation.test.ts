@@ -41,6 +41,13 @@ describe('textField', () => {
     expect(() => textField({ name: '😀'.repeat(4) }, 'name', 3)).toThrow("field 'name' is 4 characters long; the limit is 3");
   });
 
+  test('reads only a field the body has itself, never an inherited one', () => {
+    const body = Object.create({ name: 'inherited' }) as Record<string, unknown>;
+
+    expect(() => textField(body, 'name', 100)).toThrow(new BadRequest("field 'name' is required"));
+    expect(() => textField({}, 'toString', 100)).toThrow(new BadRequest("field 'toString' is required"));
+  });
+
   test.each([
     [{}, "field 'name' is required"],
     [{ name: null }, "field 'name' must be a string, got null"],
@@ -115,6 +122,16 @@ describe('queryParameters', () => {
     const event = { queryStringParameters: { [key]: '1' }, multiValueQueryStringParameters: { [key]: ['1'] } };
 
     expect(() => queryParameters(event, ['date'])).toThrow(new BadRequest(`unknown query parameter '${'k'.repeat(40)}…'; the accepted parameters are date`));
+  });
+
+  test('answers a map without a prototype, and reads the repeat count only from the own entry', () => {
+    const event = { queryStringParameters: { limit: '2' }, multiValueQueryStringParameters: {} };
+
+    const query = queryParameters(event, ['limit', 'constructor']);
+
+    expect(Object.getPrototypeOf(query)).toBeNull();
+    expect(query).toEqual({ limit: '2' });
+    expect(query.constructor).toBeUndefined();
   });
 
   test('answers an empty object when there is no query string', () => {

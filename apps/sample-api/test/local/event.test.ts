@@ -27,6 +27,20 @@ describe('toProxyEvent', () => {
     expect(event.multiValueQueryStringParameters).toEqual({ limit: ['2'], tag: ['a', 'b'], q: ['café'] });
   });
 
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('keeps a query parameter and a header named %s as plain keys', (name) => {
+    // Prepare: names of Object.prototype's members, which a {} map would resolve to its members
+    const withNames = { ...request, url: `/locations?${name}=x&${name}=y`, rawHeaders: [name, 'h1', name, 'h2'] };
+    // Act
+    const event = toProxyEvent(withNames, match);
+    // Assess
+    expect(Object.keys(event.queryStringParameters!)).toEqual([name]);
+    expect(event.queryStringParameters![name]).toBe('y');
+    expect(event.multiValueQueryStringParameters![name]).toEqual(['x', 'y']);
+    expect(Object.keys(event.headers)).toEqual([name]);
+    expect(event.headers[name]).toBe('h2');
+    expect(event.multiValueHeaders[name]).toEqual(['h1', 'h2']);
+  });
+
   test('keeps header names as sent, with repeated headers in multiValueHeaders', () => {
     const event = toProxyEvent(request, match);
 

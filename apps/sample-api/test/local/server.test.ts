@@ -120,6 +120,15 @@ describe('startLocalApi', () => {
       ['a 12 KB content-type', 'POST', '/locations', { 'content-type': `text/${'x'.repeat(12 * 1024)}` }, '{"name":"x"}', 415, /^content-type must be application\/json, got 'text\/x{35}…'/],
     ];
 
+    const prototypeNames = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+    cases.push(
+      ...prototypeNames.map((name): typeof cases[number] =>
+        [`a query parameter named ${name}`, 'GET', `/locations?${name}=x`, {}, undefined, 400, new RegExp(`^unknown query parameter '${name}'; the accepted parameters are limit, nextToken$`)]),
+      ...prototypeNames.map((name): typeof cases[number] =>
+        [`a JSON field named ${name}`, 'POST', '/locations', JSON_TYPE, `{"name": "Hall", "${name}": {"name": "x"}}`, 400, new RegExp(`^unknown field '${name}'; the accepted fields are name$`)]),
+      ['a registration query parameter named valueOf', 'GET', '/registrations?date=2024-05-17&valueOf=1', {}, undefined, 400, /^unknown query parameter 'valueOf'/],
+    );
+
     test.each(cases)('%s', async (_, method, target, headers, body, status, message) => {
       const response = await send(api.url, method, target, headers, body);
 
@@ -128,6 +137,13 @@ describe('startLocalApi', () => {
       expect(response.text.length).toBeLessThan(1000);
       expect(JSON.parse(response.text).message).toMatch(message);
     });
+  });
+
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('serves a request with a header named %s like any other', async (name) => {
+    const response = await send(api.url, 'GET', '/locations', { [name]: 'x' });
+
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.text)).toEqual({ items: expect.any(Array) });
   });
 
   test('logs one line per request', () => {
