@@ -23,6 +23,11 @@ export class MethodNotAllowed extends Error {
   }
 }
 
+/** The request was not complete in time (the local server's HTTP timeouts). (408) */
+export class RequestTimeout extends Error {
+  public override readonly name = 'RequestTimeout';
+}
+
 /** The request body is larger than the API accepts. (413) */
 export class PayloadTooLarge extends Error {
   public override readonly name = 'PayloadTooLarge';
@@ -31,6 +36,11 @@ export class PayloadTooLarge extends Error {
 /** The request body is declared as something other than JSON. (415) */
 export class UnsupportedMediaType extends Error {
   public override readonly name = 'UnsupportedMediaType';
+}
+
+/** The request headers are larger than the server reads (the local server's limit). (431) */
+export class HeadersTooLarge extends Error {
+  public override readonly name = 'HeadersTooLarge';
 }
 
 /**

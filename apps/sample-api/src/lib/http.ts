@@ -2,9 +2,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { quote, shorten } from './echo';
 import {
   BadRequest,
+  HeadersTooLarge,
   MethodNotAllowed,
   NotFound,
   PayloadTooLarge,
+  RequestTimeout,
   SimulatedFailure,
   UnsupportedMediaType,
 } from './errors';
@@ -88,8 +90,10 @@ const STATUS_OF_ERROR: ReadonlyArray<readonly [ErrorClass, number]> = [
   [BadRequest, 400],
   [NotFound, 404],
   [MethodNotAllowed, 405],
+  [RequestTimeout, 408],
   [PayloadTooLarge, 413],
   [UnsupportedMediaType, 415],
+  [HeadersTooLarge, 431],
   [SimulatedFailure, 500],
 ];
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { quote } from '../lib/echo';
+import { BadRequest } from '../lib/errors';
 import { emptyRecord } from '../lib/records';
 import type { PathMatch } from '../lib/routing';
 
@@ -18,6 +20,32 @@ export interface LocalRequest {
 /** The stage name the local mode puts in `requestContext`. */
 export const LOCAL_STAGE = 'local';
 
+/** The origin a request path is resolved against. */
+const LOCAL_ORIGIN = 'http://127.0.0.1';
+
+/**
+ * The request target (the second word of the request line) as a URL, of which the
+ * local server uses the path and the query string. Two forms are accepted: a path
+ * (`/locations?limit=2`) and an http(s) URL (`http://127.0.0.1:3000/locations`, as
+ * proxies send). Anything else is a `BadRequest` (400), not a 500: a target no URL
+ * parser reads (`//a:99999/`, `http://[/locations`), and a path that a URL parser
+ * reads as naming a host (`//host/locations`, `/\host/locations`), which would
+ * otherwise be served quietly as `/locations`.
+ */
+export function parseRequestTarget(target: string): URL {
+  const invalid = () => new BadRequest(
+    `request target ${quote(target)} is not a path; send a path that starts with a single '/', such as /locations?limit=10`,
+  );
+  const absolute = /^https?:\/\//i.test(target);
+  // After the first '/', a second '/' or a '\' starts a host for a URL parser.
+  if (!absolute && !/^\/(?![/\\])/.test(target)) throw invalid();
+  try {
+    return absolute ? new URL(target) : new URL(target, LOCAL_ORIGIN);
+  } catch {
+    throw invalid();
+  }
+}
+
 /**
  * The API Gateway REST API proxy event (payload format 1.0) for a request whose
  * path matched a route: `resource` and `pathParameters` from the match, headers in
@@ -27,9 +55,11 @@ export const LOCAL_STAGE = 'local';
  *
  * The maps have no prototype: a header or a query parameter named `constructor` or
  * `__proto__` is a key like any other, as in the parsed JSON event Lambda receives.
+ *
+ * @throws BadRequest when the request target is not a path (`parseRequestTarget`)
  */
 export function toProxyEvent(request: LocalRequest, match: PathMatch, now: Date = new Date()): APIGatewayProxyEvent {
-  const url = new URL(request.url, 'http://127.0.0.1');
+  const url = parseRequestTarget(request.url);
   const headers = emptyRecord<string>();
   const multiValueHeaders = emptyRecord<string[]>();
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {

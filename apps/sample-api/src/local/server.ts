@@ -1,14 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, maxHeaderSize, ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { shorten } from '../lib/echo';
-import { PayloadTooLarge } from '../lib/errors';
+import { BadRequest, HeadersTooLarge, PayloadTooLarge, RequestTimeout } from '../lib/errors';
 import type { ApiHandler } from '../lib/handler';
 import { errorResponse } from '../lib/http';
 import { matchPath, methodNotAllowed, unknownRoute } from '../lib/routing';
 import { Route, ROUTES } from '../routes';
-import { localContext, readBody, toProxyEvent, writeProxyResult } from './event';
+import { localContext, parseRequestTarget, readBody, toProxyEvent, writeProxyResult } from './event';
 import { LocalTable, startLocalTable } from './table';
 
 /** API Gateway's payload limit for REST APIs, which the local server applies too. */
@@ -132,7 +133,8 @@ function loadHandlers(settings: Record<string, string>, table: LocalTable): Hand
  * service's table, and an HTTP server on 127.0.0.1 that turns each request into an
  * API Gateway proxy event and calls the same handler modules Lambda runs, routed
  * by the route table (404 for an unknown path, 405 for a wrong method, 413 above
- * API Gateway's 10 MB).
+ * API Gateway's 10 MB, 400 for a request target that is not a path, and a JSON 400
+ * or 431 for a request Node's HTTP parser refuses).
  *
  * Within one process the handler settings (`version`, `commit`, `environment`,
  * `simulateFailure`) are fixed by the first start, as the handlers read them once.
@@ -162,6 +164,7 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   const server = createServer((req, res) => {
     void serveRequest(req, res, handlers, options.log);
   });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket, options.log));
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -190,6 +193,46 @@ export async function startLocalApi(options: LocalApiOptions = {}): Promise<Loca
   return { url, stop };
 }
 
+/** Why Node's HTTP parser (or its timeouts) refused a request, as one of `errors.ts`. */
+function clientErrorOf(err: NodeJS.ErrnoException & { reason?: string }): Error {
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    return new HeadersTooLarge(`the request headers are larger than the ${maxHeaderSize} bytes the server accepts; send fewer or shorter headers`);
+  }
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new RequestTimeout('the request did not arrive completely in time; send it again');
+  }
+  return new BadRequest(
+    `the request is not valid HTTP/1.1 (${shorten(err.reason ?? err.code ?? 'unreadable')}); ` +
+    "check the request line (method, target, HTTP/1.1) and that each header is 'name: value'",
+  );
+}
+
+/**
+ * Answers a request Node's HTTP parser refused (a header line without a colon, an
+ * unknown method, headers over its limit). Node's own answer is a status line
+ * without a body; clients of this API read `{ "message": … }` from every error, so
+ * the server writes the error response itself, onto the socket (there is no
+ * response object), and closes the connection.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, log: ((line: string) => void) | undefined): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const result = errorResponse(clientErrorOf(err));
+  const body = Buffer.from(result.body, 'utf8');
+  const head = [
+    `HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode]}`,
+    ...Object.entries(result.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
+    `content-length: ${body.length}`,
+    'connection: close',
+    '',
+    '',
+  ].join('\r\n');
+  socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+  log?.(`(a request the HTTP parser refused: ${err.code}) → ${result.statusCode}`);
+}
+
 async function serveRequest(
   req: IncomingMessage,
   res: ServerResponse,
@@ -204,7 +247,7 @@ async function serveRequest(
     if (body === undefined) {
       throw new PayloadTooLarge(`request body is larger than the API's limit of ${MAX_REQUEST_BYTES} bytes`);
     }
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const path = parseRequestTarget(req.url ?? '/').pathname;
     const match = matchPath(path);
     if (!match) throw unknownRoute(method, path);
     const route = ROUTES.find((candidate) => candidate.path === match.resource && candidate.method === method);

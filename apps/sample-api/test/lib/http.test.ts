@@ -1,4 +1,13 @@
-import { BadRequest, MethodNotAllowed, NotFound, PayloadTooLarge, SimulatedFailure, UnsupportedMediaType } from '../../src/lib/errors';
+import {
+  BadRequest,
+  HeadersTooLarge,
+  MethodNotAllowed,
+  NotFound,
+  PayloadTooLarge,
+  RequestTimeout,
+  SimulatedFailure,
+  UnsupportedMediaType,
+} from '../../src/lib/errors';
 import { errorResponse, MAX_BODY_BYTES, parseJsonBody, statusOfError } from '../../src/lib/http';
 
 const EXAMPLE = '{"name": "Library"}';
@@ -72,8 +81,10 @@ describe('errorResponse', () => {
     [new BadRequest('bad'), 400],
     [new NotFound('gone'), 404],
     [new MethodNotAllowed('no', ['GET']), 405],
+    [new RequestTimeout('slow'), 408],
     [new PayloadTooLarge('big'), 413],
     [new UnsupportedMediaType('xml'), 415],
+    [new HeadersTooLarge('many'), 431],
   ])('answers %p with its status and message', (err, status) => {
     const response = errorResponse(err);
     expect(statusOfError(err)).toBe(status);

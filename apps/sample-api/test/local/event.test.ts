@@ -1,4 +1,38 @@
-import { localContext, toProxyEvent } from '../../src/local/event';
+import { BadRequest } from '../../src/lib/errors';
+import { localContext, parseRequestTarget, toProxyEvent } from '../../src/local/event';
+
+describe('parseRequestTarget', () => {
+  test('reads a path with its query string', () => {
+    const url = parseRequestTarget('/registrations?date=2024-05-17&limit=2');
+
+    expect(url.pathname).toBe('/registrations');
+    expect(url.search).toBe('?date=2024-05-17&limit=2');
+  });
+
+  test('reads an http URL (absolute-form, as proxies send it)', () => {
+    const url = parseRequestTarget('http://127.0.0.1:3000/locations?limit=2');
+
+    expect(url.pathname).toBe('/locations');
+    expect(url.searchParams.get('limit')).toBe('2');
+  });
+
+  test.each([
+    ['a target no URL parser reads', '//a:99999/'],
+    ['an http URL with a broken host', 'http://[/locations'],
+    ['a path naming another host', '//evil.example/locations'],
+    ['a path naming another host with a backslash', '/\\evil.example/locations'],
+    ['a URL of another scheme', 'ftp://files.example/locations'],
+    ['the asterisk-form', '*'],
+    ['the authority-form', '127.0.0.1:3000'],
+  ])('refuses %s with a 400 saying what to send', (_, target) => {
+    expect(() => parseRequestTarget(target)).toThrow(BadRequest);
+    expect(() => parseRequestTarget(target)).toThrow(/^request target '.+' is not a path; send a path that starts with a single '\/', such as \/locations\?limit=10$/);
+  });
+
+  test('repeats only a prefix of a long target', () => {
+    expect(() => parseRequestTarget(`//${'a'.repeat(5000)}:99999/`)).toThrow(`request target '//${'a'.repeat(38)}…' is not a path`);
+  });
+});
 
 describe('toProxyEvent', () => {
   const request = {
@@ -47,6 +81,10 @@ describe('toProxyEvent', () => {
     expect(event.headers['Content-Type']).toBe('application/json');
     expect(event.multiValueHeaders['X-Trace']).toEqual(['one']);
     expect(event.multiValueHeaders['x-trace']).toEqual(['two']);
+  });
+
+  test('refuses a target that is not a path with a 400, not a TypeError', () => {
+    expect(() => toProxyEvent({ ...request, url: 'http://[/locations' }, match)).toThrow(BadRequest);
   });
 
   test('passes the body as a UTF-8 string, and null without a body', () => {

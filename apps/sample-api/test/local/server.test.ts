@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { LocalApi, MAX_REQUEST_BYTES, startLocalApi } from '../../src/local/server';
 
 const SETTINGS = { version: '9.9.9', commit: 'c0ffee0', environment: 'local' };
@@ -36,6 +36,19 @@ function send(base: string, method: string, target: string, headers: Record<stri
 }
 
 const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** Writes raw bytes to the server and answers everything it writes back until it closes. */
+function sendRaw(base: string, bytes: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
+  });
+}
 
 const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): RequestInit =>
   ({ method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -117,6 +130,13 @@ describe('startLocalApi', () => {
       ['a 12 KB path segment that is no id', 'GET', `/locations/${'s'.repeat(12 * 1024)}`, {}, undefined, 400, /got 's{40}…'$/],
       ['a 12 KB path segment with broken percent-encoding', 'GET', `/locations/%ZZ${'s'.repeat(12 * 1024)}`, {}, undefined, 400, /^path segment '%ZZs{37}…' is not valid percent-encoding$/],
       ['a 12 KB unknown path', 'GET', `/${'s'.repeat(12 * 1024)}`, {}, undefined, 404, /^no route for GET \/s{39}…; the API serves/],
+      ['a target that does not parse as a URL', 'GET', '//a:99999/', {}, undefined, 400, /^request target '\/\/a:99999\/' is not a path; send a path that starts with a single '\/'/],
+      ['an http URL with a broken host', 'GET', 'http://[/locations', {}, undefined, 400, /^request target 'http:\/\/\[\/locations' is not a path/],
+      ['a path naming another host', 'GET', '//evil.example/locations', {}, undefined, 400, /is not a path/],
+      ['a path naming another host with a backslash', 'GET', '/\\evil.example/locations', {}, undefined, 400, /is not a path/],
+      ['a URL of another scheme', 'GET', 'ftp://files.example/locations', {}, undefined, 400, /is not a path/],
+      ['the asterisk-form', 'OPTIONS', '*', {}, undefined, 400, /^request target '\*' is not a path/],
+      ['a 12 KB target that does not parse', 'GET', `//${'a'.repeat(12 * 1024)}:99999/`, {}, undefined, 400, /^request target '\/\/a{38}…' is not a path/],
       ['a 12 KB content-type', 'POST', '/locations', { 'content-type': `text/${'x'.repeat(12 * 1024)}` }, '{"name":"x"}', 415, /^content-type must be application\/json, got 'text\/x{35}…'/],
     ];
 
@@ -136,6 +156,33 @@ describe('startLocalApi', () => {
       expect(response.contentType).toMatch(/^application\/json/);
       expect(response.text.length).toBeLessThan(1000);
       expect(JSON.parse(response.text).message).toMatch(message);
+    });
+  });
+
+  test('serves an http URL as the target (absolute-form, as proxies send it)', async () => {
+    const response = await send(api.url, 'GET', `${api.url}/version`);
+
+    expect(response.status).toBe(200);
+  });
+
+  describe('a request the HTTP parser refuses answers 4xx with a JSON message too', () => {
+    const cases: Array<[string, string, number, RegExp]> = [
+      ['a header line without a colon', 'GET /locations HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 400, /^the request is not valid HTTP\/1\.1 \(Invalid header token\); check the request line/],
+      ['an unknown method', 'BREW /locations HTTP/1.1\r\nHost: x\r\n\r\n', 400, /^the request is not valid HTTP\/1\.1 \(Invalid method encountered\)/],
+      ['a control character in the target', 'GET /loc\x01ations HTTP/1.1\r\nHost: x\r\n\r\n', 400, /^the request is not valid HTTP\/1\.1/],
+      ['two Content-Length headers', 'POST /locations HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}', 400, /\(Duplicate Content-Length\)/],
+      ['20 KB of headers', `GET /locations HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20 * 1024)}\r\n\r\n`, 431, /^the request headers are larger than the 16384 bytes the server accepts; send fewer or shorter headers$/],
+    ];
+
+    test.each(cases)('%s', async (_, bytes, status, message) => {
+      // Act
+      const answer = await sendRaw(api.url, bytes);
+      // Assess
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head.split('\r\n')[0]).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(head).toMatch(/\r\ncontent-type: application\/json/i);
+      expect(body.length).toBeLessThan(1000);
+      expect(JSON.parse(body).message).toMatch(message);
     });
   });
 
