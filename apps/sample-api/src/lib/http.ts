@@ -58,7 +58,9 @@ export function parseJsonBody(
   const contentType = header(event, 'content-type');
   if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType.trim())) {
     throw new UnsupportedMediaType(
-      `content-type must be application/json, got ${quote(contentType)}; send a JSON body such as ${example}`,
+      // curl -d declares its data a form unless told otherwise: the message says what to add.
+      `content-type must be application/json, got ${quote(contentType)}; send the header 'content-type: application/json' ` +
+      `(with curl: -H 'content-type: application/json') and a JSON body such as ${example}`,
     );
   }
   if (event.body === null || event.body === undefined || event.body === '') {

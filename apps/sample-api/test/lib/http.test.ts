@@ -50,7 +50,10 @@ describe('parseJsonBody', () => {
 
   test('refuses another declared content-type with a 415 naming it', () => {
     expect(() => parseJsonBody({ headers: { 'content-type': 'text/plain' }, body: '{}', isBase64Encoded: false }, EXAMPLE))
-      .toThrow(new UnsupportedMediaType(`content-type must be application/json, got 'text/plain'; send a JSON body such as ${EXAMPLE}`));
+      .toThrow(new UnsupportedMediaType(
+        `content-type must be application/json, got 'text/plain'; send the header 'content-type: application/json' ` +
+        `(with curl: -H 'content-type: application/json') and a JSON body such as ${EXAMPLE}`,
+      ));
   });
 
   test('repeats only a prefix of a long content-type', () => {

@@ -137,6 +137,7 @@ describe('startLocalApi', () => {
       ['a URL of another scheme', 'GET', 'ftp://files.example/locations', {}, undefined, 400, /is not a path/],
       ['the asterisk-form', 'OPTIONS', '*', {}, undefined, 400, /^request target '\*' is not a path/],
       ['a 12 KB target that does not parse', 'GET', `//${'a'.repeat(12 * 1024)}:99999/`, {}, undefined, 400, /^request target '\/\/a{38}…' is not a path/],
+      ['a JSON body declared as a form (what curl -d sends)', 'POST', '/locations', { 'content-type': 'application/x-www-form-urlencoded' }, '{"name": "Main entrance"}', 415, /^content-type must be application\/json, got 'application\/x-www-form-urlencoded'; send the header 'content-type: application\/json'/],
       ['a 12 KB content-type', 'POST', '/locations', { 'content-type': `text/${'x'.repeat(12 * 1024)}` }, '{"name":"x"}', 415, /^content-type must be application\/json, got 'text\/x{35}…'/],
     ];
 
