@@ -38,11 +38,12 @@ export const handler = apiHandler('locations', {
   'GET /locations': async ({ event }) => {
     const query = queryParameters(event, ['limit', 'nextToken']);
     const limit = parseLimit(query.limit);
-    const startAfter = query.nextToken !== undefined ? decodePageToken(query.nextToken, LOCATION_SK_PATTERN) : undefined;
+    // One list of locations: its tokens are bound to no query parameter.
+    const startAfter = query.nextToken !== undefined ? decodePageToken(query.nextToken, LOCATION_SK_PATTERN, {}) : undefined;
     const page = await store.list(limit, startAfter);
     return json(200, {
       items: page.items,
-      ...(page.lastSortKey ? { nextToken: encodePageToken(page.lastSortKey) } : {}),
+      ...(page.lastSortKey ? { nextToken: encodePageToken(page.lastSortKey, {}) } : {}),
     });
   },
 

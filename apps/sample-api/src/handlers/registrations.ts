@@ -4,7 +4,7 @@ import { apiHandler } from '../lib/handler';
 import { json, parseJsonBody } from '../lib/http';
 import { LocationStore } from '../lib/locations-store';
 import { RegistrationStore } from '../lib/registrations-store';
-import { createDocumentClient, REGISTRATION_SK_PATTERN } from '../lib/table';
+import { createDocumentClient, registrationSkPattern } from '../lib/table';
 import {
   assertKnownFields,
   decodePageToken,
@@ -61,17 +61,15 @@ export const handler = apiHandler('registrations', {
     const date = parseDate("query parameter 'date'", query.date);
     const locationId = query.locationId !== undefined ? parseId("query parameter 'locationId'", query.locationId) : undefined;
     const limit = parseLimit(query.limit);
-    let startAfter: string | undefined;
-    if (query.nextToken !== undefined) {
-      startAfter = decodePageToken(query.nextToken, REGISTRATION_SK_PATTERN);
-      if (locationId !== undefined && !startAfter.startsWith(`${locationId}#`)) {
-        throw new BadRequest("query parameter 'nextToken' belongs to another list (another locationId); pass the nextToken of the previous page unchanged");
-      }
-    }
+    // A token continues only the list it came from: this date, with or without this locationId.
+    const list = { date, locationId };
+    const startAfter = query.nextToken !== undefined
+      ? decodePageToken(query.nextToken, registrationSkPattern(date, locationId), list)
+      : undefined;
     const page = await registrations.listByDate(date, { locationId, limit, startAfter });
     return json(200, {
       items: page.items,
-      ...(page.lastSortKey ? { nextToken: encodePageToken(page.lastSortKey) } : {}),
+      ...(page.lastSortKey ? { nextToken: encodePageToken(page.lastSortKey, list) } : {}),
     });
   },
 }, { simulateFailure: SIMULATE_FAILURE });

@@ -54,6 +54,21 @@ export const LOCATION_SK_PATTERN = new RegExp(`^${UUID}$`);
 /** What a registration's sort key looks like (checked in page tokens). */
 export const REGISTRATION_SK_PATTERN = new RegExp(`^${UUID}#\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#${UUID}$`);
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * What the sort key of a registration in the list of `date` (at `locationId`, when
+ * given) looks like: registered that UTC day, at that location. A page token's key
+ * outside it would start the query outside the list, which DynamoDB refuses (with a
+ * locationId) or which skips items.
+ */
+export function registrationSkPattern(date: string, locationId?: string): RegExp {
+  const location = locationId === undefined ? UUID : escapeRegExp(locationId);
+  return new RegExp(`^${location}#${escapeRegExp(date)}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#${UUID}$`);
+}
+
 /** Credentials for a local DynamoDB-compatible endpoint, which checks none. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 

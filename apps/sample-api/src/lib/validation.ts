@@ -149,16 +149,42 @@ export function parseLimit(value: string | undefined): number {
   return Number(value);
 }
 
-/** The opaque `nextToken` of a page: the sort key of the page's last item. */
-export function encodePageToken(sortKey: string): string {
-  return Buffer.from(JSON.stringify({ sk: sortKey }), 'utf8').toString('base64url');
+/**
+ * What a list's page token is bound to: the query parameters that choose the list
+ * (`date` and `locationId` for registrations, none for locations), `undefined` for
+ * one the request does not give. Not `limit`: the page size may change between pages.
+ */
+export type PageQuery = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The opaque `nextToken` of a page: the sort key of the page's last item, and the
+ * query of the list it belongs to (see {@link decodePageToken}).
+ */
+export function encodePageToken(sortKey: string, query: PageQuery): string {
+  const bound = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
+  return Buffer.from(JSON.stringify({ sk: sortKey, q: bound }), 'utf8').toString('base64url');
+}
+
+function isBoundQuery(value: unknown, keys: readonly string[]): value is Record<string, string> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) &&
+    Object.entries(value).every(([key, given]) => keys.includes(key) && typeof given === 'string');
+}
+
+function describeBinding(query: PageQuery, key: string): string {
+  const value = ownValue(query, key);
+  return value === undefined ? `no ${key}` : `${key} ${quote(value)}`;
 }
 
 /**
- * The sort key inside a `nextToken`, checked against `sortKeyPattern` so that a
- * forged or stale token is a 400, never a query DynamoDB refuses.
+ * The sort key inside a `nextToken`, for the list `query` asks for. DynamoDB starts
+ * a page after whatever key it is given, within whatever list is queried: a token of
+ * another list (another date, or with or without a locationId) would silently skip
+ * that list's items up to the key. So a token carries the query it was returned for
+ * and is refused (400) with any other. A forged or stale token, one this API did not
+ * write (tokens written before they carried their query included), or whose sort key
+ * does not fit `sortKeyPattern` (which DynamoDB would refuse: a 500), is a 400 too.
  */
-export function decodePageToken(token: string, sortKeyPattern: RegExp): string {
+export function decodePageToken(token: string, sortKeyPattern: RegExp, query: PageQuery): string {
   const invalid = new BadRequest(
     `query parameter 'nextToken' is not a token this list returned (${quote(token)}); pass the nextToken of the previous page unchanged, or omit it for the first page`,
   );
@@ -169,7 +195,19 @@ export function decodePageToken(token: string, sortKeyPattern: RegExp): string {
   } catch {
     throw invalid;
   }
-  const sortKey = (decoded as { sk?: unknown } | null)?.sk;
-  if (typeof sortKey !== 'string' || !sortKeyPattern.test(sortKey)) throw invalid;
+  const payload = decoded !== null && typeof decoded === 'object' ? decoded as Record<string, unknown> : undefined;
+  const sortKey = ownValue(payload, 'sk');
+  const bound = ownValue(payload, 'q');
+  const keys = Object.keys(query);
+  if (typeof sortKey !== 'string' || !isBoundQuery(bound, keys)) throw invalid;
+  const differing = keys.filter((key) => ownValue(bound, key) !== query[key]);
+  if (differing.length > 0) {
+    throw new BadRequest(
+      `query parameter 'nextToken' belongs to another list: it was returned for ${differing.map((key) => describeBinding(bound, key)).join(' and ')}, ` +
+      `this request has ${differing.map((key) => describeBinding(query, key)).join(' and ')}; ` +
+      `send it with the same ${keys.join(' and ')} as the request that returned it, or omit it for the first page`,
+    );
+  }
+  if (!sortKeyPattern.test(sortKey)) throw invalid;
   return sortKey;
 }

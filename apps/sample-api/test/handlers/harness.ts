@@ -1,6 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Location } from '../../src/lib/locations-store';
+import { Registration, RegistrationInput, RegistrationStore } from '../../src/lib/registrations-store';
 import { matchPath } from '../../src/lib/routing';
 import { toProxyEvent } from '../../src/local/event';
 import { LOCAL_CLIENT_CONFIG, LocalTable, startLocalTable } from '../../src/local/table';
@@ -27,6 +29,19 @@ export async function allItems(table: LocalTable): Promise<Array<Record<string, 
   try {
     const { Items } = await db.send(new ScanCommand({ TableName: table.tableName }));
     return Items ?? [];
+  } finally {
+    db.destroy();
+  }
+}
+
+/**
+ * Stores a registration as if it was made at `now`, through the store the handler
+ * uses: the API itself only registers today, and some lists need other days.
+ */
+export async function registerAt(table: LocalTable, input: RegistrationInput, location: Location, now: Date): Promise<Registration> {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: table.endpoint }));
+  try {
+    return await new RegistrationStore(db, table.tableName).create(input, location, now);
   } finally {
     db.destroy();
   }

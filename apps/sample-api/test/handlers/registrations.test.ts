@@ -1,6 +1,7 @@
 import type { ApiHandler } from '../../src/lib/handler';
 import type { LocalTable } from '../../src/local/table';
-import { allItems, apiEvent, bodyOf, startHandlerTable } from './harness';
+import { encodePageToken } from '../../src/lib/validation';
+import { allItems, apiEvent, bodyOf, registerAt, startHandlerTable } from './harness';
 
 let table: LocalTable;
 let registrations: ApiHandler;
@@ -120,6 +121,81 @@ describe('registrations', () => {
     expect(second.nextToken).toBeUndefined();
     expect(elsewhere.statusCode).toBe(400);
     expect(bodyOf(elsewhere).message).toMatch(/^query parameter 'nextToken' belongs to another list/);
+  });
+
+  describe('a nextToken belongs to the list (date and locationId) that returned it', () => {
+    const DAY = '2024-05-17';
+    const NEXT_DAY = '2024-05-18';
+    let gate: { id: string; name: string; createdAt: string };
+    let other: { id: string; name: string; createdAt: string };
+
+    beforeAll(async () => {
+      // Two days with registrations at two places, made directly in the table (the API only registers today)
+      gate = { ...(await createLocation('Gate')), createdAt: '2024-01-01T00:00:00.000Z' };
+      other = { ...(await createLocation('Other')), createdAt: '2024-01-01T00:00:00.000Z' };
+      for (const day of [DAY, NEXT_DAY]) {
+        for (const [place, hour] of [[gate, 9], [gate, 10], [other, 11], [gate, 12]] as const) {
+          await registerAt(table, { ...VISITOR, locationId: place.id }, place, new Date(`${day}T${String(hour).padStart(2, '0')}:00:00.000Z`));
+        }
+      }
+    });
+
+    async function firstToken(query: string): Promise<string> {
+      const page = bodyOf(await registrations(apiEvent('GET', `/registrations?${query}&limit=1`)));
+      expect(page.nextToken).toEqual(expect.any(String));
+      return page.nextToken as string;
+    }
+
+    test('used with the same date and locationId, it continues the list', async () => {
+      const token = await firstToken(`date=${DAY}&locationId=${gate.id}`);
+
+      const rest = bodyOf(await registrations(apiEvent('GET', `/registrations?date=${DAY}&locationId=${gate.id}&nextToken=${token}`)));
+
+      expect(rest.items.map((item: { createdAt: string }) => item.createdAt)).toEqual([`${DAY}T10:00:00.000Z`, `${DAY}T12:00:00.000Z`]);
+    });
+
+    test('used with another date, it answers 400 instead of skipping that day\'s first items', async () => {
+      // Prepare: a token after the 09:00 item of DAY, which the next day would start after
+      const token = await firstToken(`date=${DAY}&locationId=${gate.id}`);
+      // Act
+      const response = await registrations(apiEvent('GET', `/registrations?date=${NEXT_DAY}&locationId=${gate.id}&nextToken=${token}`));
+      // Assess
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response).message).toBe(
+        `query parameter 'nextToken' belongs to another list: it was returned for date '${DAY}', this request has date '${NEXT_DAY}'; ` +
+        'send it with the same date and locationId as the request that returned it, or omit it for the first page',
+      );
+    });
+
+    test('from a list at one location, used for the whole day, it answers 400 instead of skipping the other places', async () => {
+      const token = await firstToken(`date=${DAY}&locationId=${gate.id}`);
+
+      const response = await registrations(apiEvent('GET', `/registrations?date=${DAY}&nextToken=${token}`));
+
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response).message).toMatch(
+        new RegExp(`^query parameter 'nextToken' belongs to another list: it was returned for locationId '${gate.id}', this request has no locationId;`),
+      );
+    });
+
+    test('from the whole day, used at one location, it answers 400', async () => {
+      const token = await firstToken(`date=${DAY}`);
+
+      const response = await registrations(apiEvent('GET', `/registrations?date=${DAY}&locationId=${gate.id}&nextToken=${token}`));
+
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response).message).toMatch(/it was returned for no locationId, this request has locationId '/);
+    });
+
+    test('forged with the right query but a key of another day, it answers 400', async () => {
+      const sk = `${gate.id}#${DAY}T10:00:00.000Z#0d7f3a4e-1b2c-4d5e-8f9a-0b1c2d3e4f5a`;
+      const forged = encodePageToken(sk, { date: NEXT_DAY, locationId: gate.id });
+
+      const response = await registrations(apiEvent('GET', `/registrations?date=${NEXT_DAY}&locationId=${gate.id}&nextToken=${forged}`));
+
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response).message).toMatch(/^query parameter 'nextToken' is not a token this list returned/);
+    });
   });
 
   test('a registration stays readable after its location is deleted', async () => {

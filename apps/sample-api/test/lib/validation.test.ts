@@ -140,19 +140,52 @@ describe('queryParameters', () => {
 });
 
 describe('page tokens', () => {
-  test('round-trip the sort key of the last item', () => {
-    const sk = registrationSk('3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69', '2024-05-17T10:00:00.000Z', '0d7f3a4e-1b2c-4d5e-8f9a-0b1c2d3e4f5a');
-    expect(decodePageToken(encodePageToken(sk), REGISTRATION_SK_PATTERN)).toBe(sk);
+  const LOCATION = '3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69';
+  const sk = registrationSk(LOCATION, '2024-05-17T10:00:00.000Z', '0d7f3a4e-1b2c-4d5e-8f9a-0b1c2d3e4f5a');
+  const dayList = { date: '2024-05-17', locationId: undefined };
+  const placeList = { date: '2024-05-17', locationId: LOCATION };
+
+  test('round-trip the sort key of the last item, for the same query', () => {
+    expect(decodePageToken(encodePageToken(sk, dayList), REGISTRATION_SK_PATTERN, dayList)).toBe(sk);
+    expect(decodePageToken(encodePageToken(sk, placeList), REGISTRATION_SK_PATTERN, placeList)).toBe(sk);
+  });
+
+  test('refuse the token of another date, naming both', () => {
+    const token = encodePageToken(sk, dayList);
+
+    expect(() => decodePageToken(token, REGISTRATION_SK_PATTERN, { ...dayList, date: '2024-05-18' })).toThrow(new BadRequest(
+      "query parameter 'nextToken' belongs to another list: it was returned for date '2024-05-17', this request has date '2024-05-18'; " +
+      'send it with the same date and locationId as the request that returned it, or omit it for the first page',
+    ));
+  });
+
+  test('refuse the token of one location for the whole day, and the other way round', () => {
+    expect(() => decodePageToken(encodePageToken(sk, placeList), REGISTRATION_SK_PATTERN, dayList))
+      .toThrow(`it was returned for locationId '${LOCATION}', this request has no locationId;`);
+    expect(() => decodePageToken(encodePageToken(sk, dayList), REGISTRATION_SK_PATTERN, placeList))
+      .toThrow(`it was returned for no locationId, this request has locationId '${LOCATION}';`);
   });
 
   test('refuse the token of another list', () => {
-    const locationToken = encodePageToken('3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69');
-    expect(() => decodePageToken(locationToken, REGISTRATION_SK_PATTERN)).toThrow(/^query parameter 'nextToken' is not a token this list returned/);
-    expect(decodePageToken(locationToken, LOCATION_SK_PATTERN)).toBe('3f0c9a2e-5b1d-4c7e-9a8f-1e2d3c4b5a69');
+    const locationToken = encodePageToken(LOCATION, {});
+    expect(() => decodePageToken(locationToken, REGISTRATION_SK_PATTERN, {})).toThrow(/^query parameter 'nextToken' is not a token this list returned/);
+    expect(decodePageToken(locationToken, LOCATION_SK_PATTERN, {})).toBe(LOCATION);
+    expect(() => decodePageToken(encodePageToken(sk, dayList), LOCATION_SK_PATTERN, {})).toThrow(/^query parameter 'nextToken' is not a token this list returned/);
   });
 
-  test.each(['', 'not base64!', Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"sk":42}').toString('base64url')])('refuse the forged token %j', (token) => {
-    expect(() => decodePageToken(token, LOCATION_SK_PATTERN)).toThrow(BadRequest);
+  const token = (payload: unknown) => Buffer.from(JSON.stringify(payload)).toString('base64url');
+  test.each([
+    ['empty', ''],
+    ['not base64url', 'not base64!'],
+    ['an array', token([1, 2])],
+    ['a number as the key', token({ sk: 42, q: {} })],
+    ['without the query it belongs to (written before tokens carried it)', token({ sk: LOCATION })],
+    ['with a query parameter the list does not have', token({ sk: LOCATION, q: { colour: 'red' } })],
+    ['with a query value that is not a string', token({ sk: LOCATION, q: { date: 7 } })],
+    ['null', token(null)],
+  ])('refuse a forged token: %s', (_, forged) => {
+    expect(() => decodePageToken(forged, LOCATION_SK_PATTERN, {})).toThrow(/^query parameter 'nextToken' is not a token this list returned/);
+    expect(() => decodePageToken(forged, REGISTRATION_SK_PATTERN, dayList)).toThrow(/^query parameter 'nextToken' is not a token this list returned/);
   });
 });
 
