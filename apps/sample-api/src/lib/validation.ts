@@ -23,9 +23,60 @@ const MAX_LISTED_FIELDS = 5;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+// Half of a character: JSON can carry one ("\ud800"), UTF-8 and DynamoDB cannot.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+// What shows nothing by itself: spaces, control and format characters (zero-width
+// space and joiners, bidi marks, BOM, word joiner, soft hyphen, tags), combining
+// marks without a letter to sit on, and the characters fonts draw blank (Hangul
+// fillers, the Braille blank). A name of only these is a name nobody can read.
+const UNSEEN = /^[\s\p{Z}\p{Cc}\p{Cf}\p{M}\u115F\u1160\u3164\uFFA0\u2800]$/u;
+// (Not \s, which counts U+FEFF, a format character, as a space.)
+const SPACE = /^\p{Z}$/u;
+// Bidirectional controls (marks, embeddings, overrides, isolates) reorder how the text
+// around them is displayed ('invoice\u202Efdp.exe' shows as 'invoiceexe.pdf'), so a
+// name could read differently from what it is. No name or address needs them: the
+// Unicode bidi algorithm orders Hebrew and Arabic without them.
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+// Addresses, without spaces, invisible (\p{C}: control, format, unassigned) characters.
+const EMAIL = /^[^\s@\p{C}]+@[^\s@.\p{C}]+(\.[^\s@.\p{C}]+)+$/u;
 const PHONE = /^\+?[0-9 ().-]+$/;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function codePoint(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** The distinct code points of `chars` as `U+200B, U+FEFF`, the first few of them. */
+function listCodePoints(chars: readonly string[]): string {
+  const distinct = [...new Set(chars)];
+  return distinct.slice(0, 5).map(codePoint).join(', ') + (distinct.length > 5 ? ` and ${distinct.length - 5} more` : '');
+}
+
+/**
+ * Refuses text that is not what it looks like: an unpaired surrogate (half a
+ * character), nothing visible at all, or bidi controls anywhere.
+ */
+function assertReadable(field: string, text: string): void {
+  const chars = [...text];
+  const unpaired = chars.find((char) => UNPAIRED_SURROGATE.test(char));
+  if (unpaired !== undefined) {
+    throw new BadRequest(`field '${field}' is not valid Unicode text: it has an unpaired surrogate (${codePoint(unpaired)}), half of a character; send whole characters`);
+  }
+  if (chars.every((char) => UNSEEN.test(char))) {
+    const unseen = chars.filter((char) => !SPACE.test(char));
+    const spaces = unseen.length < chars.length ? ' and spaces' : '';
+    throw new BadRequest(
+      `field '${field}' has no visible character (only ${listCodePoints(unseen)}${spaces}); send text with at least one letter, digit or symbol`,
+    );
+  }
+  const bidi = chars.filter((char) => BIDI_CONTROLS.test(char));
+  if (bidi.length > 0) {
+    throw new BadRequest(
+      `field '${field}' must not contain bidirectional control characters (it has ${listCodePoints(bidi)}), ` +
+      'which change how the text around them is displayed; send the text without them',
+    );
+  }
+}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -47,7 +98,8 @@ export function assertKnownFields(body: Record<string, unknown>, allowed: readon
 
 /**
  * A required text field: a string, trimmed, not empty, at most `maxLength`
- * characters, without control characters.
+ * characters, without control characters, with at least one visible character,
+ * without bidi controls and unpaired surrogates (see `assertReadable`).
  */
 export function textField(body: Record<string, unknown>, field: string, maxLength: number): string {
   const value = ownValue(body, field);
@@ -62,6 +114,7 @@ export function textField(body: Record<string, unknown>, field: string, maxLengt
   if (CONTROL_CHARACTERS.test(trimmed)) {
     throw new BadRequest(`field '${field}' must not contain control characters (such as line breaks or tabs)`);
   }
+  assertReadable(field, trimmed);
   return trimmed;
 }
 

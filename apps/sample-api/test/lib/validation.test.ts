@@ -60,7 +60,56 @@ describe('textField', () => {
   });
 });
 
+describe('textField and invisible text', () => {
+  test.each([
+    ['a zero-width space', '\u200B', 'U+200B'],
+    ['a word joiner', '\u2060', 'U+2060'],
+    ['zero-width characters and a BOM', '\u200B\uFEFF\u200B', 'U+200B, U+FEFF'],
+    ['directional marks', '\u200E\u200F', 'U+200E, U+200F'],
+    ['a right-to-left override', '\u202E', 'U+202E'],
+    ['a Hangul filler', '\u3164', 'U+3164'],
+    ['a Braille blank', '\u2800', 'U+2800'],
+    ['a combining accent without a letter', '\u0301', 'U+0301'],
+    ['a soft hyphen and a tag character', '\u00AD\u{E0041}', 'U+00AD, U+E0041'],
+    ['invisible characters around a space', '\u200B \u2060', 'U+200B, U+2060 and spaces'],
+  ])('refuses a name of only %s, saying what to send', (_, name, found) => {
+    expect(() => textField({ name }, 'name', 100)).toThrow(new BadRequest(
+      `field 'name' has no visible character (only ${found}); send text with at least one letter, digit or symbol`,
+    ));
+  });
+
+  test.each([
+    ['a right-to-left override', 'invoice\u202Efdp.exe', 'U+202E'],
+    ['an isolate pair', 'Main \u2066entrance\u2069', 'U+2066, U+2069'],
+    ['a trailing right-to-left mark', 'Library\u200F', 'U+200F'],
+    ['an Arabic letter mark', '\u0645\u061C\u0631', 'U+061C'],
+  ])('refuses %s anywhere in a name', (_, name, found) => {
+    expect(() => textField({ name }, 'name', 100)).toThrow(new BadRequest(
+      `field 'name' must not contain bidirectional control characters (it has ${found}), which change how the text around them is displayed; send the text without them`,
+    ));
+  });
+
+  test.each([['\uD800'], ['a\uDC00b']])('refuses text with an unpaired surrogate (%j)', (name) => {
+    expect(() => textField({ name }, 'name', 100)).toThrow(/^field 'name' is not valid Unicode text: it has an unpaired surrogate \(U\+D[89A-F][0-9A-F]{2}\), half of a character; send whole characters$/);
+  });
+
+  test.each([
+    ['a decomposed accent', 'Zoe\u0308'],
+    ['an emoji sequence with zero-width joiners', '👩\u200D💻 Lab'],
+    ['Hebrew', 'שלום'],
+    ['Arabic', 'مرحبا'],
+    ['Devanagari with a joiner', 'क्\u200Dष'],
+    ['an emoji', '🚪'],
+  ])('accepts %s', (_, name) => {
+    expect(textField({ name }, 'name', 100)).toBe(name);
+  });
+});
+
 describe('emailField and phoneField', () => {
+  test.each(['ada\u200B@example.com', 'ada@exam\u00ADple.com', '\u2060ada@example.com'])('refuses an e-mail address with an invisible character (%j), showing it', (email) => {
+    expect(() => emailField({ email }, 'email')).toThrow(/^field 'email' must be an e-mail address such as name@example.com, got '.*\\u\{(200B|AD|2060)\}.*'$/);
+  });
+
   test.each(['ada@example.com', 'a.b+tag@mail.example.co.uk'])('accepts the e-mail address %s', (email) => {
     expect(emailField({ email }, 'email')).toBe(email);
   });

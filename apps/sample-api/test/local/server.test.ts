@@ -138,6 +138,8 @@ describe('startLocalApi', () => {
       ['the asterisk-form', 'OPTIONS', '*', {}, undefined, 400, /^request target '\*' is not a path/],
       ['a 12 KB target that does not parse', 'GET', `//${'a'.repeat(12 * 1024)}:99999/`, {}, undefined, 400, /^request target '\/\/a{38}…' is not a path/],
       ['a JSON body declared as a form (what curl -d sends)', 'POST', '/locations', { 'content-type': 'application/x-www-form-urlencoded' }, '{"name": "Main entrance"}', 415, /^content-type must be application\/json, got 'application\/x-www-form-urlencoded'; send the header 'content-type: application\/json'/],
+      ['a name of invisible characters', 'POST', '/locations', JSON_TYPE, JSON.stringify({ name: '\u200B\u200E\u202E\u2060\uFEFF' }), 400, /^field 'name' has no visible character/],
+      ['a name with a right-to-left override', 'POST', '/locations', JSON_TYPE, JSON.stringify({ name: 'invoice\u202Efdp.exe' }), 400, /^field 'name' must not contain bidirectional control characters/],
       ['a 12 KB content-type', 'POST', '/locations', { 'content-type': `text/${'x'.repeat(12 * 1024)}` }, '{"name":"x"}', 415, /^content-type must be application\/json, got 'text\/x{35}…'/],
     ];
 
