@@ -38,7 +38,8 @@ export interface GitHubConfig {
   readonly repo: string;
   readonly branch: string;
   /**
-   * An existing CodeStar/CodeConnections connection in the build account.
+   * An existing CodeStar/CodeConnections connection (either service prefix) of the build
+   * account, in the config's region and partition.
    * @default - the build-account app creates a connection (pending until activated in the console)
    */
   readonly connectionArn?: string;
@@ -46,6 +47,7 @@ export interface GitHubConfig {
 
 /** Who hears about the pipeline, and about what. Failures are always notified. */
 export interface NotificationsConfig {
+  /** At most 100 addresses, no two the same (compared without case), each at most 254 characters. */
   readonly emails: readonly string[];
   /** @default false */
   readonly notifyOnSuccess?: boolean;
@@ -64,13 +66,17 @@ export interface ApproversConfig {
 
 /** Rate limits of the API's stage (API Gateway throttling). */
 export interface ThrottlingConfig {
-  /** Steady-state requests per second. */
+  /** Steady-state requests per second, above 0 and at most 10,000 (API Gateway's default account-level quota). */
   readonly rateLimit: number;
-  /** Burst size in requests. */
+  /** Burst size in requests: a whole number, at least `rateLimit`, at most 5,000 (API Gateway's account-level burst). */
   readonly burstLimit: number;
 }
 
-/** When a deployment's alarms go off, which rolls the deployment back. */
+/**
+ * When a deployment's alarms go off, which rolls the deployment back. Whole numbers from 1 to
+ * the requests the stage lets through in a minute (`rateLimit` × 60 + `burstLimit`): a higher
+ * threshold could never be reached.
+ */
 export interface AlarmThresholdsConfig {
   /** 5XX responses of the API stage per minute that count as failing. */
   readonly api5xxErrors: number;
@@ -99,9 +105,12 @@ export interface EnvironmentsConfig {
 
 /** The whole config. See `EXAMPLE_CONFIG` for a complete, valid one. */
 export interface CrosswalkConfig {
-  /** Every cross-account name derives from it (see `CrosswalkNaming`). */
+  /**
+   * Every cross-account name derives from it (see `CrosswalkNaming`), so each derived name
+   * must be legal too (the artifact bucket's under S3's naming rules, the key alias outside `alias/aws/`).
+   */
   readonly projectName: string;
-  /** The region of the pipeline and of both environments. */
+  /** The region of the pipeline and of both environments, in a supported partition (`SUPPORTED_PARTITIONS`). */
   readonly region: string;
   readonly accounts: AccountsConfig;
   readonly github: GitHubConfig;
