@@ -1,3 +1,5 @@
+import { describeValue } from './describe';
+
 /** The event CodeDeploy invokes a lifecycle hook with. */
 export interface CodeDeployHookEvent {
   readonly DeploymentId: string;
@@ -19,19 +21,13 @@ export function parseHookEvent(event: unknown): CodeDeployHookEvent {
   const executionId = fields.LifecycleEventHookExecutionId;
   const problems: string[] = [];
   if (typeof deploymentId !== 'string' || deploymentId.trim() === '') {
-    problems.push(`DeploymentId must be a non-empty string such as 'd-A1B2C3D4E', got ${describe(deploymentId)}`);
+    problems.push(`DeploymentId must be a non-empty string such as 'd-A1B2C3D4E', got ${describeValue(deploymentId)}`);
   }
   if (typeof executionId !== 'string' || executionId.trim() === '') {
-    problems.push(`LifecycleEventHookExecutionId must be a non-empty string, got ${describe(executionId)}`);
+    problems.push(`LifecycleEventHookExecutionId must be a non-empty string, got ${describeValue(executionId)}`);
   }
   if (problems.length > 0) {
     throw new MalformedHookEvent(`not a CodeDeploy lifecycle hook event, nothing to report to: ${problems.join('; ')}`);
   }
   return { DeploymentId: deploymentId as string, LifecycleEventHookExecutionId: executionId as string };
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

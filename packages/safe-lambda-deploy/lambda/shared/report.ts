@@ -3,8 +3,9 @@ import {
   LifecycleEventStatus,
   PutLifecycleEventHookExecutionStatusCommand,
 } from '@aws-sdk/client-codedeploy';
+import { describeError } from './describe';
 import { CodeDeployHookEvent } from './hook-event';
-import { Log } from './log';
+import { Log, neverThrows } from './log';
 
 /** Lambda's view of the time left: `context.getRemainingTimeInMillis()`. */
 export interface Clock {
@@ -47,7 +48,8 @@ const MIN_ATTEMPT_MS = 250;
  * Transient errors (throttling, 5xx, network, an attempt that timed out) are retried with
  * exponential backoff while time is left. If CodeDeploy says the lifecycle event is already
  * completed, an earlier attempt got through (its answer was lost): nothing more is sent.
- * Any other error, or running out of time, throws {@link ReportFailed}.
+ * Any other error, or running out of time, throws {@link ReportFailed}. Logging never
+ * changes the outcome: a log line that throws is dropped.
  */
 export async function reportStatus(
   codeDeploy: CodeDeployClient,
@@ -55,9 +57,10 @@ export async function reportStatus(
   status: LifecycleEventStatus,
   clock: Clock,
   sleep: (ms: number) => Promise<void>,
-  log: Log,
+  anyLog: Log,
   timing: ReportTiming = DEFAULT_REPORT_TIMING,
 ): Promise<void> {
+  const log = neverThrows(anyLog);
   const command = new PutLifecycleEventHookExecutionStatusCommand({
     deploymentId: ids.DeploymentId,
     lifecycleEventHookExecutionId: ids.LifecycleEventHookExecutionId,
@@ -118,8 +121,4 @@ export function isTransient(err: unknown): boolean {
 
 function errorName(err: unknown): string {
   return (err as { name?: string })?.name ?? '';
-}
-
-function describeError(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

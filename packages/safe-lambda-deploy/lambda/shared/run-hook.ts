@@ -3,8 +3,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { HookConfig } from '../../src/private/hook-config';
 import { CheckResult, isAbsoluteUrl, runHttpCheck, runInvocationCheck } from './checks';
 import { HookSetup } from './config';
+import { describeError, errorMessage } from './describe';
 import { parseHookEvent } from './hook-event';
-import { consoleLog, Log } from './log';
+import { consoleLog, Log, neverThrows } from './log';
 import { Clock, DEFAULT_REPORT_TIMING, reportStatus, ReportTiming } from './report';
 
 /** Reads the base URL from a parameter (the SSM parameter of the post-traffic hook). */
@@ -38,11 +39,13 @@ export interface HookOutcome {
 /**
  * Runs one hook execution: checks the event (throws when it has no deployment ids), runs
  * the checks inside the time budget, and always ends with exactly one report to
- * CodeDeploy: Succeeded only when every check passed, Failed otherwise.
+ * CodeDeploy: Succeeded only when every check passed, Failed otherwise. Nothing before the
+ * report can keep it from being sent: logging never throws (a line that cannot be written
+ * is dropped) and errors are described without throwing, whatever was thrown.
  */
 export async function runHook(event: unknown, clock: Clock, setup: HookSetup, deps: HookDependencies): Promise<HookOutcome> {
   const ids = parseHookEvent(event);
-  const log: Log = (level, message, fields) => deps.log(level, message, { deploymentId: ids.DeploymentId, ...fields });
+  const log: Log = neverThrows((level, message, fields) => deps.log(level, message, { deploymentId: ids.DeploymentId, ...fields }));
 
   let status: LifecycleEventStatus = LifecycleEventStatus.FAILED;
   let reason = 'the checks did not complete';
@@ -59,7 +62,7 @@ export async function runHook(event: unknown, clock: Clock, setup: HookSetup, de
       reason = failed.map((check) => `${check.name}: ${check.problems.join('; ')}`).join(' | ');
     }
   } catch (err) {
-    reason = `the checks could not run: ${err instanceof Error ? err.message : String(err)}`;
+    reason = `the checks could not run: ${errorMessage(err)}`;
   } finally {
     log(status === LifecycleEventStatus.SUCCEEDED ? 'INFO' : 'ERROR', `reporting ${status}`, { reason, checks });
     await reportStatus(deps.codeDeploy, ids, status, clock, deps.sleep, log, deps.reportTiming);
@@ -119,7 +122,7 @@ async function withinBudget(name: string, limitMs: number, check: (signal: Abort
     const problems = await Promise.race([
       check(controller.signal).catch((err: unknown) => controller.signal.aborted
         ? [`timed out after ${limitMs} ms`]
-        : [`threw ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`]),
+        : [`threw ${describeError(err)}`]),
       timedOut,
     ]);
     return done(problems);

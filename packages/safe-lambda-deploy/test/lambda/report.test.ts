@@ -104,6 +104,27 @@ describe('reportStatus', () => {
     expect(codeDeployMock.commandCalls(PutLifecycleEventHookExecutionStatusCommand)).toHaveLength(DEFAULT_REPORT_TIMING.maxAttempts);
   });
 
+  test('a log line that throws neither stops the retries nor turns a delivered report into a failure', async () => {
+    codeDeployMock.on(PutLifecycleEventHookExecutionStatusCommand)
+      .rejectsOnce(throttled())
+      .resolves({});
+    const { clock, sleep } = fakeClock(60_000);
+    const throwing: Log = () => { throw new TypeError('Converting circular structure to JSON'); };
+
+    await reportStatus(new CodeDeployClient({}), ids, LifecycleEventStatus.SUCCEEDED, clock, sleep, throwing);
+
+    expect(codeDeployMock.commandCalls(PutLifecycleEventHookExecutionStatusCommand)).toHaveLength(2);
+  });
+
+  test('an error that cannot be turned into text still ends in ReportFailed, with a description', async () => {
+    const unprintable = Object.create(null) as object;
+    const codeDeploy = { send: async () => { throw unprintable; } } as unknown as CodeDeployClient;
+    const { clock, sleep } = fakeClock(60_000);
+
+    await expect(reportStatus(codeDeploy, ids, LifecycleEventStatus.FAILED, clock, sleep, silent))
+      .rejects.toThrow(new ReportFailed('could not report Failed for d-A1B2C3D4E: [object Object]'));
+  });
+
   test('does not start when no time is left', async () => {
     const { clock, sleep } = fakeClock(600);
 

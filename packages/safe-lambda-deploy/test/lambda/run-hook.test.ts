@@ -212,6 +212,7 @@ describe('a traffic hook', () => {
     ['no execution id', { DeploymentId: 'd-A1B2C3D4E' }],
     ['a blank deployment id', { DeploymentId: ' ', LifecycleEventHookExecutionId: 'exec-1' }],
     ['an API Gateway event', { httpMethod: 'GET', path: '/' }],
+    ['ids JSON cannot show (a BigInt)', { DeploymentId: 12n, LifecycleEventHookExecutionId: 'exec-1' }],
   ])('throws on %s, without checking or reporting: there is nothing to report to', async (_what, malformed) => {
     await expect(runHook(malformed, contextWithRemaining(60_000), setup(), deps())).rejects.toThrow(MalformedHookEvent);
     expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
@@ -223,6 +224,53 @@ describe('a traffic hook', () => {
 
     expect(outcome.reason).toBe('the checks could not run: the hook is misconfigured: CROSSWALK_HOOK_TARGET is not set');
     expect(reported()).toEqual(['Failed']);
+  });
+
+  describe('whatever the logging does', () => {
+    const throwingLog: Log = () => { throw new TypeError('Do not know how to serialize a BigInt'); };
+
+    test.each([
+      ['passes', { statusCode: 200, body: 'ok' }, 'Succeeded'],
+      ['fails', { statusCode: 500, body: 'down' }, 'Failed'],
+    ])('reports exactly once with the right status when every log call throws and the check %s', async (_what, answer, status) => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer(answer));
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup(), deps({ log: throwingLog }));
+
+      expect(outcome.status).toBe(status);
+      expect(reported()).toEqual([status]);
+    });
+
+    test('still retries a transient report error when the retry\'s log line throws, and reports once', async () => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer({ statusCode: 200, body: 'ok' }));
+      codeDeployMock.on(PutLifecycleEventHookExecutionStatusCommand)
+        .rejectsOnce(new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }))
+        .resolves({});
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup(), deps({ log: throwingLog }));
+
+      expect(outcome.status).toBe('Succeeded');
+      expect(reported()).toEqual(['Succeeded', 'Succeeded']);
+    });
+
+    test('a check that throws something that cannot be turned into text fails alone, and the other checks still run', async () => {
+      const unprintable = Object.create(null) as object; // String(unprintable) throws a TypeError
+      let calls = 0;
+      const lambda = {
+        send: async () => {
+          if (++calls === 1) throw unprintable;
+          return lambdaAnswer({ statusCode: 200, body: 'ok' });
+        },
+      } as unknown as LambdaClient;
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup({
+        invocations: [invocation({ name: 'first' }), invocation({ name: 'second' })],
+      }), deps({ lambda }));
+
+      expect(outcome.checks.map((c) => [c.name, c.passed])).toEqual([['first', false], ['second', true]]);
+      expect(outcome.reason).toBe('first: threw [object Object]');
+      expect(reported()).toEqual(['Failed']);
+    });
   });
 
   describe('with HTTP checks', () => {

@@ -181,6 +181,45 @@ describe('hook handlers on the wire', () => {
     expect(JSON.parse(server.requests[0].body).status).toBe('Failed');
   });
 
+  test('a post-traffic hook whose SSM client cannot be loaded still reports Failed once, instead of dying at start', async () => {
+    server = await LocalServer.start(awsEndpoints(codeDeployAccepts));
+    jest.doMock('@aws-sdk/client-ssm', () => { throw new Error("Cannot find module '@aws-sdk/client-ssm'"); }, { virtual: true });
+    let handler: Handler | undefined;
+    try {
+      handler = loadHook('post-traffic-hook', {
+        ...endpoints(),
+        [TARGET_ENV]: ALIAS_ARN,
+        [CONFIG_ENV]: config({
+          hook: 'post-traffic',
+          invocations: [],
+          baseUrlParameterName: '/crosswalk/api-url',
+          httpChecks: [{ name: 'GET /version', path: '/version', headers: {}, expectedStatusCode: 200, expectedBodyContains: [] }],
+        }),
+      });
+    } finally {
+      jest.dontMock('@aws-sdk/client-ssm');
+    }
+
+    const outcome = await handler!(event, lambdaContext(60_000));
+
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.reason).toMatch(/read the base URL from SSM parameter \/crosswalk\/api-url: threw Error: the SSM client could not be created: .*Cannot find module/);
+    expect(codeDeployRequests().map((r) => JSON.parse(r.body).status)).toEqual(['Failed']);
+  });
+
+  test('a hook whose console throws on every line still reports once, with the right status', async () => {
+    for (const method of ['log', 'warn', 'error'] as const) {
+      jest.spyOn(console, method).mockImplementation(() => { throw new Error('EPIPE: broken pipe, write'); });
+    }
+    server = await LocalServer.start(awsEndpoints(codeDeployAccepts));
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: config({}) });
+
+    const outcome = await handler(event, lambdaContext(60_000));
+
+    expect(outcome.status).toBe('Succeeded');
+    expect(codeDeployRequests().map((r) => JSON.parse(r.body).status)).toEqual(['Succeeded']);
+  });
+
   test('a malformed event throws and sends nothing', async () => {
     server = await LocalServer.start(awsEndpoints(codeDeployAccepts));
     const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: config({}) });
