@@ -106,19 +106,62 @@ const TRANSIENT_NAMES = new Set([
   'RequestThrottledException', 'SlowDown', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalFailure',
   'InternalServerError', 'InternalServerException', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError', 'AbortError',
 ]);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
-/** Whether an AWS SDK error is worth retrying: throttling, a 5xx, a network error or a timeout. */
-export function isTransient(err: unknown): boolean {
-  const e = err as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; $fault?: string; code?: string; cause?: unknown };
-  if (TRANSIENT_NAMES.has(errorName(err))) return true;
-  const statusCode = e?.$metadata?.httpStatusCode;
-  if (statusCode !== undefined && (statusCode >= 500 || statusCode === 429)) return true;
-  if (e?.$retryable || e?.$fault === 'server') return true;
-  if (typeof e?.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
-  return e?.cause !== undefined && e.cause !== err && isTransient(e.cause);
+/**
+ * Network error codes of Node.js (and of undici) worth another attempt. The hook turns the
+ * SDK's own retries off, so an error left out here means CodeDeploy hears nothing until its
+ * hook timeout: connection failures (reset, refused, aborted, broken pipe, timed out), name
+ * resolution failures (ENOTFOUND, EAI_AGAIN: the resolver of the Lambda environment can
+ * fail for a moment) and routing failures (EHOSTUNREACH, ENETUNREACH, ENETDOWN, EHOSTDOWN).
+ * https://nodejs.org/api/errors.html#common-system-errors
+ */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT',
+  'ENOTFOUND', 'EAI_AGAIN',
+  'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** How deep {@link isTransient} follows `cause` and `errors`. */
+const MAX_ERROR_DEPTH = 10;
+
+/**
+ * Whether an AWS SDK error is worth retrying: throttling, a 5xx, a network error, a timeout,
+ * a 2xx answer that could not be read, or a clock skew the SDK has just corrected (the next
+ * attempt is signed with the corrected clock). Follows `cause` and the `errors` of an
+ * AggregateError (Node.js tries every address of a host and reports all failures together),
+ * and never throws, whatever was thrown.
+ */
+export function isTransient(err: unknown, depth = 0, seen = new Set<unknown>()): boolean {
+  if (typeof err !== 'object' || err === null || depth > MAX_ERROR_DEPTH || seen.has(err)) return false;
+  seen.add(err);
+  try {
+    const e = err as {
+      name?: unknown; code?: unknown; cause?: unknown; errors?: unknown; $retryable?: unknown; $fault?: unknown;
+      $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean };
+    };
+    if (TRANSIENT_NAMES.has(errorName(err))) return true;
+    const statusCode = e.$metadata?.httpStatusCode;
+    if (statusCode !== undefined && (statusCode >= 500 || statusCode === 429)) return true;
+    // A 2xx whose body could not be read (cut off, not JSON): the status probably arrived.
+    // Another attempt is harmless: CodeDeploy then answers that the event is already completed.
+    if (statusCode !== undefined && statusCode >= 200 && statusCode <= 299) return true;
+    if (e.$metadata?.clockSkewCorrected === true) return true;
+    if (e.$retryable || e.$fault === 'server') return true;
+    if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
+    if (Array.isArray(e.errors) && e.errors.some((inner) => isTransient(inner, depth + 1, seen))) return true;
+    return isTransient(e.cause, depth + 1, seen);
+  } catch {
+    return false;
+  }
 }
 
 function errorName(err: unknown): string {
-  return (err as { name?: string })?.name ?? '';
+  try {
+    const name = (err as { name?: unknown })?.name;
+    return typeof name === 'string' ? name : '';
+  } catch {
+    return '';
+  }
 }

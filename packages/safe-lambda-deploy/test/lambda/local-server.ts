@@ -48,6 +48,11 @@ export class LocalServer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** The port the server listens on. */
+  public get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
   public async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));

@@ -104,6 +104,19 @@ describe('reportStatus', () => {
     expect(codeDeployMock.commandCalls(PutLifecycleEventHookExecutionStatusCommand)).toHaveLength(DEFAULT_REPORT_TIMING.maxAttempts);
   });
 
+  test.each(['ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENETDOWN', 'EHOSTDOWN'])(
+    'retries a network error %s within the budget (the SDK\'s own retries are off), then reports once', async (code) => {
+      codeDeployMock.on(PutLifecycleEventHookExecutionStatusCommand)
+        .rejectsOnce(Object.assign(new Error(`getaddrinfo ${code} codedeploy.eu-west-1.amazonaws.com`), { code }))
+        .resolves({});
+      const { clock, sleep, sleeps } = fakeClock(60_000);
+
+      await reportStatus(new CodeDeployClient({}), ids, LifecycleEventStatus.SUCCEEDED, clock, sleep, silent);
+
+      expect(codeDeployMock.commandCalls(PutLifecycleEventHookExecutionStatusCommand)).toHaveLength(2);
+      expect(sleeps).toEqual([200]);
+    });
+
   test('a log line that throws neither stops the retries nor turns a delivered report into a failure', async () => {
     codeDeployMock.on(PutLifecycleEventHookExecutionStatusCommand)
       .rejectsOnce(throttled())
@@ -142,6 +155,27 @@ describe('isTransient', () => {
     ['a connection reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
     ['an attempt timeout', Object.assign(new Error('aborted'), { name: 'TimeoutError' }), true],
     ['a wrapped network error', Object.assign(new Error('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'ETIMEDOUT' }) }), true],
+    ['a name that does not resolve', Object.assign(new Error('getaddrinfo ENOTFOUND codedeploy.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }), true],
+    ['an unreachable host', Object.assign(new Error('connect EHOSTUNREACH 52.94.0.1:443'), { code: 'EHOSTUNREACH' }), true],
+    ['an unreachable network', Object.assign(new Error('connect ENETUNREACH 52.94.0.1:443'), { code: 'ENETUNREACH' }), true],
+    ['a connection attempt that timed out', Object.assign(new Error('connection timed out'), { code: 'ERR_SOCKET_CONNECTION_TIMEOUT' }), true],
+    ['every address failing (Node\'s happy eyeballs)', Object.assign(new AggregateError([
+      Object.assign(new Error('connect ENETUNREACH ::1'), { code: 'ENETUNREACH' }),
+      Object.assign(new Error('connect ETIMEDOUT 52.94.0.1:443'), { code: 'ETIMEDOUT' }),
+    ], 'all attempts failed'), {}), true],
+    ['a clock skew the SDK has just corrected', Object.assign(new Error('Signature expired'),
+      { name: 'InvalidSignatureException', $metadata: { httpStatusCode: 403, clockSkewCorrected: true } }), true],
+    ['causes that refer to each other, none transient', (() => {
+      const a: Error & { cause?: unknown } = new Error('a');
+      const b: Error & { cause?: unknown } = new Error('b');
+      a.cause = b;
+      b.cause = a;
+      return a;
+    })(), false],
+    ['a 200 whose body could not be read', Object.assign(new SyntaxError('Unterminated string in JSON at position 13'),
+      { $metadata: { httpStatusCode: 200 } }), true],
+    ['something that is not an object', 'socket hang up', false],
+    ['nothing', undefined, false],
     ['access denied', Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }), false],
     ['an unknown deployment', new DeploymentDoesNotExistException({ message: 'x', $metadata: { httpStatusCode: 400 } }), false],
   ])('%s: %p', (_what, err, expected) => {

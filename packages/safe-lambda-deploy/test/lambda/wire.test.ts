@@ -3,7 +3,13 @@
  * with the CodeDeploy and Lambda endpoints overridden to a local HTTP server on 127.0.0.1
  * that records what arrives: the request on the wire, not a mock's view of it.
  */
+import { Agent } from 'http';
+import { LookupFunction } from 'net';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
+import { loadHookSetup } from '../../lambda/shared/config';
+import { DEFAULT_DEPENDENCIES, runHook } from '../../lambda/shared/run-hook';
 import { CONFIG_ENV, HookConfig, TARGET_ENV } from '../../src/private/hook-config';
 import { CannedResponse, LocalServer, RecordedRequest } from './local-server';
 
@@ -54,6 +60,23 @@ function awsEndpoints(codeDeploy: (request: RecordedRequest) => CannedResponse, 
 const codeDeployAccepts = (): CannedResponse => ({
   status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{"lifecycleEventHookExecutionId":"exec-1"}',
 });
+
+/**
+ * A name lookup that fails with each of `failures` in turn, then resolves to 127.0.0.1: the
+ * error enters at name resolution, everything after it (socket, HTTP request, AWS SDK) is real.
+ */
+function failingLookup(failures: string[]): LookupFunction {
+  return (hostname, options, callback) => {
+    const code = failures.shift();
+    if (code) {
+      callback(Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), { code, syscall: 'getaddrinfo', hostname }), '', 0);
+    } else if (options.all) {
+      (callback as unknown as (err: null, addresses: Array<{ address: string; family: number }>) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+    } else {
+      callback(null, '127.0.0.1', 4);
+    }
+  };
+}
 
 describe('hook handlers on the wire', () => {
   const savedEnv = { ...process.env };
@@ -179,6 +202,47 @@ describe('hook handlers on the wire', () => {
     expect(outcome.reason).toMatch(/misconfigured: CROSSWALK_HOOK_CONFIG is not JSON/);
     expect(server.requests.map((r) => r.headers['x-amz-target'])).toEqual([PUT_STATUS_TARGET]);
     expect(JSON.parse(server.requests[0].body).status).toBe('Failed');
+  });
+
+  test.each(['ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'])('a report that fails with %s is retried, and the status arrives once', async (code) => {
+    server = await LocalServer.start(awsEndpoints(codeDeployAccepts));
+    const failures = [code, code];
+    // The hook's own client settings (no SDK retries), pointed at a host name the lookup resolves.
+    const codeDeploy = new CodeDeployClient({
+      maxAttempts: 1,
+      endpoint: `http://codedeploy.hook.test:${server.port}`,
+      requestHandler: { httpAgent: new Agent({ lookup: failingLookup(failures) }) },
+    });
+    const sleeps: number[] = [];
+
+    const outcome = await runHook(event, lambdaContext(60_000), loadHookSetup({ [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: config({}) }), {
+      ...DEFAULT_DEPENDENCIES,
+      codeDeploy,
+      lambda: new LambdaClient({ endpoint: server.url }),
+      sleep: async (ms) => { sleeps.push(ms); },
+      log: () => undefined,
+    });
+
+    expect(outcome.status).toBe('Succeeded');
+    expect(failures).toEqual([]);
+    expect(sleeps).toEqual([200, 400]);
+    expect(codeDeployRequests().map((r) => JSON.parse(r.body).status)).toEqual(['Succeeded']);
+  });
+
+  test('a 200 from CodeDeploy whose body is cut off is confirmed by a second attempt, which CodeDeploy answers "already completed"', async () => {
+    let calls = 0;
+    server = await LocalServer.start(awsEndpoints(() => (++calls === 1
+      ? { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{"lifecycleEventHookExe' }
+      : { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: '{"__type":"LifecycleEventAlreadyCompletedException","message":"The lifecycle event is already completed."}' })));
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: config({}) });
+
+    const outcome = await handler(event, lambdaContext(60_000));
+
+    expect(outcome.status).toBe('Succeeded');
+    const reports = codeDeployRequests();
+    expect(reports).toHaveLength(2);
+    expect(reports[1].body).toBe(reports[0].body);
   });
 
   test('a post-traffic hook whose SSM client cannot be loaded still reports Failed once, instead of dying at start', async () => {
