@@ -2,12 +2,45 @@ import { Duration } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
 /**
+ * How a traffic hook reads the answer of an invocation, that is what the function's callers
+ * would get from it.
+ */
+export enum InvocationResponseKind {
+  /**
+   * The function sits behind API Gateway's Lambda proxy integration (a REST API, or an HTTP
+   * API with payload format 1.0). Its answer must be a
+   * proxy result: an object whose `statusCode` is a whole number from 100 to 599 and whose
+   * `body` is a string or left out. Anything else (`null`, a bare string, `{"statusCode":"500"}`,
+   * an object `body`) fails the check: API Gateway answers callers 502 for it.
+   *
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+   */
+  API_GATEWAY_PROXY = 'API_GATEWAY_PROXY',
+
+  /**
+   * The function answers through a Lambda function URL (or an HTTP API with payload format
+   * 2.0, which reads answers the same way). An answer that is JSON without a `statusCode`
+   * counts as 200 with that JSON as body, as Lambda infers it; an answer with a `statusCode`
+   * must be a well-formed response (`statusCode` a whole number from 100 to 599, `body` a string
+   * or left out), or the check fails.
+   *
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-response-payload
+   */
+  FUNCTION_URL = 'FUNCTION_URL',
+
+  /**
+   * The function does not answer HTTP (a queue consumer, a step of a state machine): any
+   * answer that is not a function error counts as status 200, its whole JSON payload being
+   * the body.
+   */
+  PLAIN = 'PLAIN',
+}
+
+/**
  * One invocation of the function by a traffic hook, and what the answer must look like.
  *
- * An answer with a numeric `statusCode` (an API Gateway proxy result) is checked against
- * `expectedStatusCode` and its `body` against `expectedBodyContains`. Any other answer
- * counts as status 200 when the invocation returned no function error, and its whole JSON
- * payload is the body.
+ * How the answer is read (its status and body) depends on `responseKind`. A function error
+ * always fails the check.
  */
 export interface InvocationCheck {
   /**
@@ -23,7 +56,19 @@ export interface InvocationCheck {
   readonly event?: { [key: string]: any };
 
   /**
-   * The status code the answer must have.
+   * How the answer is read: as an API Gateway proxy result, a function URL response, or a
+   * plain answer. See `InvocationResponseKind`.
+   *
+   * @default - `InvocationResponseKind.API_GATEWAY_PROXY` when `event` is left out (the
+   * default event is an API Gateway event) or has an `httpMethod` (an API Gateway REST or
+   * HTTP API 1.0 proxy event); `InvocationResponseKind.FUNCTION_URL` for any other event, so
+   * that a malformed HTTP answer never passes and a non-HTTP answer counts as 200
+   */
+  readonly responseKind?: InvocationResponseKind;
+
+  /**
+   * The status code the answer must have. A `PLAIN` answer always counts as 200, so any
+   * other value is refused for it.
    * @default 200
    */
   readonly expectedStatusCode?: number;
@@ -97,7 +142,8 @@ export interface TrafficHookOptions {
 export interface PreTrafficHookOptions extends TrafficHookOptions {
   /**
    * The invocations of the new version, run one after the other.
-   * @default - one invocation with a `GET /` API Gateway event that must answer 200
+   * @default - one invocation with a `GET /` API Gateway event that must answer a
+   * well-formed API Gateway proxy result with status 200
    */
   readonly invocations?: InvocationCheck[];
 }

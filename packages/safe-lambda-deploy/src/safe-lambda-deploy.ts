@@ -6,13 +6,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { HttpCheck, InvocationCheck, PostTrafficHookOptions, PreTrafficHookOptions, TrafficHookOptions } from './hook-options';
+import {
+  HttpCheck,
+  InvocationCheck,
+  InvocationResponseKind,
+  PostTrafficHookOptions,
+  PreTrafficHookOptions,
+  TrafficHookOptions,
+} from './hook-options';
 import {
   DEFAULT_TEST_EVENT,
   HookConfig,
   HttpCheckConfig,
   InvocationCheckConfig,
   REPORT_RESERVE_SECONDS,
+  RESPONSE_KINDS,
+  ResponseKind,
 } from './private/hook-config';
 import { TrafficHookFunction } from './private/traffic-hook-function';
 import { TrafficShift } from './traffic-shift';
@@ -70,7 +79,8 @@ export interface SafeLambdaDeployProps {
 
   /**
    * What the pre-traffic hook checks.
-   * @default - one invocation of the new version with a `GET /` API Gateway event that must answer 200
+   * @default - one invocation of the new version with a `GET /` API Gateway event that must
+   * answer a well-formed API Gateway proxy result with status 200
    */
   readonly preTrafficHook?: PreTrafficHookOptions;
 
@@ -379,17 +389,43 @@ function timing(options: TrafficHookOptions): Pick<HookConfig, 'checkTimeoutMs' 
 
 function invocationConfigs(checks: InvocationCheck[] | undefined, field: string): InvocationCheckConfig[] {
   if (checks === undefined) {
-    return [{ name: 'invocation 1', event: DEFAULT_TEST_EVENT, expectedStatusCode: 200, expectedBodyContains: [] }];
+    return [{ name: 'invocation 1', event: DEFAULT_TEST_EVENT, responseKind: 'API_GATEWAY_PROXY', expectedStatusCode: 200, expectedBodyContains: [] }];
   }
   return checks.map((check, i) => {
     validateStatusCode(check.expectedStatusCode, `${field}[${i}].expectedStatusCode`);
+    const responseKind = responseKindOf(check, `${field}[${i}]`);
     return {
       name: check.name ?? `invocation ${i + 1}`,
       event: check.event ?? DEFAULT_TEST_EVENT,
+      responseKind,
       expectedStatusCode: check.expectedStatusCode ?? 200,
       expectedBodyContains: check.expectedBodyContains ?? [],
     };
   });
+}
+
+/**
+ * How the hook reads the check's answer: as told, else as an API Gateway proxy result for
+ * the default event and any event with an `httpMethod` (REST API and HTTP API 1.0 proxy
+ * events have one), else as a function URL answer (HTTP API 2.0 and function URL events, and
+ * non-HTTP events, whose answers without a `statusCode` count as 200).
+ */
+function responseKindOf(check: InvocationCheck, field: string): ResponseKind {
+  const given: unknown = check.responseKind;
+  if (given !== undefined) {
+    if (!RESPONSE_KINDS.includes(given as ResponseKind)) {
+      throw new Error(`${field}.responseKind must be one of ${RESPONSE_KINDS.join(', ')}, got '${String(given)}'`);
+    }
+    const expected = check.expectedStatusCode;
+    if (given === InvocationResponseKind.PLAIN && expected !== undefined && expected !== 200) {
+      throw new Error(`${field}.expectedStatusCode is ${expected}, but a PLAIN answer always counts as 200, so the check could never pass; `
+        + 'for a function that answers with HTTP status codes use FUNCTION_URL or API_GATEWAY_PROXY');
+    }
+    return given as ResponseKind;
+  }
+  const event = check.event;
+  if (event === undefined || event === null || typeof event.httpMethod === 'string') return 'API_GATEWAY_PROXY';
+  return 'FUNCTION_URL';
 }
 
 function httpCheckConfigs(checks: HttpCheck[] | undefined): HttpCheckConfig[] {

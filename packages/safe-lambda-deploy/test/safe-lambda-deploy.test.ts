@@ -6,7 +6,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SafeLambdaDeploy, SafeLambdaDeployProps, TrafficShift } from '../src';
+import { InvocationResponseKind, SafeLambdaDeploy, SafeLambdaDeployProps, TrafficShift } from '../src';
 import { CONFIG_ENV, DEFAULT_TEST_EVENT, HookConfig, TARGET_ENV } from '../src/private/hook-config';
 import { apiFunction, stackWithFunction } from './fixtures';
 
@@ -170,10 +170,36 @@ describe('SafeLambdaDeploy', () => {
 
   test('by default the pre-traffic hook sends a GET / API Gateway event and expects 200, and the post-traffic hook repeats it through the alias', () => {
     const { template } = deploy();
-    const expected = [{ name: 'invocation 1', event: DEFAULT_TEST_EVENT, expectedStatusCode: 200, expectedBodyContains: [] }];
+    const expected = [{ name: 'invocation 1', event: DEFAULT_TEST_EVENT, responseKind: 'API_GATEWAY_PROXY', expectedStatusCode: 200, expectedBodyContains: [] }];
 
     expect(hookConfig(template, 'pre-traffic-hook')).toMatchObject({ hook: 'pre-traffic', invocations: expected, httpChecks: [] });
     expect(hookConfig(template, 'post-traffic-hook')).toMatchObject({ hook: 'post-traffic', invocations: expected, httpChecks: [] });
+  });
+
+  test('an invocation check reads answers as API Gateway proxy results for API Gateway events, as function URL answers otherwise, unless told', () => {
+    const restEvent = { httpMethod: 'GET', path: '/version', resource: '/version' };
+    const urlEvent = { version: '2.0', routeKey: '$default', rawPath: '/version', requestContext: { http: { method: 'GET', path: '/version' } } };
+    const { template } = deploy({
+      preTrafficHook: {
+        invocations: [
+          { name: 'default event' },
+          { name: 'REST event', event: restEvent },
+          { name: 'URL event', event: urlEvent },
+          { name: 'queue event', event: { Records: [] } },
+          { name: 'plain', event: { Records: [] }, responseKind: InvocationResponseKind.PLAIN },
+          { name: 'told', event: { Records: [] }, responseKind: InvocationResponseKind.API_GATEWAY_PROXY, expectedStatusCode: 204 },
+        ],
+      },
+    });
+
+    expect(hookConfig(template, 'pre-traffic-hook').invocations.map((i) => [i.name, i.responseKind])).toEqual([
+      ['default event', 'API_GATEWAY_PROXY'],
+      ['REST event', 'API_GATEWAY_PROXY'],
+      ['URL event', 'FUNCTION_URL'],
+      ['queue event', 'FUNCTION_URL'],
+      ['plain', 'PLAIN'],
+      ['told', 'API_GATEWAY_PROXY'],
+    ]);
   });
 
   test('test events, expected status codes and body texts reach the hooks', () => {
@@ -187,7 +213,7 @@ describe('SafeLambdaDeploy', () => {
     });
 
     expect(hookConfig(template, 'pre-traffic-hook').invocations).toEqual([
-      { name: 'version', event, expectedStatusCode: 200, expectedBodyContains: ['"version"'] },
+      { name: 'version', event, responseKind: 'API_GATEWAY_PROXY', expectedStatusCode: 200, expectedBodyContains: ['"version"'] },
     ]);
     const post = hookConfig(template, 'post-traffic-hook');
     expect(post.invocations).toEqual([]);
@@ -420,6 +446,16 @@ describe('SafeLambdaDeploy', () => {
       fails({ preTrafficHook: { invocations: [{ expectedStatusCode: 2000 }] } }, /preTrafficHook.invocations\[0\].expectedStatusCode must be an HTTP status code from 100 to 599, got 2000/);
       fails({ postTrafficHook: { baseUrl: 'https://api.example.com', httpChecks: [{ path: '/', expectedStatusCode: 0 }] } },
         /postTrafficHook.httpChecks\[0\].expectedStatusCode must be an HTTP status code from 100 to 599, got 0/);
+    });
+
+    test('fails on a response kind that is not one of InvocationResponseKind', () => {
+      fails({ preTrafficHook: { invocations: [{ responseKind: 'api-gateway' as InvocationResponseKind }] } },
+        /preTrafficHook.invocations\[0\].responseKind must be one of API_GATEWAY_PROXY, FUNCTION_URL, PLAIN, got 'api-gateway'/);
+    });
+
+    test('fails on a plain invocation expecting another status than 200, which it could never get', () => {
+      fails({ postTrafficHook: { invocations: [{ event: { Records: [] }, responseKind: InvocationResponseKind.PLAIN, expectedStatusCode: 404 }] } },
+        /postTrafficHook.invocations\[0\].expectedStatusCode is 404, but a PLAIN answer always counts as 200, so the check could never pass; .* use FUNCTION_URL or API_GATEWAY_PROXY/);
     });
 
     test('fails on a relative HTTP check without a base URL', () => {

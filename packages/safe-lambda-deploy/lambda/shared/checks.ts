@@ -1,5 +1,6 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { HttpCheckConfig, InvocationCheckConfig } from '../../src/private/hook-config';
+import { HttpCheckConfig, InvocationCheckConfig, ResponseKind } from '../../src/private/hook-config';
+import { describeValue } from './describe';
 
 /** What a check saw: a status code and a body. */
 export interface Answer {
@@ -34,29 +35,70 @@ export function compareAnswer(answer: Answer, expectation: Expectation): string[
   return problems;
 }
 
+/** An answer read from an invocation's payload, or why the payload is not one. */
+export type ReadAnswer =
+  | { readonly ok: true; readonly answer: Answer }
+  | { readonly ok: false; readonly problem: string };
+
 /**
- * Reads a function's answer: an API Gateway proxy result (an object with a numeric
- * `statusCode`) gives its status and body; any other answer counts as 200, its whole
- * payload being the body.
+ * Reads an invocation's payload as the function's callers would get it (see
+ * `InvocationResponseKind` of the construct):
+ *
+ * - `API_GATEWAY_PROXY`: the payload must be a proxy result, an object with an integer
+ *   `statusCode` (100 to 599) and a string `body` (or none: left out or `null`, which
+ *   serializers of typed runtimes write for an empty body). API Gateway answers callers 502
+ *   ("Malformed Lambda proxy response") for anything else:
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+ *   and https://aws.amazon.com/premiumsupport/knowledge-center/malformed-502-api-gateway/
+ * - `FUNCTION_URL`: "If your function returns valid JSON and doesn't return a statusCode,
+ *   Lambda assumes" status 200 with the function's response as body; an answer with a
+ *   `statusCode` must have the documented response format:
+ *   https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-response-payload
+ *   (HTTP APIs with payload format 2.0 read answers the same way:
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html#http-api-develop-integrations-lambda.response)
+ * - `PLAIN`: any answer counts as 200, the whole payload being the body.
  */
-export function answerFromPayload(payload: string): Answer {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload);
-  } catch {
-    return { statusCode: 200, body: payload };
+export function readAnswer(payload: string, kind: ResponseKind): ReadAnswer {
+  if (kind === 'PLAIN') return { ok: true, answer: { statusCode: 200, body: payload } };
+  const notA = kind === 'API_GATEWAY_PROXY'
+    ? 'not an API Gateway proxy result; API Gateway answers callers 502 for it'
+    : 'not a function URL response';
+  const parsed = parseJson(payload);
+  if (!parsed.ok) return { ok: false, problem: `the answer is not JSON, so ${notA} (answer: ${snippet(payload)})` };
+  const value = parsed.value;
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (kind === 'FUNCTION_URL' && !(isObject && 'statusCode' in value)) {
+    return { ok: true, answer: { statusCode: 200, body: payload } };
+  }
+  if (!isObject) {
+    return { ok: false, problem: `the answer ${describeValue(value)} is ${notA}` };
   }
   const result = value as { statusCode?: unknown; body?: unknown; isBase64Encoded?: unknown };
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof result.statusCode !== 'number') {
-    return { statusCode: 200, body: payload };
+  if (!('statusCode' in result)) {
+    return { ok: false, problem: `the answer has no statusCode, so it is ${notA} (answer: ${snippet(payload)})` };
   }
-  let body: string;
-  if (typeof result.body === 'string') {
-    body = result.isBase64Encoded === true ? Buffer.from(result.body, 'base64').toString('utf8') : result.body;
-  } else {
-    body = result.body === undefined || result.body === null ? '' : JSON.stringify(result.body);
+  const problems: string[] = [];
+  const statusCode = result.statusCode;
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
+    problems.push(`statusCode ${describeValue(statusCode)} is not a whole number from 100 to 599`);
   }
-  return { statusCode: result.statusCode, body };
+  const body = result.body;
+  if (body !== undefined && body !== null && typeof body !== 'string') {
+    problems.push(`body is ${Array.isArray(body) ? 'an array' : `a${/^[aeiou]/.test(typeof body) ? 'n' : ''} ${typeof body}`}, not a string`);
+  }
+  if (problems.length > 0) return { ok: false, problem: `${problems.join(' and ')}, so the answer is ${notA}` };
+  const text = typeof body === 'string'
+    ? (result.isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body)
+    : '';
+  return { ok: true, answer: { statusCode: statusCode as number, body: text } };
+}
+
+function parseJson(text: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
 }
 
 /** Invokes `target` (a version or alias ARN) with the check's event and compares the answer. */
@@ -68,6 +110,8 @@ export async function runInvocationCheck(
     InvocationType: 'RequestResponse',
     Payload: new TextEncoder().encode(JSON.stringify(check.event)),
   }), { abortSignal: signal });
+  // Lambda caps a synchronous response at 6 MB, so the payload fits in memory:
+  // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
   const payload = response.Payload ? new TextDecoder().decode(response.Payload) : '';
   if (response.FunctionError) {
     return [`the function failed (${response.FunctionError}): ${snippet(payload)}`];
@@ -75,7 +119,8 @@ export async function runInvocationCheck(
   if (response.StatusCode !== undefined && (response.StatusCode < 200 || response.StatusCode > 299)) {
     return [`Lambda answered the invocation with status ${response.StatusCode}`];
   }
-  return compareAnswer(answerFromPayload(payload), check);
+  const read = readAnswer(payload, check.responseKind);
+  return read.ok ? compareAnswer(read.answer, check) : [read.problem];
 }
 
 /** GETs the check's URL (its path below `baseUrl` when relative) and compares the answer. */

@@ -1,4 +1,4 @@
-import { CONFIG_ENV, HookConfig, HttpCheckConfig, InvocationCheckConfig, TARGET_ENV } from '../../src/private/hook-config';
+import { CONFIG_ENV, HookConfig, HttpCheckConfig, InvocationCheckConfig, RESPONSE_KINDS, TARGET_ENV } from '../../src/private/hook-config';
 
 /**
  * What a hook needs from its environment: read once per container. A broken environment
@@ -40,6 +40,7 @@ export function loadHookSetup(env: Record<string, string | undefined>): HookSetu
 
 function checkInvocation(check: InvocationCheckConfig, field: string, problems: string[]): void {
   if (typeof check?.name !== 'string') problems.push(`${field}.name must be a string`);
+  if (!RESPONSE_KINDS.includes(check?.responseKind)) problems.push(`${field}.responseKind must be one of ${RESPONSE_KINDS.join(', ')}`);
   checkExpectations(check, field, problems);
 }
 

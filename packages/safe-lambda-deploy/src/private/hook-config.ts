@@ -11,10 +11,18 @@ export const CONFIG_ENV = 'CROSSWALK_HOOK_CONFIG';
 /** Time kept back from the checks so that the hook can still report to CodeDeploy. */
 export const REPORT_RESERVE_SECONDS = 10;
 
+/**
+ * How a hook reads the answer of an invocation; the values of the public
+ * `InvocationResponseKind`, which the hook bundle cannot import (it would bundle aws-cdk-lib).
+ */
+export type ResponseKind = 'API_GATEWAY_PROXY' | 'FUNCTION_URL' | 'PLAIN';
+export const RESPONSE_KINDS: readonly ResponseKind[] = ['API_GATEWAY_PROXY', 'FUNCTION_URL', 'PLAIN'];
+
 /** One invocation of the target function and what its answer must look like. */
 export interface InvocationCheckConfig {
   readonly name: string;
   readonly event: unknown;
+  readonly responseKind: ResponseKind;
   readonly expectedStatusCode: number;
   readonly expectedBodyContains: string[];
 }

@@ -1,10 +1,10 @@
 import { loadHookSetup } from '../../lambda/shared/config';
-import { answerFromPayload, compareAnswer, resolveUrl } from '../../lambda/shared/checks';
+import { compareAnswer, readAnswer, resolveUrl } from '../../lambda/shared/checks';
 import { CONFIG_ENV, TARGET_ENV } from '../../src/private/hook-config';
 
 const valid = {
   hook: 'post-traffic',
-  invocations: [{ name: 'i', event: {}, expectedStatusCode: 200, expectedBodyContains: [] }],
+  invocations: [{ name: 'i', event: {}, responseKind: 'FUNCTION_URL', expectedStatusCode: 200, expectedBodyContains: [] }],
   httpChecks: [{ name: 'h', path: '/version', headers: {}, expectedStatusCode: 200, expectedBodyContains: ['ok'] }],
   baseUrlParameterName: '/crosswalk/api-url',
   checkTimeoutMs: 30_000,
@@ -22,7 +22,11 @@ describe('loadHookSetup', () => {
     ['no config', { [TARGET_ENV]: 'arn' }, `${CONFIG_ENV} is not set`],
     ['a config that is not an object', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: '42' }, `${CONFIG_ENV} must be a JSON object`],
     ['checks of the wrong shape', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: JSON.stringify({ ...valid, invocations: [{ name: 'i' }], checkTimeoutMs: 0 }) },
-      `${CONFIG_ENV} is invalid: invocations[0].expectedStatusCode must be a whole number; invocations[0].expectedBodyContains must be an array of strings; checkTimeoutMs must be a positive number`],
+      `${CONFIG_ENV} is invalid: invocations[0].responseKind must be one of API_GATEWAY_PROXY, FUNCTION_URL, PLAIN; `
+      + 'invocations[0].expectedStatusCode must be a whole number; invocations[0].expectedBodyContains must be an array of strings; '
+      + 'checkTimeoutMs must be a positive number'],
+    ['an unknown response kind', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: JSON.stringify({ ...valid, invocations: [{ ...valid.invocations[0], responseKind: 'HTTP' }] }) },
+      `${CONFIG_ENV} is invalid: invocations[0].responseKind must be one of API_GATEWAY_PROXY, FUNCTION_URL, PLAIN`],
   ])('keeps the problem of %s for the report instead of throwing', (_what, env, problem) => {
     expect(loadHookSetup(env)).toEqual({ ok: false, problem });
   });
@@ -30,15 +34,24 @@ describe('loadHookSetup', () => {
 
 describe('reading answers', () => {
   test('an API Gateway proxy result gives its status and body, decoded when base64', () => {
-    expect(answerFromPayload(JSON.stringify({ statusCode: 201, body: Buffer.from('{"id":"l-1"}').toString('base64'), isBase64Encoded: true })))
-      .toEqual({ statusCode: 201, body: '{"id":"l-1"}' });
-    expect(answerFromPayload(JSON.stringify({ statusCode: 204 }))).toEqual({ statusCode: 204, body: '' });
+    expect(readAnswer(JSON.stringify({ statusCode: 201, body: Buffer.from('{"id":"l-1"}').toString('base64'), isBase64Encoded: true }), 'API_GATEWAY_PROXY'))
+      .toEqual({ ok: true, answer: { statusCode: 201, body: '{"id":"l-1"}' } });
+    expect(readAnswer(JSON.stringify({ statusCode: 204 }), 'API_GATEWAY_PROXY')).toEqual({ ok: true, answer: { statusCode: 204, body: '' } });
+    expect(readAnswer(JSON.stringify({ statusCode: 204, body: null }), 'API_GATEWAY_PROXY')).toEqual({ ok: true, answer: { statusCode: 204, body: '' } });
   });
 
-  test('any other payload counts as 200 with the payload as body', () => {
-    expect(answerFromPayload('null')).toEqual({ statusCode: 200, body: 'null' });
-    expect(answerFromPayload('"done"')).toEqual({ statusCode: 200, body: '"done"' });
-    expect(answerFromPayload('[1,2]')).toEqual({ statusCode: 200, body: '[1,2]' });
+  test('a plain answer counts as 200 with the payload as body, whatever it is', () => {
+    expect(readAnswer('null', 'PLAIN')).toEqual({ ok: true, answer: { statusCode: 200, body: 'null' } });
+    expect(readAnswer('not json', 'PLAIN')).toEqual({ ok: true, answer: { statusCode: 200, body: 'not json' } });
+    expect(readAnswer('{"statusCode":500}', 'PLAIN')).toEqual({ ok: true, answer: { statusCode: 200, body: '{"statusCode":500}' } });
+  });
+
+  test('a function URL answer without statusCode counts as 200, its JSON the body; one that is not JSON is no answer', () => {
+    expect(readAnswer('[1,2]', 'FUNCTION_URL')).toEqual({ ok: true, answer: { statusCode: 200, body: '[1,2]' } });
+    expect(readAnswer('{"statusCode":404,"body":"gone"}', 'FUNCTION_URL')).toEqual({ ok: true, answer: { statusCode: 404, body: 'gone' } });
+    expect(readAnswer('oops', 'FUNCTION_URL')).toEqual({
+      ok: false, problem: 'the answer is not JSON, so not a function URL response (answer: oops)',
+    });
   });
 
   test('every expected text must be in the body', () => {

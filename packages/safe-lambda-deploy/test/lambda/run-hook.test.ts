@@ -22,7 +22,14 @@ const VERSION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-api:
 const event = { DeploymentId: 'd-A1B2C3D4E', LifecycleEventHookExecutionId: 'exec-1' };
 
 function invocation(overrides: Partial<InvocationCheckConfig> = {}): InvocationCheckConfig {
-  return { name: 'version', event: { httpMethod: 'GET', path: '/version' }, expectedStatusCode: 200, expectedBodyContains: [], ...overrides };
+  return {
+    name: 'version',
+    event: { httpMethod: 'GET', path: '/version' },
+    responseKind: 'API_GATEWAY_PROXY',
+    expectedStatusCode: 200,
+    expectedBodyContains: [],
+    ...overrides,
+  };
 }
 
 function httpCheck(overrides: Partial<HttpCheckConfig> = {}): HttpCheckConfig {
@@ -97,11 +104,11 @@ describe('a traffic hook', () => {
     expect(JSON.parse(new TextDecoder().decode(invoke.Payload as Uint8Array))).toEqual({ httpMethod: 'GET', path: '/version' });
   });
 
-  test('counts an answer that is not an HTTP result as 200 and checks its payload', async () => {
+  test('counts an answer of a plain function as 200 and checks its payload', async () => {
     lambdaMock.on(InvokeCommand).resolves(lambdaAnswer({ processed: 3 }));
 
     const outcome = await runHook(event, contextWithRemaining(60_000), setup({
-      invocations: [invocation({ expectedBodyContains: ['"processed":3'] })],
+      invocations: [invocation({ responseKind: 'PLAIN', expectedBodyContains: ['"processed":3'] })],
     }), deps());
 
     expect(outcome.status).toBe('Succeeded');
@@ -224,6 +231,125 @@ describe('a traffic hook', () => {
 
     expect(outcome.reason).toBe('the checks could not run: the hook is misconfigured: CROSSWALK_HOOK_TARGET is not set');
     expect(reported()).toEqual(['Failed']);
+  });
+
+  describe('reading the answer by its response kind', () => {
+    // What API Gateway answers callers for each of these: a malformed proxy result is a 502.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format
+    test.each([
+      ['null', null, /the answer null is not an API Gateway proxy result/],
+      ['a bare string', 'Internal Server Error', /the answer "Internal Server Error" is not an API Gateway proxy result/],
+      ['an array', [1, 2], /the answer \[1,2\] is not an API Gateway proxy result/],
+      ['an object without statusCode', { body: 'ok' }, /has no statusCode/],
+      ['a string statusCode', { statusCode: '500' }, /statusCode "500" is not a whole number from 100 to 599/],
+      ['a string statusCode that looks right', { statusCode: '200', body: 'ok' }, /statusCode "200" is not a whole number/],
+      ['a fractional statusCode', { statusCode: 200.5, body: 'ok' }, /statusCode 200.5 is not a whole number/],
+      ['a statusCode out of range', { statusCode: 1200, body: 'ok' }, /statusCode 1200 is not a whole number from 100 to 599/],
+      ['a body that is an object', { statusCode: 200, body: { version: '1.4.0' } }, /body is an object, not a string/],
+      ['a body that is a number', { statusCode: 200, body: 42 }, /body is a number, not a string/],
+    ])('API Gateway proxy: %s fails the check and is reported once as Failed', async (_what, payload, problem) => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer(payload));
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup({ invocations: [invocation({ responseKind: 'API_GATEWAY_PROXY' })] }), deps());
+
+      expect(outcome.status).toBe('Failed');
+      expect(outcome.reason).toMatch(problem);
+      expect(outcome.reason).toMatch(/API Gateway answers callers 502/);
+      expect(reported()).toEqual(['Failed']);
+    });
+
+    test('API Gateway proxy: a payload that is not JSON fails the check', async () => {
+      lambdaMock.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('Internal Server Error') as InvokeCommandOutput['Payload'], $metadata: {} });
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup(), deps());
+
+      expect(outcome.reason).toBe('version: the answer is not JSON, so not an API Gateway proxy result; API Gateway answers callers 502 for it '
+        + '(answer: Internal Server Error)');
+      expect(reported()).toEqual(['Failed']);
+    });
+
+    test.each([
+      ['a string body', { statusCode: 200, body: '{"version":"1.4.0"}' }],
+      ['a base64 body', { statusCode: 200, body: Buffer.from('{"version":"1.4.0"}').toString('base64'), isBase64Encoded: true }],
+    ])('API Gateway proxy: a well-formed result with %s passes', async (_what, payload) => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer(payload));
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup({
+        invocations: [invocation({ expectedBodyContains: ['1.4.0'] })],
+      }), deps());
+
+      expect(outcome.status).toBe('Succeeded');
+      expect(reported()).toEqual(['Succeeded']);
+    });
+
+    test('API Gateway proxy: a result without a body passes when no body text is expected', async () => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer({ statusCode: 204 }));
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup({ invocations: [invocation({ expectedStatusCode: 204 })] }), deps());
+
+      expect(reported()).toEqual(['Succeeded']);
+      expect(outcome.status).toBe('Succeeded');
+    });
+
+    // Lambda infers a 200 from valid JSON without a statusCode, the JSON being the body:
+    // https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-response-payload
+    test.each([
+      ['an object without statusCode', { message: 'Hello, world!' }, 'Hello, world!'],
+      ['a string', 'Hello, world!', '"Hello, world!"'],
+      ['null', null, 'null'],
+    ])('function URL: %s counts as 200 with the JSON as body', async (_what, payload, text) => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer(payload));
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup({
+        invocations: [invocation({ responseKind: 'FUNCTION_URL', expectedBodyContains: [text] })],
+      }), deps());
+
+      expect(outcome.status).toBe('Succeeded');
+      expect(reported()).toEqual(['Succeeded']);
+    });
+
+    test.each([
+      ['a string statusCode', { statusCode: '500' }, /statusCode "500" is not a whole number from 100 to 599/],
+      ['a null statusCode', { statusCode: null, body: 'ok' }, /statusCode null is not a whole number from 100 to 599/],
+      ['a body that is not a string', { statusCode: 200, body: { ok: true } }, /body is an object, not a string/],
+    ])('function URL: an answer with a statusCode but %s fails', async (_what, payload, problem) => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer(payload));
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup({ invocations: [invocation({ responseKind: 'FUNCTION_URL' })] }), deps());
+
+      expect(outcome.reason).toMatch(problem);
+      expect(outcome.reason).toMatch(/not a function URL response/);
+      expect(reported()).toEqual(['Failed']);
+    });
+
+    test('function URL: a well-formed answer is checked by its own status', async () => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer({ statusCode: 503, body: 'busy' }));
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup({ invocations: [invocation({ responseKind: 'FUNCTION_URL' })] }), deps());
+
+      expect(outcome.reason).toBe('version: status 503, expected 200 (body: busy)');
+      expect(reported()).toEqual(['Failed']);
+    });
+
+    test('plain: any answer that did not error counts as 200, its whole payload the body', async () => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer({ statusCode: '500', processed: 3 }));
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup({
+        invocations: [invocation({ responseKind: 'PLAIN', expectedBodyContains: ['"processed":3'] })],
+      }), deps());
+
+      expect(outcome.status).toBe('Succeeded');
+      expect(reported()).toEqual(['Succeeded']);
+    });
+
+    test.each(['API_GATEWAY_PROXY', 'FUNCTION_URL', 'PLAIN'] as const)('%s: a function error fails the check', async (responseKind) => {
+      lambdaMock.on(InvokeCommand).resolves(lambdaAnswer({ errorType: 'Error', errorMessage: 'boom' }, 'Unhandled'));
+
+      const outcome = await runHook(event, contextWithRemaining(60_000), setup({ invocations: [invocation({ responseKind })] }), deps());
+
+      expect(outcome.reason).toMatch(/the function failed \(Unhandled\)/);
+      expect(reported()).toEqual(['Failed']);
+    });
   });
 
   describe('whatever the logging does', () => {

@@ -7,10 +7,13 @@ import { Agent } from 'http';
 import { LookupFunction } from 'net';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { Template } from 'aws-cdk-lib/assertions';
 import type { Context } from 'aws-lambda';
 import { loadHookSetup } from '../../lambda/shared/config';
 import { DEFAULT_DEPENDENCIES, runHook } from '../../lambda/shared/run-hook';
+import { SafeLambdaDeploy } from '../../src';
 import { CONFIG_ENV, HookConfig, TARGET_ENV } from '../../src/private/hook-config';
+import { stackWithFunction } from '../fixtures';
 import { CannedResponse, LocalServer, RecordedRequest } from './local-server';
 
 const VERSION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-api:7';
@@ -38,7 +41,13 @@ function loadHook(file: 'pre-traffic-hook' | 'post-traffic-hook', env: Record<st
 function config(overrides: Partial<HookConfig>): string {
   return JSON.stringify({
     hook: 'pre-traffic',
-    invocations: [{ name: 'version', event: { httpMethod: 'GET', path: '/version' }, expectedStatusCode: 200, expectedBodyContains: ['1.4.0'] }],
+    invocations: [{
+      name: 'version',
+      event: { httpMethod: 'GET', path: '/version' },
+      responseKind: 'API_GATEWAY_PROXY',
+      expectedStatusCode: 200,
+      expectedBodyContains: ['1.4.0'],
+    }],
     httpChecks: [],
     checkTimeoutMs: 5_000,
     reportReserveMs: 10_000,
@@ -47,7 +56,7 @@ function config(overrides: Partial<HookConfig>): string {
 }
 
 /** Plays CodeDeploy (JSON 1.1 POST /) and Lambda (REST POST /2015-03-31/functions/...) on one port. */
-function awsEndpoints(codeDeploy: (request: RecordedRequest) => CannedResponse, answer = { statusCode: 200, body: '{"version":"1.4.0"}' }) {
+function awsEndpoints(codeDeploy: (request: RecordedRequest) => CannedResponse, answer: unknown = { statusCode: 200, body: '{"version":"1.4.0"}' }) {
   return (request: RecordedRequest): CannedResponse => {
     if (request.url.startsWith('/2015-03-31/functions/')) {
       return { status: 200, headers: { 'content-type': 'application/json', 'x-amz-executed-version': '7' }, body: JSON.stringify(answer) };
@@ -60,6 +69,16 @@ function awsEndpoints(codeDeploy: (request: RecordedRequest) => CannedResponse, 
 const codeDeployAccepts = (): CannedResponse => ({
   status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{"lifecycleEventHookExecutionId":"exec-1"}',
 });
+
+/** The pre-traffic hook's environment as the construct writes it with its defaults. */
+function defaultPreTrafficConfig(): string {
+  const { stack, fn } = stackWithFunction();
+  new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn });
+  const hooks = Template.fromStack(stack).findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'pre-traffic-hook' } } },
+  });
+  return Object.values(hooks)[0].Properties.Environment.Variables[CONFIG_ENV];
+}
 
 /**
  * A name lookup that fails with each of `failures` in turn, then resolves to 127.0.0.1: the
@@ -202,6 +221,32 @@ describe('hook handlers on the wire', () => {
     expect(outcome.reason).toMatch(/misconfigured: CROSSWALK_HOOK_CONFIG is not JSON/);
     expect(server.requests.map((r) => r.headers['x-amz-target'])).toEqual([PUT_STATUS_TARGET]);
     expect(JSON.parse(server.requests[0].body).status).toBe('Failed');
+  });
+
+  test.each([
+    ['null', null],
+    ['a bare string', 'Internal Server Error'],
+    ['a string statusCode', { statusCode: '500' }],
+    ['a body that is not a string', { statusCode: 200, body: { version: '1.4.0' } }],
+  ])('with the construct\'s default check, a new version answering %s (a 502 behind API Gateway) is reported Failed once', async (_what, answer) => {
+    server = await LocalServer.start(awsEndpoints(codeDeployAccepts, answer));
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: defaultPreTrafficConfig() });
+
+    const outcome = await handler(event, lambdaContext(60_000));
+
+    expect(outcome.status).toBe('Failed');
+    expect(outcome.reason).toMatch(/API Gateway answers callers 502/);
+    expect(codeDeployRequests().map((r) => JSON.parse(r.body).status)).toEqual(['Failed']);
+  });
+
+  test('with the construct\'s default check, a well-formed 200 passes on the wire', async () => {
+    server = await LocalServer.start(awsEndpoints(codeDeployAccepts, { statusCode: 200, body: 'ok' }));
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: defaultPreTrafficConfig() });
+
+    const outcome = await handler(event, lambdaContext(60_000));
+
+    expect(outcome.status).toBe('Succeeded');
+    expect(codeDeployRequests().map((r) => JSON.parse(r.body).status)).toEqual(['Succeeded']);
   });
 
   test.each(['ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'])('a report that fails with %s is retried, and the status arrives once', async (code) => {
