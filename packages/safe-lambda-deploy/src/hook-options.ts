@@ -107,7 +107,9 @@ export interface HttpCheck {
   readonly expectedStatusCode?: number;
 
   /**
-   * Texts the answer's body must contain, each of them.
+   * Texts the answer's body must contain, each of them. The hook reads at most the first
+   * MiB (1,048,576 bytes) of an answer, so the texts must be within it; the check's result
+   * says when an answer was larger.
    * @default - the body is not checked
    */
   readonly expectedBodyContains?: string[];

@@ -6,6 +6,8 @@ import { describeValue } from './describe';
 export interface Answer {
   readonly statusCode: number;
   readonly body: string;
+  /** The body is only the first part of a larger answer (see {@link MAX_BODY_BYTES}). */
+  readonly truncated?: boolean;
 }
 
 /** The outcome of one check. */
@@ -14,7 +16,15 @@ export interface CheckResult {
   readonly passed: boolean;
   /** Why it failed; empty when it passed. */
   readonly problems: string[];
+  /** What else is worth knowing (for example that only part of a large answer was read); absent when nothing. */
+  readonly notes?: string[];
   readonly durationMs: number;
+}
+
+/** What a check found: its problems (none when it passed) and notes. */
+export interface CheckFindings {
+  readonly problems: string[];
+  readonly notes?: string[];
 }
 
 /** What an answer must look like. */
@@ -23,14 +33,23 @@ export interface Expectation {
   readonly expectedBodyContains: string[];
 }
 
+/**
+ * The most of an HTTP answer's body a check reads. The hook has 256 MB of memory
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html); a body read
+ * whole takes several times its size (bytes, then a string of them), so a 100 MB answer
+ * would stop the hook before it reports. Expected texts must be within this prefix.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** Compares an answer with an expectation; returns what is wrong (nothing when it matches). */
 export function compareAnswer(answer: Answer, expectation: Expectation): string[] {
   const problems: string[] = [];
   if (answer.statusCode !== expectation.expectedStatusCode) {
     problems.push(`status ${answer.statusCode}, expected ${expectation.expectedStatusCode} (body: ${snippet(answer.body)})`);
   }
+  const where = answer.truncated ? ` in its first ${MAX_BODY_BYTES} bytes (the answer is larger; the check reads no more)` : '';
   for (const text of expectation.expectedBodyContains) {
-    if (!answer.body.includes(text)) problems.push(`body does not contain ${JSON.stringify(text)} (body: ${snippet(answer.body)})`);
+    if (!answer.body.includes(text)) problems.push(`body does not contain ${JSON.stringify(text)}${where} (body: ${snippet(answer.body)})`);
   }
   return problems;
 }
@@ -104,7 +123,7 @@ function parseJson(text: string): { readonly ok: true; readonly value: unknown }
 /** Invokes `target` (a version or alias ARN) with the check's event and compares the answer. */
 export async function runInvocationCheck(
   lambda: LambdaClient, target: string, check: InvocationCheckConfig, signal: AbortSignal,
-): Promise<string[]> {
+): Promise<CheckFindings> {
   const response = await lambda.send(new InvokeCommand({
     FunctionName: target,
     InvocationType: 'RequestResponse',
@@ -114,23 +133,61 @@ export async function runInvocationCheck(
   // https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
   const payload = response.Payload ? new TextDecoder().decode(response.Payload) : '';
   if (response.FunctionError) {
-    return [`the function failed (${response.FunctionError}): ${snippet(payload)}`];
+    return { problems: [`the function failed (${response.FunctionError}): ${snippet(payload)}`] };
   }
   if (response.StatusCode !== undefined && (response.StatusCode < 200 || response.StatusCode > 299)) {
-    return [`Lambda answered the invocation with status ${response.StatusCode}`];
+    return { problems: [`Lambda answered the invocation with status ${response.StatusCode}`] };
   }
   const read = readAnswer(payload, check.responseKind);
-  return read.ok ? compareAnswer(read.answer, check) : [read.problem];
+  return { problems: read.ok ? compareAnswer(read.answer, check) : [read.problem] };
 }
 
-/** GETs the check's URL (its path below `baseUrl` when relative) and compares the answer. */
+/**
+ * GETs the check's URL (its path below `baseUrl` when relative) and compares the answer,
+ * reading at most {@link MAX_BODY_BYTES} of its body.
+ */
 export async function runHttpCheck(
   fetchUrl: typeof fetch, check: HttpCheckConfig, baseUrl: string | undefined, signal: AbortSignal,
-): Promise<string[]> {
+): Promise<CheckFindings> {
   const url = resolveUrl(check.path, baseUrl);
   const response = await fetchUrl(url, { method: 'GET', headers: check.headers, signal, redirect: 'manual' });
-  const body = await response.text();
-  return compareAnswer({ statusCode: response.status, body }, check).map((problem) => `${url}: ${problem}`);
+  const { text, truncated } = await readBodyPrefix(response, MAX_BODY_BYTES);
+  const problems = compareAnswer({ statusCode: response.status, body: text, truncated }, check).map((problem) => `${url}: ${problem}`);
+  const notes = truncated
+    ? [`${url}: the answer is larger than ${MAX_BODY_BYTES} bytes; the check read only its first ${MAX_BODY_BYTES} bytes`]
+    : undefined;
+  return { problems, notes };
+}
+
+/**
+ * Reads a response body up to `maxBytes`, then cancels the stream, which closes the
+ * connection: the rest of a larger body is never downloaded, let alone kept in memory.
+ */
+export async function readBodyPrefix(response: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+  if (!response.body) return { text: '', truncated: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  let ended = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        ended = true;
+        return { text: text + decoder.decode(), truncated: false };
+      }
+      const room = maxBytes - bytes;
+      if (value.byteLength > room) {
+        // A character cut at the limit is left out (no flush), rather than shown as U+FFFD.
+        return { text: text + decoder.decode(value.subarray(0, room), { stream: true }), truncated: true };
+      }
+      text += decoder.decode(value, { stream: true });
+      bytes += value.byteLength;
+    }
+  } finally {
+    if (!ended) void reader.cancel().catch(() => undefined);
+  }
 }
 
 /** Whether a check path is an absolute http(s) URL (rather than a path below the base URL). */
@@ -146,7 +203,7 @@ export function resolveUrl(path: string, baseUrl: string | undefined): string {
 }
 
 function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = text.slice(0, 1000).replace(/\s+/g, ' ').trim();
   if (flat === '') return '(empty)';
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+  return flat.length > 200 || text.length > 1000 ? `${flat.slice(0, 200)}…` : flat;
 }

@@ -1,7 +1,7 @@
 import { CodeDeployClient, LifecycleEventStatus } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { HookConfig } from '../../src/private/hook-config';
-import { CheckResult, isAbsoluteUrl, runHttpCheck, runInvocationCheck } from './checks';
+import { CheckFindings, CheckResult, isAbsoluteUrl, runHttpCheck, runInvocationCheck } from './checks';
 import { HookSetup } from './config';
 import { describeError, errorMessage } from './describe';
 import { parseHookEvent } from './hook-event';
@@ -74,7 +74,7 @@ export async function runHook(event: unknown, clock: Clock, setup: HookSetup, de
 async function runChecks(target: string, config: HookConfig, clock: Clock, deps: HookDependencies, log: Log): Promise<CheckResult[]> {
   const budgetLeft = () => clock.getRemainingTimeInMillis() - config.reportReserveMs;
   const results: CheckResult[] = [];
-  const run = async (name: string, check: (signal: AbortSignal) => Promise<string[]>) => {
+  const run = async (name: string, check: (signal: AbortSignal) => Promise<CheckFindings>) => {
     const result = await withinBudget(name, Math.min(config.checkTimeoutMs, budgetLeft()), check);
     log(result.passed ? 'INFO' : 'ERROR', `check ${result.passed ? 'passed' : 'failed'}: ${name}`, { ...result });
     results.push(result);
@@ -90,9 +90,9 @@ async function runChecks(target: string, config: HookConfig, clock: Clock, deps:
   if (needsParameter) {
     const name = config.baseUrlParameterName!;
     await run(`read the base URL from SSM parameter ${name}`, async (signal) => {
-      if (!deps.readParameter) return ['this hook cannot read SSM parameters'];
+      if (!deps.readParameter) return { problems: ['this hook cannot read SSM parameters'] };
       baseUrl = await deps.readParameter(name, signal);
-      return isAbsoluteUrl(baseUrl) ? [] : [`its value '${baseUrl}' is not an http(s) URL`];
+      return { problems: isAbsoluteUrl(baseUrl) ? [] : [`its value '${baseUrl}' is not an http(s) URL`] };
     });
   }
   for (const check of config.httpChecks) {
@@ -105,27 +105,33 @@ async function runChecks(target: string, config: HookConfig, clock: Clock, deps:
  * Runs a check with a time limit: a check that throws, or is still running when the limit
  * is reached, fails (its request is aborted). With no time left the check does not start.
  */
-async function withinBudget(name: string, limitMs: number, check: (signal: AbortSignal) => Promise<string[]>): Promise<CheckResult> {
+async function withinBudget(name: string, limitMs: number, check: (signal: AbortSignal) => Promise<CheckFindings>): Promise<CheckResult> {
   const started = Date.now();
-  const done = (problems: string[]): CheckResult => ({ name, passed: problems.length === 0, problems, durationMs: Date.now() - started });
-  if (limitMs <= 0) return done(['not run: the time budget of the hook ran out']);
+  const done = ({ problems, notes }: CheckFindings): CheckResult => ({
+    name,
+    passed: problems.length === 0,
+    problems,
+    ...(notes && notes.length > 0 ? { notes } : {}),
+    durationMs: Date.now() - started,
+  });
+  if (limitMs <= 0) return done({ problems: ['not run: the time budget of the hook ran out'] });
 
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<string[]>((resolve) => {
+  const timedOut = new Promise<CheckFindings>((resolve) => {
     timer = setTimeout(() => {
       controller.abort();
-      resolve([`timed out after ${limitMs} ms`]);
+      resolve({ problems: [`timed out after ${limitMs} ms`] });
     }, limitMs);
   });
   try {
-    const problems = await Promise.race([
-      check(controller.signal).catch((err: unknown) => controller.signal.aborted
-        ? [`timed out after ${limitMs} ms`]
-        : [`threw ${describeError(err)}`]),
+    const findings = await Promise.race([
+      check(controller.signal).catch((err: unknown): CheckFindings => ({
+        problems: [controller.signal.aborted ? `timed out after ${limitMs} ms` : `threw ${describeError(err)}`],
+      })),
       timedOut,
     ]);
-    return done(problems);
+    return done(findings);
   } finally {
     clearTimeout(timer);
   }

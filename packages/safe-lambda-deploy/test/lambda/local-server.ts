@@ -14,6 +14,17 @@ export interface CannedResponse {
   readonly status: number;
   readonly headers?: Record<string, string>;
   readonly body?: string;
+  /**
+   * A body written chunk by chunk instead of `body`, with backpressure (the next chunk waits
+   * until the client has taken the previous ones): only what the client reads gets sent.
+   */
+  readonly chunks?: () => Iterable<Buffer | string>;
+}
+
+/** How a streamed body ended: sent whole, or cut off by the client, and how many bytes went out. */
+export interface StreamEnd {
+  readonly end: 'complete' | 'closed by the client';
+  readonly bytesSent: number;
 }
 
 /**
@@ -28,6 +39,8 @@ export class LocalServer {
   }
 
   public readonly requests: RecordedRequest[] = [];
+  /** One per streamed answer (`chunks`), settled when it ended. */
+  public readonly streams: Array<Promise<StreamEnd>> = [];
   private readonly server: Server;
 
   private constructor(respond: (request: RecordedRequest) => CannedResponse) {
@@ -39,7 +52,31 @@ export class LocalServer {
         this.requests.push(request);
         const response = respond(request);
         res.writeHead(response.status, response.headers ?? {});
-        res.end(response.body ?? '');
+        if (!response.chunks) {
+          res.end(response.body ?? '');
+          return;
+        }
+        const parts = response.chunks()[Symbol.iterator]();
+        this.streams.push(new Promise<StreamEnd>((resolve) => {
+          let bytesSent = 0;
+          res.on('error', () => undefined);
+          res.on('close', () => resolve({ end: res.writableFinished ? 'complete' : 'closed by the client', bytesSent }));
+          const pump = (): void => {
+            while (!res.destroyed) {
+              const next = parts.next();
+              if (next.done) {
+                res.end();
+                return;
+              }
+              bytesSent += Buffer.byteLength(next.value);
+              if (!res.write(next.value)) {
+                res.once('drain', pump);
+                return;
+              }
+            }
+          };
+          pump();
+        }));
       });
     });
   }

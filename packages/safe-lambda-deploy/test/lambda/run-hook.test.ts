@@ -446,6 +446,75 @@ describe('a traffic hook', () => {
       expect(reported()).toEqual(['Failed']);
     });
 
+    describe('reading at most 1 MiB of an answer', () => {
+      const MiB = 1024 * 1024;
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let big: LocalServer;
+      afterEach(async () => big.stop());
+
+      test('a large answer is read only as far as the check needs, then the connection is closed; the result says so', async () => {
+        // 32 MiB in all: read whole (as response.text() does), it would take a multiple of that in memory.
+        big = await LocalServer.start(() => ({
+          status: 200,
+          chunks: function* () {
+            yield '{"version":"1.4.0"}';
+            for (let i = 0; i < 512; i++) yield chunk;
+          },
+        }));
+
+        const outcome = await runHook(event, contextWithRemaining(60_000), setup({
+          invocations: [],
+          httpChecks: [httpCheck({ path: `${big.url}/version`, expectedBodyContains: ['1.4.0'] })],
+        }), deps());
+
+        expect(outcome.status).toBe('Succeeded');
+        expect(outcome.checks[0].notes).toEqual([`${big.url}/version: the answer is larger than ${MiB} bytes; the check read only its first ${MiB} bytes`]);
+        const [stream] = big.streams;
+        const end = await stream;
+        expect(end.end).toBe('closed by the client');
+        expect(end.bytesSent).toBeLessThan(32 * MiB);
+        expect(reported()).toEqual(['Succeeded']);
+      });
+
+      test('a text expected past the first MiB fails the check, saying that only the first MiB was read', async () => {
+        big = await LocalServer.start(() => ({
+          status: 200,
+          chunks: function* () {
+            for (let i = 0; i < 16; i++) yield chunk;
+            yield '{"version":"1.4.0"}';
+          },
+        }));
+
+        const outcome = await runHook(event, contextWithRemaining(60_000), setup({
+          invocations: [],
+          httpChecks: [httpCheck({ path: `${big.url}/version`, expectedBodyContains: ['1.4.0'] })],
+        }), deps());
+
+        expect(outcome.status).toBe('Failed');
+        expect(outcome.reason).toMatch(new RegExp(`body does not contain "1.4.0" in its first ${MiB} bytes \\(the answer is larger; the check reads no more\\)`));
+        expect(reported()).toEqual(['Failed']);
+      });
+
+      test('an answer of exactly 1 MiB is read whole, with no note', async () => {
+        big = await LocalServer.start(() => ({
+          status: 200,
+          chunks: function* () {
+            for (let i = 0; i < 15; i++) yield chunk;
+            yield Buffer.concat([Buffer.alloc(64 * 1024 - 5, 'x'), Buffer.from('1.4.0')]);
+          },
+        }));
+
+        const outcome = await runHook(event, contextWithRemaining(60_000), setup({
+          invocations: [],
+          httpChecks: [httpCheck({ path: `${big.url}/version`, expectedBodyContains: ['1.4.0'] })],
+        }), deps());
+
+        expect(outcome.status).toBe('Succeeded');
+        expect(outcome.checks[0].notes).toBeUndefined();
+        expect((await big.streams[0]).end).toBe('complete');
+      });
+    });
+
     test('reports Failed when a URL does not answer in time', async () => {
       // A server that accepts connections and never answers.
       const sockets: Socket[] = [];
