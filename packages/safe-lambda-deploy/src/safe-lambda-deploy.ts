@@ -393,6 +393,8 @@ function invocationConfigs(checks: InvocationCheck[] | undefined, field: string)
   }
   return checks.map((check, i) => {
     validateStatusCode(check.expectedStatusCode, `${field}[${i}].expectedStatusCode`);
+    validateExpectedTexts(check.expectedBodyContains, `${field}[${i}].expectedBodyContains`);
+    validateEvent(check.event, `${field}[${i}].event`);
     const responseKind = responseKindOf(check, `${field}[${i}]`);
     return {
       name: check.name ?? `invocation ${i + 1}`,
@@ -441,6 +443,23 @@ function httpCheckConfigs(checks: HttpCheck[] | undefined): HttpCheckConfig[] {
 function validateStatusCode(code: number | undefined, field: string): void {
   if (code !== undefined && !(Number.isInteger(code) && code >= 100 && code <= 599)) {
     throw new Error(`${field} must be an HTTP status code from 100 to 599, got ${code}`);
+  }
+}
+
+/** An empty text is in every body: the check would check nothing. */
+function validateExpectedTexts(texts: string[] | undefined, field: string): void {
+  (texts ?? []).forEach((text, i) => {
+    if (text === '') throw new Error(`${field}[${i}] is empty, so it checks nothing; remove it`);
+  });
+}
+
+/** The hook gets the event as JSON in its environment; a cycle or a BigInt has no JSON. */
+function validateEvent(event: { [key: string]: any } | undefined, field: string): void {
+  if (event === undefined) return;
+  try {
+    JSON.stringify(event);
+  } catch (err) {
+    throw new Error(`${field} must be JSON data (the hook gets it as JSON): ${(err as Error).message}`);
   }
 }
 
@@ -495,6 +514,7 @@ function validatePostHook(options: PostTrafficHookOptions, where: string): void 
   checks.forEach((check, i) => {
     const field = `${where}.httpChecks[${i}]`;
     validateStatusCode(check.expectedStatusCode, `${field}.expectedStatusCode`);
+    validateExpectedTexts(check.expectedBodyContains, `${field}.expectedBodyContains`);
     if (Token.isUnresolved(check.path)) return;
     const absolute = /^https?:\/\/[^/\s]+/.test(check.path);
     if (!absolute && !check.path.startsWith('/')) {

@@ -458,6 +458,20 @@ describe('SafeLambdaDeploy', () => {
         /postTrafficHook.invocations\[0\].expectedStatusCode is 404, but a PLAIN answer always counts as 200, so the check could never pass; .* use FUNCTION_URL or API_GATEWAY_PROXY/);
     });
 
+    test('fails on an expected body text that is empty, which would check nothing', () => {
+      fails({ preTrafficHook: { invocations: [{ expectedBodyContains: ['"version"', ''] }] } },
+        /preTrafficHook.invocations\[0\].expectedBodyContains\[1\] is empty, so it checks nothing; remove it/);
+      fails({ postTrafficHook: { baseUrl: 'https://api.example.com', httpChecks: [{ path: '/', expectedBodyContains: [''] }] } },
+        /postTrafficHook.httpChecks\[0\].expectedBodyContains\[0\] is empty, so it checks nothing; remove it/);
+    });
+
+    test('fails on a test event JSON cannot carry to the hook', () => {
+      const loop: Record<string, unknown> = { httpMethod: 'GET' };
+      loop.self = loop;
+      fails({ preTrafficHook: { invocations: [{ event: loop }] } }, /preTrafficHook.invocations\[0\].event must be JSON data \(the hook gets it as JSON\): .*circular/i);
+      fails({ preTrafficHook: { invocations: [{ event: { count: 1n } }] } }, /preTrafficHook.invocations\[0\].event must be JSON data .*BigInt/);
+    });
+
     test('fails on a relative HTTP check without a base URL', () => {
       fails({ postTrafficHook: { httpChecks: [{ path: '/version' }] } },
         /httpChecks\[0\].path '\/version' is relative but there is no base URL; set postTrafficHook.baseUrlParameterName/);

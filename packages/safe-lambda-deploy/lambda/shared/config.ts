@@ -29,6 +29,10 @@ export function loadHookSetup(env: Record<string, string | undefined>): HookSetu
   else config.invocations.forEach((check, i) => checkInvocation(check, `invocations[${i}]`, problems));
   if (!Array.isArray(config.httpChecks)) problems.push('httpChecks must be an array');
   else config.httpChecks.forEach((check, i) => checkHttp(check, `httpChecks[${i}]`, problems));
+  if (Array.isArray(config.invocations) && Array.isArray(config.httpChecks) && config.invocations.length + config.httpChecks.length === 0) {
+    // Every check passing would report Succeeded for a deployment nothing looked at.
+    problems.push('there are no checks (invocations and httpChecks are both empty)');
+  }
   if (!isPositive(config.checkTimeoutMs)) problems.push('checkTimeoutMs must be a positive number');
   if (!isPositive(config.reportReserveMs)) problems.push('reportReserveMs must be a positive number');
   for (const field of ['baseUrl', 'baseUrlParameterName'] as const) {
@@ -54,8 +58,8 @@ function checkHttp(check: HttpCheckConfig, field: string, problems: string[]): v
 function checkExpectations(check: { expectedStatusCode?: unknown; expectedBodyContains?: unknown } | undefined, field: string, problems: string[]): void {
   if (!Number.isInteger(check?.expectedStatusCode)) problems.push(`${field}.expectedStatusCode must be a whole number`);
   const texts = check?.expectedBodyContains;
-  if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) {
-    problems.push(`${field}.expectedBodyContains must be an array of strings`);
+  if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string' || t === '')) {
+    problems.push(`${field}.expectedBodyContains must be an array of non-empty strings`);
   }
 }
 

@@ -23,10 +23,14 @@ describe('loadHookSetup', () => {
     ['a config that is not an object', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: '42' }, `${CONFIG_ENV} must be a JSON object`],
     ['checks of the wrong shape', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: JSON.stringify({ ...valid, invocations: [{ name: 'i' }], checkTimeoutMs: 0 }) },
       `${CONFIG_ENV} is invalid: invocations[0].responseKind must be one of API_GATEWAY_PROXY, FUNCTION_URL, PLAIN; `
-      + 'invocations[0].expectedStatusCode must be a whole number; invocations[0].expectedBodyContains must be an array of strings; '
+      + 'invocations[0].expectedStatusCode must be a whole number; invocations[0].expectedBodyContains must be an array of non-empty strings; '
       + 'checkTimeoutMs must be a positive number'],
     ['an unknown response kind', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: JSON.stringify({ ...valid, invocations: [{ ...valid.invocations[0], responseKind: 'HTTP' }] }) },
       `${CONFIG_ENV} is invalid: invocations[0].responseKind must be one of API_GATEWAY_PROXY, FUNCTION_URL, PLAIN`],
+    ['no checks at all, which would report Succeeded for checking nothing', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: JSON.stringify({ ...valid, invocations: [], httpChecks: [] }) },
+      `${CONFIG_ENV} is invalid: there are no checks (invocations and httpChecks are both empty)`],
+    ['an empty expected text, which checks nothing', { [TARGET_ENV]: 'arn', [CONFIG_ENV]: JSON.stringify({ ...valid, httpChecks: [{ ...valid.httpChecks[0], expectedBodyContains: ['ok', ''] }] }) },
+      `${CONFIG_ENV} is invalid: httpChecks[0].expectedBodyContains must be an array of non-empty strings`],
   ])('keeps the problem of %s for the report instead of throwing', (_what, env, problem) => {
     expect(loadHookSetup(env)).toEqual({ ok: false, problem });
   });
