@@ -2,3 +2,5 @@ export * from './naming';
 export * from './artifact-store-access';
 export * from './deployment-roles';
 export * from './convention-roles-check';
+export * from './target-account-synthesizer';
+export * from './service-stack-synthesizer';

@@ -1,0 +1,80 @@
+import {
+  CliCredentialsStackSynthesizer, CliCredentialsStackSynthesizerProps, DockerImageAssetLocation, DockerImageAssetSource, Stack, Token,
+} from 'aws-cdk-lib';
+import { CrosswalkNaming } from './naming';
+
+/** Props of {@link ServiceStackSynthesizer}. */
+export interface ServiceStackSynthesizerProps {
+  /**
+   * The naming convention shared with the build account: the artifact bucket, the prefix
+   * of the code assets in it, and the region the stacks must be in come from it.
+   */
+  readonly naming: CrosswalkNaming;
+
+  /** The build account, whose artifact bucket holds the service's code assets. */
+  readonly buildAccountId: string;
+}
+
+/**
+ * Synthesizes a service stack that the pipeline deploys into a target account (dev, prod)
+ * that was never bootstrapped:
+ *
+ * - file assets (Lambda code, the template) go to the build account's artifact bucket
+ *   (`naming.artifactBucketName(buildAccountId)`) under `naming.assetsPrefix`, the only
+ *   part of the bucket the target accounts' CloudFormation execution roles may read;
+ * - the asset manifest names no role to assume, so the build publishes the stack's
+ *   `*.assets.json` with its own credentials;
+ * - the template has no bootstrap-version parameter or rule, and names no bootstrap role.
+ *
+ * Docker image assets are refused (there is no container registry by convention), and so
+ * is a stack outside the convention's region: the artifact bucket is regional, and Lambda
+ * reads a function's code only from a bucket in the function's region.
+ */
+export class ServiceStackSynthesizer extends CliCredentialsStackSynthesizer {
+  /** The naming convention shared with the build account. */
+  public readonly naming: CrosswalkNaming;
+  /** The build account, whose artifact bucket holds the code assets. */
+  public readonly buildAccountId: string;
+  /** The bucket the code assets are published to: `naming.artifactBucketName(buildAccountId)`. */
+  public readonly artifactBucketName: string;
+
+  constructor(props: ServiceStackSynthesizerProps) {
+    super(cliCredentialsProps(props));
+    this.naming = props.naming;
+    this.buildAccountId = props.buildAccountId;
+    this.artifactBucketName = props.naming.artifactBucketName(props.buildAccountId);
+  }
+
+  /** Refuses a stack outside the convention's region, then binds as `CliCredentialsStackSynthesizer` does. */
+  public bind(stack: Stack): void {
+    const region = stack.region;
+    if (Token.isUnresolved(region)) {
+      throw new Error(`stack '${stack.stackName}' has no region, but its code assets go to the artifact bucket '${this.artifactBucketName}' in '${this.naming.region}' ` +
+        `and Lambda reads a function's code only from a bucket in the function's region: give the stack env: { region: '${this.naming.region}' }`);
+    }
+    if (region !== this.naming.region) {
+      throw new Error(`stack '${stack.stackName}' is in region '${region}', but its code assets go to the artifact bucket '${this.artifactBucketName}' in '${this.naming.region}' ` +
+        `and Lambda reads a function's code only from a bucket in the function's region: deploy the stack to '${this.naming.region}', ` +
+        `or deliver to '${region}' with new CrosswalkNaming({ projectName: '${this.naming.projectName}', region: '${region}' }) and an artifact store of that region`);
+    }
+    super.bind(stack);
+  }
+
+  /** Refused: no container registry is set up by convention. */
+  public addDockerImageAsset(asset: DockerImageAssetSource): DockerImageAssetLocation {
+    throw new Error(`stack '${this.boundStack.stackName}' deploys into a target account without CDK bootstrap, so it cannot have Docker image assets (got '${asset.directoryName ?? asset.sourceHash}'): ` +
+      `there is no container registry to publish them to; ship the code as a file asset (for example lambda.Code.fromAsset), which goes to the artifact bucket '${this.artifactBucketName}', ` +
+      'or use an image you publish to a registry yourself (lambda.DockerImageCode.fromEcr)');
+  }
+}
+
+function cliCredentialsProps(props: ServiceStackSynthesizerProps): CliCredentialsStackSynthesizerProps {
+  const { naming, buildAccountId } = props;
+  if (Token.isUnresolved(buildAccountId)) {
+    throw new Error('buildAccountId must be a literal 12-digit account id, not a token: the asset manifest names the artifact bucket, which derives from it, at synth time');
+  }
+  return {
+    fileAssetsBucketName: naming.artifactBucketName(buildAccountId), // validates the account id
+    bucketPrefix: naming.assetsPrefix,
+  };
+}
