@@ -107,6 +107,11 @@ export class CrossAccountDeploymentRoles extends Construct {
     if (Token.isUnresolved(stack.account)) {
       throw new Error(`CrossAccountDeploymentRoles needs the target account: give stack '${stack.node.path}' env: { account: '<12-digit target account id>' }, its roles' policies name resources of that account`);
     }
+    if (!Token.isUnresolved(stack.stackName) && stack.stackName.startsWith(naming.resourcePrefix)) {
+      throw new Error(`CrossAccountDeploymentRoles must not be in a stack whose name starts with the project prefix '${naming.resourcePrefix}', got stack '${stack.stackName}': ` +
+        `the deployment role may operate every '${naming.resourcePrefix}*' stack, so it could change the stack that defines its own permissions; ` +
+        `name the stack without the prefix, for example '${naming.projectName}DeploymentRoles-<environment>' ('${naming.projectName}DeploymentRoles-dev')`);
+    }
     CrosswalkNaming.validateAccountId('buildAccountId', buildAccountId);
     if (buildAccountId === stack.account) {
       throw new Error(`buildAccountId must be another account than the target account of stack '${stack.node.path}', got '${buildAccountId}' for both: deploy these roles to the dev and prod accounts, the pipeline to the build account`);

@@ -337,6 +337,17 @@ describe('CrossAccountDeploymentRoles', () => {
         .toThrow(`buildAccountId must be another account than the target account of stack 'Same', got '${BUILD}' for both`);
     });
 
+    test('fails in a stack named with the project prefix, whose stack the deployment role could change, and suggests a name', () => {
+      const stack = new Stack(new App(), 'Roles', { stackName: 'Checkin-DeploymentRoles-dev', env: { account: DEV, region: 'eu-west-1' } });
+      expect(() => new CrossAccountDeploymentRoles(stack, 'Roles', { naming, buildAccountId: BUILD })).toThrow(
+        "CrossAccountDeploymentRoles must not be in a stack whose name starts with the project prefix 'Checkin-', got stack 'Checkin-DeploymentRoles-dev': " +
+        "the deployment role may operate every 'Checkin-*' stack, so it could change the stack that defines its own permissions; " +
+        "name the stack without the prefix, for example 'CheckinDeploymentRoles-<environment>' ('CheckinDeploymentRoles-dev')");
+      // The prefix is compared as IAM compares the stack ARN pattern: case-sensitively.
+      const lower = new Stack(new App(), 'LowerCase', { stackName: 'checkin-roles', env: { account: DEV, region: 'eu-west-1' } });
+      expect(() => new CrossAccountDeploymentRoles(lower, 'Roles', { naming, buildAccountId: BUILD })).not.toThrow();
+    });
+
     test('fails on a build account id that is not 12 digits', () => {
       expect(() => rolesStack({ buildAccountId: '1111-2222-3333' }))
         .toThrow("buildAccountId must be a 12-digit AWS account id, got '1111-2222-3333'");
@@ -352,9 +363,9 @@ describe('CrossAccountDeploymentRoles', () => {
       expect(() => rolesStack({ executionPolicy })).toThrow('executionPolicy must not allow NotAction, which grants every other action');
     });
 
-    test('fails on AdministratorAccess among the execution managed policies', () => {
-      expect(() => rolesStack({ executionManagedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')] }))
-        .toThrow(/executionManagedPolicies must not include AdministratorAccess: give the execution role the permissions the project's stacks need/);
+    test.each(['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'])('fails on %s among the execution managed policies', (name) => {
+      expect(() => rolesStack({ executionManagedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(name)] }))
+        .toThrow(new RegExp(`^executionManagedPolicies must not include ${name}: give the execution role the permissions the project's stacks need`));
     });
 
     test('fails when a statement added later allows every action', () => {
