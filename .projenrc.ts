@@ -1,4 +1,4 @@
-import { AppPackage, ConstructPackage, CrosswalkMonorepo, VERSIONS } from './projenrc';
+import { AppPackage, ConstructPackage, CrosswalkMonorepo, ToolPackage, VERSIONS } from './projenrc';
 
 const sdk = (client: string) => `@aws-sdk/${client}@${VERSIONS.awsSdk}`;
 const tracer = `@aws-lambda-powertools/tracer@${VERSIONS.powertoolsTracer}`;
@@ -28,6 +28,18 @@ const rules = new ConstructPackage(root, 'deploy-rules', {
   description: 'Synth-time deploy rules: AWS behaviours a template can break, each citing the AWS page that states it',
   uses: [names],
 });
+// The `crosswalk` command another repository's buildspec calls: publish-assets, doctor.
+const cli = new ToolPackage(root, 'cli', {
+  description: 'The crosswalk command: publish a service\'s code assets to the artifact bucket, check a cloud assembly against the deploy rules',
+  uses: [names, rules],
+  deps: [
+    `@aws-cdk/cdk-assets-lib@${VERSIONS.cdkAssetsLib}`,
+    `aws-cdk-lib@^${VERSIONS.awsCdkLib}`,
+    `constructs@^${VERSIONS.constructs}`,
+  ],
+  devDeps: [sdk('client-s3')],
+  bin: { crosswalk: 'lib/src/bin/crosswalk.js' },
+});
 const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
   description: 'Cross-account CodePipeline: build, deploy per environment, change-set approval, tests from stack outputs, notifications',
   uses: [names, store],
@@ -36,7 +48,7 @@ const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
 // Owns the one validated config (accounts, region, repository, people) that sample-api reads too.
 const buildAccount = new AppPackage(root, 'build-account', {
   description: 'The stacks of the build, dev and prod accounts that deliver sample-api',
-  uses: [names, store, pipeline, rules],
+  uses: [names, store, pipeline, rules, cli],
   deps: [sdk('client-s3'), sdk('client-cloudformation'), sdk('credential-providers')],
   devDeps: [cfnGuard, `aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`],
   tasks: {
@@ -47,7 +59,7 @@ const buildAccount = new AppPackage(root, 'build-account', {
 });
 new AppPackage(root, 'sample-api', {
   description: 'A serverless check-in API delivered by the Crosswalk pipeline, with a local mode',
-  uses: [names, safeDeploy, rules, buildAccount],
+  uses: [names, safeDeploy, rules, cli, buildAccount],
   deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
   devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, cfnGuard, ...lambdaTestDeps],
   tasks: {

@@ -6,7 +6,7 @@ import { VERSIONS } from './versions';
 export interface AppPackageOptions {
   readonly description: string;
   /** Sibling workspace packages this app imports (real workspace dependencies). */
-  readonly uses?: Array<awscdk.AwsCdkConstructLibrary | AppPackage>;
+  readonly uses?: Array<{ readonly package: { readonly packageName: string } }>;
   readonly deps?: string[];
   readonly devDeps?: string[];
   /**

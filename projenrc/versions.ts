@@ -29,4 +29,5 @@ export const VERSIONS = {
   awsSdkClientMock: '4.1.0',
   dynalite: '4.0.0',
   awsLambdaTypes: '^8.10.164',
+  cdkAssetsLib: '1.5.0',
 } as const;

@@ -3,8 +3,5 @@ export * from './config';
 // The stacks of the build, dev and prod accounts, and what the pipeline delivers.
 export * from './stacks';
 export * from './pipeline/delivered-service';
-// The build stage's publication of the service's code assets (used by sample-api's system test too).
-export type { AssetUpload, CommandRunner, PublishResult } from './pipeline/publish-assets';
-export { planUploads, publishUploads, packagedFile, headObjectCommand, copyCommand } from './pipeline/publish-assets';
 // Control Tower proactive controls (cfn-guard) for both apps' compliance task.
 export * from './compliance';

@@ -25,6 +25,40 @@ export interface DeployRulesProps {
   readonly skip?: string[];
 }
 
+/** A synthesized stack for {@link DeployRules.checkStacks}, as a cloud assembly lists it. */
+export interface DeployRuleStack {
+  /** The stack's name (or construct path). */
+  readonly stackName: string;
+  /** The path of its template file. */
+  readonly templatePath: string;
+  /**
+   * The account the stack deploys to.
+   * @default - unknown: rules that compare accounts skip the stack
+   */
+  readonly account?: string;
+  /**
+   * The region the stack deploys to.
+   * @default - unknown: rules that compare regions skip the stack
+   */
+  readonly region?: string;
+}
+
+/** One finding of the deploy rules. */
+export interface DeployRuleFinding {
+  /** The rule broken (see `DEPLOY_RULES`). */
+  readonly ruleId: string;
+  /** The stack of the resource. */
+  readonly stackName: string;
+  /** The template of the resource. */
+  readonly templatePath: string;
+  /** The resource's logical id. */
+  readonly logicalId: string;
+  /** Where in the resource, e.g. `Properties/KeyPolicy/Statement/1/Condition`. */
+  readonly location: string;
+  /** What is wrong, with the value (shortened) and the fix. */
+  readonly message: string;
+}
+
 /**
  * Crosswalk's deploy rules as a CDK validation plugin: AWS behaviours a template can break
  * without the CloudFormation schema or cdk-nag noticing, each rule citing the AWS page that
@@ -59,14 +93,12 @@ export class DeployRules implements IPolicyValidationPlugin {
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const stacks: StackTemplate[] = context.stackTemplates.map((s) => ({
+    const findings = this.checkStacks(context.stackTemplates.map((s) => ({
       stackName: s.stackConstructPath,
       templatePath: s.templatePath,
       account: s.accountId,
       region: s.region,
-      template: JSON.parse(readFileSync(s.templatePath, 'utf-8')),
-    }));
-    const findings = runChecks(stacks, this.ruleIds ?? [], this.facts);
+    })));
     const violations: PolicyViolation[] = DEPLOY_RULES
       .map((rule) => ({ rule, found: findings.filter((f) => f.ruleId === rule.id) }))
       .filter(({ found }) => found.length > 0)
@@ -77,11 +109,28 @@ export class DeployRules implements IPolicyValidationPlugin {
         severity: 'error',
         ruleMetadata: { source: rule.source },
         violatingResources: found.map((f) => ({
-          resourceLogicalId: f.resource.logicalId,
-          templatePath: f.resource.stack.templatePath,
+          resourceLogicalId: f.logicalId,
+          templatePath: f.templatePath,
           locations: [f.location],
         })),
       }));
     return { success: violations.length === 0, violations };
+  }
+
+  /**
+   * Runs the rules over synthesized stacks outside a CDK app (a cloud assembly on disk, as
+   * `crosswalk doctor` does). Every template is read before any rule runs, so rules across
+   * stacks see all of them.
+   */
+  public checkStacks(stacks: DeployRuleStack[]): DeployRuleFinding[] {
+    const templates: StackTemplate[] = stacks.map((s) => ({ ...s, template: JSON.parse(readFileSync(s.templatePath, 'utf-8')) }));
+    return runChecks(templates, this.ruleIds ?? [], this.facts).map((f) => ({
+      ruleId: f.ruleId,
+      stackName: f.resource.stack.stackName,
+      templatePath: f.resource.stack.templatePath,
+      logicalId: f.resource.logicalId,
+      location: f.location,
+      message: f.message,
+    }));
   }
 }

@@ -82,3 +82,20 @@ describe('README', () => {
     expect(rows).toEqual(DEPLOY_RULES.map((r) => `| ${r.id} | ${r.title} | ${r.behaviour} | ${r.source} |`));
   });
 });
+
+describe('checkStacks', () => {
+  test('checks templates on disk, across stacks, with each stack\'s account and region', () => {
+    const app = new App();
+    brokenTopicStack(app);
+    const assembly = app.synth();
+    const [stack] = assembly.stacks;
+    const findings = new DeployRules().checkStacks([{ stackName: stack.stackName, templatePath: stack.templateFullPath, account: ENV.account, region: ENV.region }]);
+    expect(findings).toEqual([expect.objectContaining({
+      ruleId: 'CW1',
+      stackName: 'Notifications',
+      templatePath: stack.templateFullPath,
+      location: 'Properties/KeyPolicy/Statement/1/Condition',
+      message: expect.stringContaining('requires aws:sourceaccount'),
+    })]);
+  });
+});

@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { AssemblyError, PublishAssetsOptions, PublishAssetsResult, publishAssets, readAssembly, selectStacks } from '@crosswalk/cli';
 import { CrosswalkConfig, ENVIRONMENT_NAMES, loadConfig } from '../config';
 import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, TEMPLATES_DIR, serviceStackName, serviceTemplatePath } from './delivered-service';
-import { CommandRunner, PublishResult, planUploads, publishUploads, readAssemblyManifest, spawnRunner, stackArtifact } from './publish-assets';
 import { findRepositoryRoot } from './repository';
 
 /**
@@ -12,12 +12,13 @@ import { findRepositoryRoot } from './repository';
  *
  * 1. build and test every package of the monorepo (nx);
  * 2. synthesize the service's stacks (`@crosswalk/sample-api:synth`, with the same config);
- * 3. publish the code assets of the dev and prod stacks to the artifact bucket;
+ * 3. publish the code assets of the dev and prod stacks to the artifact bucket
+ *    (`publishAssets` of `@crosswalk/cli`, the `crosswalk publish-assets` command);
  * 4. copy their templates into the build output folder, where the pipeline's deploy
  *    actions find them (`templates/<stack name>.template.json`).
  *
  * Options: `--skip-build` (steps 2-4 only), `--skip-publish` (no AWS call at all),
- * `--dry-run` (print the AWS CLI commands instead of running them).
+ * `--dry-run` (list the uploads, make no AWS call).
  */
 export interface BuildStageOptions {
   readonly repositoryRoot: string;
@@ -27,18 +28,18 @@ export interface BuildStageOptions {
   readonly dryRun?: boolean;
   /** Runs nx (inheriting the terminal); returns the exit status. */
   readonly runStep?: (argv: readonly string[]) => number;
-  /** Runs the AWS CLI calls of the publication. */
-  readonly awsRunner?: CommandRunner;
+  /** Publishes the assets. @default publishAssets of @crosswalk/cli, with the caller's credentials */
+  readonly publish?: (options: PublishAssetsOptions) => Promise<PublishAssetsResult>;
   readonly log?: (line: string) => void;
 }
 
 export interface BuildStageResult {
   /** The templates written into the build output, relative to it. */
   readonly templates: string[];
-  readonly published?: PublishResult;
+  readonly published?: PublishAssetsResult;
 }
 
-export function runBuildStage(options: BuildStageOptions): BuildStageResult {
+export async function runBuildStage(options: BuildStageOptions): Promise<BuildStageResult> {
   const { repositoryRoot, config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const runStep = options.runStep ?? inheritingRunner(repositoryRoot);
@@ -55,28 +56,38 @@ export function runBuildStage(options: BuildStageOptions): BuildStageResult {
 
   const assemblyDir = join(repositoryRoot, DELIVERED_SERVICE.appDir, 'cdk.out');
   const stackNames = ENVIRONMENT_NAMES.map((env) => serviceStackName(config, env));
-  let published: PublishResult | undefined;
+  const stacks = stacksOf(assemblyDir, stackNames);
+  let published: PublishAssetsResult | undefined;
   if (options.skipPublish) {
     log('\n==> publish the code assets: skipped (--skip-publish)');
   } else {
     log(`\n==> publish the code assets of ${stackNames.join(', ')}`);
-    published = publishUploads(planUploads(assemblyDir, stackNames), { runner: options.awsRunner ?? spawnRunner, dryRun: options.dryRun, log });
+    published = await (options.publish ?? publishAssets)({ assemblyDir, stackNames, dryRun: options.dryRun, log });
   }
 
   const outputDir = join(repositoryRoot, BUILD_OUTPUT_DIR);
   rmSync(outputDir, { recursive: true, force: true });
   mkdirSync(join(outputDir, TEMPLATES_DIR), { recursive: true });
   const templates: string[] = [];
-  const manifest = readAssemblyManifest(assemblyDir);
-  for (const env of ENVIRONMENT_NAMES) {
-    const artifact = stackArtifact(manifest, serviceStackName(config, env), assemblyDir);
+  for (const [i, env] of ENVIRONMENT_NAMES.entries()) {
     const target = serviceTemplatePath(config, env);
-    copyFileSync(join(assemblyDir, artifact.properties.templateFile), join(outputDir, target));
+    copyFileSync(stacks[i].templatePath, join(outputDir, target));
     templates.push(target);
     log(`template ${env}: ${BUILD_OUTPUT_DIR}/${target}`);
   }
-  writeFileSync(join(outputDir, 'build-info.json'), JSON.stringify({ stacks: stackNames, templates, published }, null, 2));
+  const publication = published && { uploaded: published.uploaded, found: published.found };
+  writeFileSync(join(outputDir, 'build-info.json'), JSON.stringify({ stacks: stackNames, templates, published: publication }, null, 2));
   return { templates, published };
+}
+
+/** The service's stacks in the assembly, or an error that points at the config both apps must share. */
+function stacksOf(assemblyDir: string, stackNames: string[]) {
+  try {
+    return selectStacks(readAssembly(assemblyDir), stackNames);
+  } catch (err) {
+    if (!(err instanceof AssemblyError)) throw err;
+    throw new Error(`the cloud assembly ${assemblyDir} does not hold the stacks the pipeline deploys (${err.message}); synthesize the app with the same config (CROSSWALK_CONFIG) first`);
+  }
 }
 
 function inheritingRunner(cwd: string): (argv: readonly string[]) => number {
@@ -84,7 +95,7 @@ function inheritingRunner(cwd: string): (argv: readonly string[]) => number {
 }
 
 /** The command line: `build-stage.ts [--skip-build] [--skip-publish] [--dry-run]`. */
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const known = ['--skip-build', '--skip-publish', '--dry-run'];
   const unknown = argv.filter((a) => !known.includes(a));
   if (unknown.length > 0) {
@@ -92,7 +103,7 @@ function main(argv: string[]): void {
   }
   const repositoryRoot = findRepositoryRoot(__dirname);
   if (!repositoryRoot) throw new Error(`cannot find the repository root (nx.json) above ${__dirname}`);
-  runBuildStage({
+  await runBuildStage({
     repositoryRoot,
     config: loadConfig(),
     skipBuild: argv.includes('--skip-build'),
@@ -102,10 +113,8 @@ function main(argv: string[]): void {
 }
 
 if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (err) {
+  main(process.argv.slice(2)).catch((err) => {
     console.error(`build stage failed: ${(err as Error).message}`);
-    process.exit(1);
-  }
+    process.exitCode = 1;
+  });
 }

@@ -4,7 +4,7 @@ import { join } from 'path';
 import { loadConfig } from '../../src/config';
 import { runBuildStage } from '../../src/pipeline/build-stage';
 import { BUILD_OUTPUT_DIR } from '../../src/pipeline/delivered-service';
-import { CommandRunner } from '../../src/pipeline/publish-assets';
+import type { PublishAssetsOptions, PublishAssetsResult } from '@crosswalk/cli';
 import { CODE_HASH, writeFakeAssembly } from './fake-assembly';
 
 const config = loadConfig(undefined, {});
@@ -19,52 +19,62 @@ function fakeRepository(): string {
 }
 
 describe('runBuildStage', () => {
-  test('builds and tests through nx, synthesizes sample-api, publishes, then puts the templates where the pipeline reads them', () => {
+  test('builds and tests through nx, synthesizes sample-api, publishes its two stacks\' assets, then puts the templates where the pipeline reads them', async () => {
     const root = fakeRepository();
     const steps: string[][] = [];
-    const aws: string[][] = [];
-    const awsRunner: CommandRunner = (argv) => {
-      aws.push([...argv]);
-      return { status: 0, stdout: '', stderr: '' }; // every object already exists
+    const publications: PublishAssetsOptions[] = [];
+    const publish = async (options: PublishAssetsOptions): Promise<PublishAssetsResult> => {
+      publications.push(options);
+      const found = [`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${CODE_HASH}.zip`];
+      return { planned: [], uploaded: [], found };
     };
-    const result = runBuildStage({ repositoryRoot: root, config, runStep: (argv) => (steps.push([...argv]), 0), awsRunner, log: () => undefined });
+    const result = await runBuildStage({ repositoryRoot: root, config, runStep: (argv) => (steps.push([...argv]), 0), publish, log: () => undefined });
     expect(steps).toEqual([
       ['npx', 'nx', 'run-many', '-t', 'build', 'test', '--output-style=stream'],
       ['npx', 'nx', 'run', '@crosswalk/sample-api:synth', '--output-style=stream'],
     ]);
-    expect(aws.map((a) => a.slice(0, 3).join(' '))).toEqual(['aws s3api head-object', 'aws s3api head-object']);
+    expect(publications.map(({ assemblyDir, stackNames, dryRun }) => ({ assemblyDir, stackNames, dryRun }))).toEqual([{
+      assemblyDir: join(root, 'apps', 'sample-api', 'cdk.out'),
+      stackNames: ['Crosswalk-SampleApi-dev', 'Crosswalk-SampleApi-prod'],
+      dryRun: undefined,
+    }]);
     expect(result.templates).toEqual(['templates/Crosswalk-SampleApi-dev.template.json', 'templates/Crosswalk-SampleApi-prod.template.json']);
     for (const [i, env] of ['dev', 'prod'].entries()) {
       const copied = JSON.parse(readFileSync(join(root, BUILD_OUTPUT_DIR, result.templates[i]), 'utf-8'));
       expect(copied).toEqual({ Description: `${env} template` });
     }
-    expect(result.published?.skipped).toContain(`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${CODE_HASH}.zip`);
+    expect(JSON.parse(readFileSync(join(root, BUILD_OUTPUT_DIR, 'build-info.json'), 'utf-8')).published)
+      .toEqual({ uploaded: [], found: [`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${CODE_HASH}.zip`] });
+    expect(result.published?.found).toHaveLength(1);
   });
 
-  test('--skip-build and --skip-publish: only the synth, no AWS call; templates still collected', () => {
+  test('--skip-build and --skip-publish: only the synth, no publication; templates still collected', async () => {
     const root = fakeRepository();
     const steps: string[][] = [];
-    const awsRunner: CommandRunner = () => {
-      throw new Error('no AWS call expected');
+    const publish = async (): Promise<PublishAssetsResult> => {
+      throw new Error('no publication expected');
     };
-    const result = runBuildStage({
-      repositoryRoot: root, config, skipBuild: true, skipPublish: true, runStep: (argv) => (steps.push([...argv]), 0), awsRunner, log: () => undefined,
+    const result = await runBuildStage({
+      repositoryRoot: root, config, skipBuild: true, skipPublish: true, runStep: (argv) => (steps.push([...argv]), 0), publish, log: () => undefined,
     });
     expect(steps).toEqual([['npx', 'nx', 'run', '@crosswalk/sample-api:synth', '--output-style=stream']]);
     expect(result.published).toBeUndefined();
     expect(existsSync(join(root, BUILD_OUTPUT_DIR, 'templates', 'Crosswalk-SampleApi-prod.template.json'))).toBe(true);
   });
 
-  test('fails at the first failing step, naming it', () => {
+  test('fails at the first failing step, naming it', async () => {
     const root = fakeRepository();
-    expect(() => runBuildStage({ repositoryRoot: root, config, runStep: () => 2, log: () => undefined }))
-      .toThrow('build and test the monorepo failed (exit 2): npx nx run-many -t build test --output-style=stream');
+    await expect(runBuildStage({ repositoryRoot: root, config, runStep: () => 2, log: () => undefined }))
+      .rejects.toThrow('build and test the monorepo failed (exit 2): npx nx run-many -t build test --output-style=stream');
   });
 
-  test('fails when the synthesis lacks a stack the pipeline deploys (config mismatch)', () => {
+  test('fails when the synthesis lacks a stack the pipeline deploys (config mismatch), before publishing anything', async () => {
     const root = fakeRepository();
     const other = loadConfig({ projectName: 'Other' }, {});
-    expect(() => runBuildStage({ repositoryRoot: root, config: other, skipBuild: true, skipPublish: true, runStep: () => 0, log: () => undefined }))
-      .toThrow(/has no stack 'Other-SampleApi-dev'.*same config \(CROSSWALK_CONFIG\)/);
+    const publish = async (): Promise<PublishAssetsResult> => {
+      throw new Error('no publication expected');
+    };
+    await expect(runBuildStage({ repositoryRoot: root, config: other, skipBuild: true, publish, runStep: () => 0, log: () => undefined }))
+      .rejects.toThrow(/no stack named 'Other-SampleApi-dev'.*same config \(CROSSWALK_CONFIG\)/);
   });
 });

@@ -1,0 +1,111 @@
+import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { doctor } from './doctor';
+import { publishAssets } from './publish-assets';
+
+export const USAGE = `Usage: crosswalk <command> [options]
+
+Commands:
+  publish-assets <cdk.out> [--stack <name>]... [--profile <profile>] [--dry-run]
+      Publish the code assets of the stacks (every stack when no --stack is given) to their
+      S3 destinations with your own credentials; objects that exist are skipped.
+      --dry-run lists what would be published and makes no AWS call.
+  doctor <cdk.out> [--project <name> --region <region>] [--skip <rule id>]...
+      Check the synthesized templates against Crosswalk's deploy rules; exits 1 on a finding.
+      With --project and --region the rules also know the convention's artifact bucket.
+  help
+      Print this text.`;
+
+/** A command line that cannot be run as given (exit 2). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface MainIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const short = (value: string) => (value.length > 60 ? `${value.slice(0, 60)}…` : value);
+
+/** Parses `<positional> --flag value --switch` with the flags a command takes; repeated flags collect. */
+function parse(args: string[], flags: string[], switches: string[]): { positional: string[]; values: Map<string, string[]>; on: Set<string> } {
+  const positional: string[] = [];
+  const values = new Map<string, string[]>();
+  const on = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (switches.includes(arg)) {
+      on.add(arg);
+    } else if (flags.includes(arg)) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      values.set(arg, [...(values.get(arg) ?? []), value]);
+      i++;
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option '${short(arg)}'; this command takes ${[...flags, ...switches].join(', ')}`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { positional, values, on };
+}
+
+function assemblyArgument(positional: string[], command: string): string {
+  if (positional.length !== 1) {
+    throw new UsageError(`${command} takes one cloud assembly folder (e.g. cdk.out), got ${positional.length === 0 ? 'none' : positional.map((p) => `'${short(p)}'`).join(' ')}`);
+  }
+  return positional[0];
+}
+
+/** Runs one command line; returns the exit code (0 done, 1 failed or findings, 2 bad command line). */
+export async function main(argv: string[], io: MainIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'publish-assets': {
+        const { positional, values, on } = parse(rest, ['--stack', '--profile'], ['--dry-run']);
+        await publishAssets({
+          assemblyDir: assemblyArgument(positional, 'publish-assets'),
+          stackNames: values.get('--stack'),
+          profile: values.get('--profile')?.[0],
+          dryRun: on.has('--dry-run'),
+          log: io.out,
+        });
+        return 0;
+      }
+      case 'doctor': {
+        const { positional, values } = parse(rest, ['--project', '--region', '--skip'], []);
+        const project = values.get('--project')?.[0];
+        const region = values.get('--region')?.[0];
+        if ((project === undefined) !== (region === undefined)) throw new UsageError('--project and --region go together: both name the naming convention');
+        const findings = doctor({
+          assemblyDir: assemblyArgument(positional, 'doctor'),
+          naming: project !== undefined ? new CrosswalkNaming({ projectName: project, region: region! }) : undefined,
+          skip: values.get('--skip'),
+        });
+        for (const f of findings) io.out(`${f.ruleId} ${f.stackName}/${f.logicalId} ${f.location}: ${f.message}`);
+        io.out(findings.length === 0 ? 'doctor: no finding' : `doctor: ${findings.length} finding(s); see the rules in the README of @crosswalk/deploy-rules`);
+        return findings.length === 0 ? 0 : 1;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${short(command)}'`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`crosswalk: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.err(`crosswalk ${command}: ${message}`);
+    return 1;
+  }
+}

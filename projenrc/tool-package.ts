@@ -1,0 +1,54 @@
+import { javascript, typescript } from 'projen';
+import { CrosswalkMonorepo } from './monorepo';
+import { COMMON_OPTIONS, SCOPE, WORKSPACE_VERSION, asWorkspaceMember } from './workspace-package';
+import { VERSIONS } from './versions';
+
+export interface ToolPackageOptions {
+  readonly description: string;
+  /** Workspace packages it uses at run time (real dependencies, exact workspace version). */
+  readonly uses?: Array<{ readonly package: { readonly packageName: string } }>;
+  readonly deps?: string[];
+  readonly devDeps?: string[];
+  /** Executables: name → script under lib/ (e.g. `{ crosswalk: 'lib/bin/crosswalk.js' }`). */
+  readonly bin?: Record<string, string>;
+}
+
+/**
+ * A published command-line package under `packages/<name>` (TypeScript, not jsii: its API
+ * is a command and a few Node.js functions). `build` compiles src and test into lib/ with
+ * one tsc program; `test` runs jest through swc.
+ */
+export class ToolPackage extends typescript.TypeScriptProject {
+  constructor(root: CrosswalkMonorepo, name: string, options: ToolPackageOptions) {
+    super({
+      ...COMMON_OPTIONS,
+      parent: root,
+      outdir: `packages/${name}`,
+      name: `${SCOPE}/${name}`,
+      description: options.description,
+      release: false,
+      tsconfig: {
+        extends: javascript.TypescriptConfigExtends.fromPaths(['../../tsconfig.base.json']),
+        include: ['src/**/*.ts', 'test/**/*.ts'],
+        compilerOptions: { rootDir: '.', outDir: 'lib' },
+      },
+      deps: [
+        ...(options.uses ?? []).map((p) => `${p.package.packageName}@${WORKSPACE_VERSION}`),
+        ...(options.deps ?? []),
+      ],
+      devDeps: [`@types/node@${VERSIONS.nodeTypes}`, ...(options.devDeps ?? [])],
+      bin: options.bin,
+    });
+    asWorkspaceMember(this);
+    this.package.addField('main', 'lib/src/index.js');
+    this.package.addField('types', 'lib/src/index.d.ts');
+    for (const tsconfig of [this.tsconfig, this.tsconfigDev]) {
+      tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
+    }
+    // One tsc program over src and test: type errors anywhere fail the build.
+    this.compileTask.reset('tsc --build');
+    this.postCompileTask.reset();
+    // Published: the compiled sources only.
+    this.npmignore?.exclude('/src/', '/test/', '/lib/test/', 'tsconfig*.json', '/test-reports/', '/coverage/');
+  }
+}
