@@ -14,6 +14,7 @@ import {
   PreTrafficHookOptions,
   TrafficHookOptions,
 } from './hook-options';
+import { deployedVersion } from './private/deployed-version';
 import {
   DEFAULT_TEST_EVENT,
   HookConfig,
@@ -35,14 +36,19 @@ const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,1011}$/;
 /** Props of {@link SafeLambdaDeploy}. */
 export interface SafeLambdaDeployProps {
   /**
-   * The function to deploy safely. A version is published for every change of its code or
-   * configuration (`currentVersion`), and the alias moves to it through CodeDeploy.
+   * The function to deploy safely: a `lambda.Function` of this app, or an existing function
+   * (`lambda.Function.fromFunctionArn()`) together with `version`. The alias, the deployment
+   * group and the hooks are created in this construct's stack, which must be in the
+   * function's account and region.
    */
-  readonly lambdaFunction: lambda.Function;
+  readonly lambdaFunction: lambda.IFunction;
 
   /**
-   * The version the alias moves to.
-   * @default - `lambdaFunction.currentVersion`
+   * The published version of `lambdaFunction` the alias moves to; required when
+   * `lambdaFunction` is imported (for example `lambda.Version.fromVersionArn()` of a version
+   * the stack that owns the function publishes).
+   * @default - `lambdaFunction.currentVersion` (a new version for every change of the
+   * function's code or configuration) when `lambdaFunction` is a `lambda.Function`
    */
   readonly version?: lambda.IVersion;
 
@@ -179,7 +185,12 @@ export class SafeLambdaDeploy extends Construct {
     const aliasName = props.aliasName ?? 'live';
     this.validateProps(props, aliasName);
 
-    this.version = props.version ?? fn.currentVersion;
+    const version = deployedVersion(this, this.node.path, fn, props.version);
+    // The alias is always on lambdaFunction, also for a version imported by its own ARN
+    // (whose function part may only be known at deploy time).
+    this.version = version.lambda === fn
+      ? version
+      : lambda.Version.fromVersionAttributes(this, 'DeployedVersion', { lambda: fn, version: version.version });
     this.trafficShift = props.trafficShift ?? TrafficShift.ALL_AT_ONCE;
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: this.version });
 
@@ -279,7 +290,7 @@ export class SafeLambdaDeploy extends Construct {
       if (hook) this.alias.node.addDependency(hook);
     }
 
-    this.acknowledgeFindings(fn, preHook, postHook, props.deploymentRole === undefined);
+    this.acknowledgeFindings(invocableArn, preHook, postHook, props.deploymentRole === undefined);
   }
 
   /**
@@ -294,10 +305,6 @@ export class SafeLambdaDeploy extends Construct {
     const where = this.node.path;
     if (!Token.isUnresolved(aliasName) && !ALIAS_NAME.test(aliasName)) {
       throw new Error(`${where}: aliasName must be 1 to 128 letters, digits, '-' or '_' and not only digits, got '${aliasName}'`);
-    }
-    if (props.version && props.version.lambda !== props.lambdaFunction) {
-      throw new Error(`${where}: version must be a version of lambdaFunction (${props.lambdaFunction.node.path}), `
-        + `got a version of ${props.version.lambda.node.path}; omit version to use lambdaFunction.currentVersion`);
     }
     if (props.enablePreTrafficHook === false && props.preTrafficHook) {
       throw new Error(`${where}: preTrafficHook options are given but enablePreTrafficHook is false; remove one of them`);
@@ -336,9 +343,9 @@ export class SafeLambdaDeploy extends Construct {
    * Acknowledges, with reasons, the cdk-nag AwsSolutions findings this construct's own
    * design causes. Everything else (including the caller's function) is left to the caller.
    */
-  private acknowledgeFindings(fn: lambda.Function, preHook: TrafficHookFunction | undefined,
+  private acknowledgeFindings(invocableArn: string, preHook: TrafficHookFunction | undefined,
     postHook: TrafficHookFunction | undefined, ownDeploymentRole: boolean): void {
-    const fnArn = renderedGetAttArn(fn);
+    const invocable = nagResource(this, invocableArn);
     for (const hook of [preHook, postHook]) {
       if (!hook) continue;
       Validations.of(hook.function).acknowledge({
@@ -351,14 +358,12 @@ export class SafeLambdaDeploy extends Construct {
         reason: 'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing of the hook) use Resource *: '
           + 'X-Ray has no resource-level permissions for them.',
       });
-      if (fnArn) {
-        Validations.of(hook.role).acknowledge({
-          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${fnArn}:*]`,
-          reason: 'lambda:InvokeFunction on the deployed function\'s qualified ARNs only (its versions and aliases): the '
-            + 'pre-traffic hook invokes each new version, whose number changes every deployment; a stable pattern avoids '
-            + 'a policy change (and IAM propagation delay) right before every hook run.',
-        });
-      }
+      Validations.of(hook.role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${invocable}]`,
+        reason: 'lambda:InvokeFunction on the deployed function\'s qualified ARNs only (its versions and aliases): the '
+          + 'pre-traffic hook invokes each new version, whose number changes every deployment; a stable pattern avoids '
+          + 'a policy change (and IAM propagation delay) right before every hook run.',
+      });
     }
     if (ownDeploymentRole) {
       const role = this.deploymentGroup.role;
@@ -368,10 +373,9 @@ export class SafeLambdaDeploy extends Construct {
           + '(get/update the alias, read the rollback alarms); CodeDeploy\'s needs change with the service, so AWS keeps it current.',
       });
       for (const hook of [preHook, postHook]) {
-        const hookArn = hook && renderedGetAttArn(hook.function);
-        if (!hookArn) continue;
+        if (!hook) continue;
         Validations.of(role).acknowledge({
-          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${hookArn}:*]`,
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResource(this, `${hook.function.functionArn}:*`)}]`,
           reason: `CodeDeploy may invoke only the ${hook.node.id} function (any qualifier of it), granted by the deployment group.`,
         });
       }
@@ -528,12 +532,20 @@ function validatePostHook(options: PostTrafficHookOptions, where: string): void 
 }
 
 /**
- * How cdk-nag prints the ARN of a function of this stack in a finding id (`<LogicalId.Arn>`),
- * or undefined when the function is not a resource of the same stack.
+ * How cdk-nag names a resource of a policy statement in a finding id (its
+ * `flattenCfnReference`): `<ApiF70053CD.Arn>:*` for a function of the stack,
+ * `arn:aws:lambda:…:function:api:*` for an imported one.
  */
-function renderedGetAttArn(fn: lambda.IFunction & IConstruct): string | undefined {
-  const resolved = Stack.of(fn).resolve(fn.functionArn);
-  const getAtt = resolved?.['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && getAtt[1] === 'Arn') return `<${getAtt[0]}.Arn>`;
-  return undefined;
+function nagResource(scope: IConstruct, arn: string): string {
+  const flatten = (node: any): string => {
+    if (node === undefined) return '';
+    if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+    if (node['Fn::Join']) return node['Fn::Join'][1].map(flatten).join(node['Fn::Join'][0]);
+    if (node['Fn::Sub']) return flatten(node['Fn::Sub']);
+    if (node['Fn::GetAtt']) return `<${flatten(node['Fn::GetAtt'][0])}.${flatten(node['Fn::GetAtt'][1])}>`;
+    if (node['Fn::ImportValue']) return flatten(node['Fn::ImportValue']);
+    if (node.Ref) return `<${flatten(node.Ref)}>`;
+    return JSON.stringify(node);
+  };
+  return flatten(Stack.of(scope).resolve(arn));
 }

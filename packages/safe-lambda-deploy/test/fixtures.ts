@@ -27,3 +27,20 @@ export function apiFunction(stack: Stack, id: string): lambda.Function {
     logGroup,
   });
 }
+
+/** The ARN of a function another stack (or app) owns, in the account and region of {@link stackWithExistingFunction}. */
+export const EXISTING_FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-api';
+
+/**
+ * A stack that deploys an existing function: the function imported by its ARN, and one of
+ * its published versions by the version's ARN.
+ */
+export function stackWithExistingFunction(versionArn = `${EXISTING_FUNCTION_ARN}:7`): {
+  app: App; stack: Stack; fn: lambda.IFunction; version: lambda.IVersion;
+} {
+  const app = new App();
+  const stack = new Stack(app, 'Service', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const fn = lambda.Function.fromFunctionArn(stack, 'Api', EXISTING_FUNCTION_ARN);
+  const version = lambda.Version.fromVersionArn(stack, 'ApiVersion', versionArn);
+  return { app, stack, fn, version };
+}

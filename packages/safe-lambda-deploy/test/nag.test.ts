@@ -5,7 +5,7 @@ import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SafeLambdaDeploy, TrafficShift } from '../src';
-import { stackWithFunction } from './fixtures';
+import { EXISTING_FUNCTION_ARN, stackWithExistingFunction, stackWithFunction } from './fixtures';
 
 interface Finding {
   readonly rule: string;
@@ -54,6 +54,19 @@ describe('SafeLambdaDeploy under cdk-nag AwsSolutions', () => {
       'AwsSolutions-L1 @ Service/Deploy/PreTrafficHook/Resource/Resource',
     ]);
     for (const finding of acknowledged) expect(finding.reason?.length).toBeGreaterThan(60);
+  });
+
+  test('has no unacknowledged findings for an existing function, whose invoke pattern is its ARN', () => {
+    const { app, stack, fn, version } = stackWithExistingFunction();
+    new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn, version });
+
+    const { unacknowledged, acknowledged } = nag(app);
+
+    expect(unacknowledged).toEqual([]);
+    expect(acknowledged.map((f) => `${f.rule} @ ${f.path}`).filter((f) => f.includes('lambda:')).sort()).toEqual([
+      `AwsSolutions-IAM5[Resource::${EXISTING_FUNCTION_ARN}:*] @ Service/Deploy/PostTrafficHook/ServiceRole/DefaultPolicy/Resource`,
+      `AwsSolutions-IAM5[Resource::${EXISTING_FUNCTION_ARN}:*] @ Service/Deploy/PreTrafficHook/ServiceRole/DefaultPolicy/Resource`,
+    ]);
   });
 
   test('has no unacknowledged findings with a given application and role and no hooks', () => {

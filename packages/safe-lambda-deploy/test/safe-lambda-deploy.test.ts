@@ -6,9 +6,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { InvocationResponseKind, SafeLambdaDeploy, SafeLambdaDeployProps, TrafficShift } from '../src';
 import { CONFIG_ENV, DEFAULT_TEST_EVENT, HookConfig, TARGET_ENV } from '../src/private/hook-config';
-import { apiFunction, stackWithFunction } from './fixtures';
+import { apiFunction, EXISTING_FUNCTION_ARN, stackWithExistingFunction, stackWithFunction } from './fixtures';
 
 function deploy(props: Omit<SafeLambdaDeployProps, 'lambdaFunction'> = {}) {
   const { app, stack, fn } = stackWithFunction();
@@ -388,10 +389,13 @@ describe('SafeLambdaDeploy', () => {
     const version = new lambda.Version(stack, 'V1', { lambda: fn });
 
     new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn, version });
+    const template = Template.fromStack(stack);
 
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Alias', {
+    template.hasResourceProperties('AWS::Lambda::Alias', {
       FunctionVersion: { 'Fn::GetAtt': [stack.getLogicalId(version.node.defaultChild as lambda.CfnVersion), 'Version'] },
     });
+    // currentVersion is not published on the side.
+    template.resourceCountIs('AWS::Lambda::Version', 1);
   });
 
   test('three functions of one stack each get their own alias, group and hooks', () => {
@@ -404,6 +408,85 @@ describe('SafeLambdaDeploy', () => {
     template.resourceCountIs('AWS::Lambda::Alias', 3);
     template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 3);
     template.resourceCountIs('AWS::Lambda::Function', 3 + 6);
+  });
+
+  describe('an existing function, imported with a version published elsewhere', () => {
+    function deployExisting(props: Omit<SafeLambdaDeployProps, 'lambdaFunction' | 'version'> = {}) {
+      const { app, stack, fn, version } = stackWithExistingFunction();
+      const construct = new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn, version, ...props });
+      return { app, stack, construct, template: Template.fromStack(stack) };
+    }
+
+    test('gets the live alias on the given version, and no version of its own', () => {
+      const { construct, template } = deployExisting();
+
+      template.resourceCountIs('AWS::Lambda::Version', 0);
+      template.resourceCountIs('AWS::Lambda::Alias', 1);
+      template.hasResourceProperties('AWS::Lambda::Alias', { Name: 'live', FunctionName: 'checkin-api', FunctionVersion: '7' });
+      expect(construct.version.functionArn).toBe(`${EXISTING_FUNCTION_ARN}:7`);
+    });
+
+    test('gets a deployment group that moves the alias, gated by both hooks and rolled back by the errors alarm', () => {
+      const { stack, construct, template } = deployExisting({ trafficShift: TrafficShift.CANARY_10_PERCENT_5_MINUTES });
+      const groupId = stack.getLogicalId(construct.deploymentGroup.node.defaultChild as codedeploy.CfnDeploymentGroup);
+      const alarmId = stack.getLogicalId(construct.errorsAlarm!.node.defaultChild as cloudwatch.CfnAlarm);
+
+      template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 1);
+      template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+        DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        AlarmConfiguration: { Enabled: true, Alarms: [{ Name: { Ref: alarmId } }] },
+      });
+      template.hasResource('AWS::Lambda::Alias', {
+        UpdatePolicy: {
+          CodeDeployLambdaAliasUpdate: Match.objectLike({
+            DeploymentGroupName: { Ref: groupId },
+            BeforeAllowTrafficHook: { Ref: hookResource(template, 'pre-traffic-hook').id },
+            AfterAllowTrafficHook: { Ref: hookResource(template, 'post-traffic-hook').id },
+          }),
+        },
+      });
+    });
+
+    test('the hooks invoke exactly the given version and the alias, and may invoke only that function\'s versions and aliases', () => {
+      const { template } = deployExisting();
+
+      expect(hookResource(template, 'pre-traffic-hook').props.Environment.Variables[TARGET_ENV]).toBe(`${EXISTING_FUNCTION_ARN}:7`);
+      expect(hookResource(template, 'post-traffic-hook').props.Environment.Variables[TARGET_ENV]).toBe(`${EXISTING_FUNCTION_ARN}:live`);
+      for (const hook of ['pre-traffic-hook', 'post-traffic-hook'] as const) {
+        const invokes = statementsOfRoleOf(template, hookResource(template, hook).props)
+          .filter((statement) => JSON.stringify(statement.Action).includes('lambda:'));
+        expect(invokes).toEqual([
+          { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `${EXISTING_FUNCTION_ARN}:*`, Sid: 'InvokeTheDeployedFunction' },
+        ]);
+      }
+    });
+
+    test('the errors alarm counts the errors of the given version behind the alias', () => {
+      const { template } = deployExisting();
+
+      const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm'))[0] as any;
+      expect(alarm.Properties.Dimensions).toHaveLength(3);
+      expect(alarm.Properties.Dimensions).toEqual(expect.arrayContaining([
+        { Name: 'FunctionName', Value: 'checkin-api' },
+        { Name: 'Resource', Value: 'checkin-api:live' },
+        { Name: 'ExecutedVersion', Value: '7' },
+      ]));
+    });
+
+    test('takes a version whose ARN is read at deploy time, and still puts the alias on lambdaFunction', () => {
+      const { stack, fn } = stackWithExistingFunction();
+      const versionArn = ssm.StringParameter.valueForStringParameter(stack, '/Checkin/api-version-arn');
+      const version = lambda.Version.fromVersionArn(stack, 'CurrentApiVersion', versionArn);
+
+      new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn, version });
+      const template = Template.fromStack(stack);
+
+      const [parameterId] = Object.keys(template.findParameters('*', { Default: '/Checkin/api-version-arn' }));
+      const number = { 'Fn::Select': [7, { 'Fn::Split': [':', { Ref: parameterId }] }] };
+      template.hasResourceProperties('AWS::Lambda::Alias', { FunctionName: 'checkin-api', FunctionVersion: number });
+      expect(hookResource(template, 'pre-traffic-hook').props.Environment.Variables[TARGET_ENV])
+        .toEqual({ 'Fn::Join': ['', [`${EXISTING_FUNCTION_ARN}:`, number]] });
+    });
   });
 
   describe('fails with an actionable message', () => {
@@ -500,6 +583,70 @@ describe('SafeLambdaDeploy', () => {
 
       expect(() => new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn, version: other.currentVersion }))
         .toThrow(/version must be a version of lambdaFunction \(Service\/Api\), got a version of Service\/Other/);
+    });
+
+    test('fails on an imported function without a version, which has no currentVersion to publish', () => {
+      const { stack, fn } = stackWithExistingFunction();
+
+      expect(() => new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn }))
+        .toThrow(/^Service\/Deploy: lambdaFunction 'Service\/Api' \(arn:aws:lambda:eu-west-1:111111111111:function:checkin-api\) is imported, so it has no currentVersion to publish: pass version: lambda\.Version\.fromVersionArn\(\.\.\.\) \(a version published by the stack that owns the function\), or pass the lambda\.Function itself/);
+    });
+
+    test('fails on a version of another existing function', () => {
+      const { stack, fn } = stackWithExistingFunction();
+      const other = lambda.Version.fromVersionArn(stack, 'OtherVersion', 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-other:3');
+
+      expect(() => new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn, version: other }))
+        .toThrow(/version must be a version of lambdaFunction \(arn:aws:lambda:eu-west-1:111111111111:function:checkin-api\), got a version of arn:aws:lambda:eu-west-1:111111111111:function:checkin-other; pass a version of arn:aws:lambda:eu-west-1:111111111111:function:checkin-api/);
+    });
+
+    test('fails on a version that is not a published version number, which CodeDeploy cannot shift to', () => {
+      const published = /version must be a published version \(a number\), got '(.*)': CodeDeploy shifts the alias between published versions/;
+      const imported = (versionArn: string) => {
+        const { stack, fn, version } = stackWithExistingFunction(versionArn);
+        return () => new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn, version });
+      };
+      const { stack, fn } = stackWithFunction();
+
+      expect(imported(`${EXISTING_FUNCTION_ARN}:$LATEST`)).toThrow(/got '\$LATEST'/);
+      expect(imported(`${EXISTING_FUNCTION_ARN}:live`)).toThrow(published);
+      expect(imported(`${EXISTING_FUNCTION_ARN}:live`)).toThrow(/got 'live'/);
+      expect(() => new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn, version: fn.latestVersion })).toThrow(published);
+      expect(imported(EXISTING_FUNCTION_ARN)).toThrow(
+        /version 'Service\/ApiVersion' has the ARN 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-api', which names no version: give the ARN of a published version/);
+    });
+
+    test('fails on a function or version in another account or region than the stack', () => {
+      const deployIn = (functionArn: string, versionArn: string) => {
+        const { stack } = stackWithExistingFunction();
+        const lambdaFunction = functionArn.includes(':')
+          ? lambda.Function.fromFunctionArn(stack, 'Other', functionArn)
+          : lambda.Function.fromFunctionName(stack, 'Other', functionArn);
+        const version = lambda.Version.fromVersionArn(stack, 'OtherVersion', versionArn);
+        return () => new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction, version });
+      };
+
+      expect(deployIn('arn:aws:lambda:eu-west-1:222222222222:function:checkin-api', 'arn:aws:lambda:eu-west-1:222222222222:function:checkin-api:7'))
+        .toThrow(/lambdaFunction 'arn:aws:lambda:eu-west-1:222222222222:function:checkin-api' is in account 222222222222 \(this stack: 111111111111\): the alias and the CodeDeploy deployment group must be in the function's account and region; create the SafeLambdaDeploy in a stack there \(env: \{ account: '222222222222', region: 'eu-west-1' \}\)/);
+      expect(deployIn('arn:aws:lambda:us-east-1:222222222222:function:checkin-api', 'arn:aws:lambda:us-east-1:222222222222:function:checkin-api:7'))
+        .toThrow(/is in account 222222222222 \(this stack: 111111111111\) and region us-east-1 \(this stack: eu-west-1\): .* \(env: \{ account: '222222222222', region: 'us-east-1' \}\)/);
+      expect(deployIn('checkin-api', 'arn:aws:lambda:us-east-1:111111111111:function:checkin-api:7'))
+        .toThrow(/version 'arn:aws:lambda:us-east-1:111111111111:function:checkin-api:7' is in region us-east-1 \(this stack: eu-west-1\)/);
+    });
+
+    test('fails on a version or an alias as lambdaFunction, and on a function that is not imported by its function ARN', () => {
+      const { stack, fn } = stackWithFunction();
+      const imported = (arn: string) => () => {
+        const { stack: other } = stackWithExistingFunction();
+        new SafeLambdaDeploy(other, 'Deploy', { lambdaFunction: lambda.Function.fromFunctionArn(other, 'Other', arn), version: fn.currentVersion });
+      };
+
+      expect(() => new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn.currentVersion }))
+        .toThrow(/lambdaFunction 'Service\/Api\/CurrentVersion' is a version or an alias of Service\/Api, not a function: pass the function itself as lambdaFunction and the version to deploy as version/);
+      expect(imported(`${EXISTING_FUNCTION_ARN}:live`))
+        .toThrow(/lambdaFunction 'Service\/Other' was imported with a qualified ARN \('arn:aws:lambda:eu-west-1:111111111111:function:checkin-api:live'\): import the function by its unqualified ARN \('arn:aws:lambda:eu-west-1:111111111111:function:checkin-api'\)/);
+      expect(imported('arn:aws:sqs:eu-west-1:111111111111:checkin-queue'))
+        .toThrow(/lambdaFunction 'Service\/Other' has the ARN 'arn:aws:sqs:eu-west-1:111111111111:checkin-queue', which is not a Lambda function ARN/);
     });
 
     test('fails when the checks do not fit in the hook\'s environment', () => {
