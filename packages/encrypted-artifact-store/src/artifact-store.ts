@@ -74,6 +74,8 @@ export interface EncryptedArtifactStoreProps {
   readonly accessLogsExpiration?: Duration;
 }
 
+const STORE_SYMBOL = Symbol.for('@crosswalk/encrypted-artifact-store.EncryptedArtifactStore');
+
 const READ_BUCKET = ['s3:GetBucketLocation', 's3:ListBucket'];
 const READ_OBJECTS = ['s3:GetObject', 's3:GetObjectVersion'];
 const WRITE_OBJECTS = ['s3:PutObject', 's3:AbortMultipartUpload'];
@@ -93,6 +95,14 @@ const KEY_WRITE = ['kms:Encrypt', 'kms:GenerateDataKey'];
  * `ArtifactStoreAccess`.
  */
 export class EncryptedArtifactStore extends Construct {
+  /**
+   * Whether `x` is an `EncryptedArtifactStore`, also when it comes from another copy of
+   * this package (where `instanceof` would say no).
+   */
+  public static isEncryptedArtifactStore(x: any): x is EncryptedArtifactStore {
+    return x !== null && typeof x === 'object' && STORE_SYMBOL in x;
+  }
+
   /** The artifact bucket. */
   public readonly bucket: s3.IBucket;
   /** The key that encrypts the artifacts. */
@@ -110,6 +120,7 @@ export class EncryptedArtifactStore extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptedArtifactStoreProps) {
     super(scope, id);
+    Object.defineProperty(this, STORE_SYMBOL, { value: true });
     // Log delivery by bucket policy rather than ACL, whatever the app's feature flags say:
     // the artifact bucket's ownership setting disables ACLs.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);

@@ -305,6 +305,14 @@ describe('EncryptedArtifactStore', () => {
     for (const statement of allows) expect(list(statement.Action)).not.toContain('*');
   });
 
+  test('isEncryptedArtifactStore recognises a store, and not its bucket or another construct', () => {
+    const { stack, store } = storeStack();
+    expect(EncryptedArtifactStore.isEncryptedArtifactStore(store)).toBe(true);
+    expect(EncryptedArtifactStore.isEncryptedArtifactStore(store.bucket)).toBe(false);
+    expect(EncryptedArtifactStore.isEncryptedArtifactStore(stack)).toBe(false);
+    expect(EncryptedArtifactStore.isEncryptedArtifactStore(undefined)).toBe(false);
+  });
+
   describe('cdk-nag AwsSolutions', () => {
     test('has no unacknowledged finding, with a grantee, and acknowledges only what needs a reason', () => {
       const app = newApp();
@@ -342,6 +350,12 @@ describe('EncryptedArtifactStore', () => {
         .toThrow("EncryptedArtifactStore must be in the naming convention's region 'eu-west-1', got 'us-east-1' for stack 'Elsewhere': set env: { region: 'eu-west-1' }");
     });
 
+    test('fails in a stack whose region is not known at synth time', () => {
+      const stack = new Stack(new App(), 'NoRegion', { env: { account: BUILD } });
+      expect(() => new EncryptedArtifactStore(stack, 'Store', { naming }))
+        .toThrow("EncryptedArtifactStore must be in the naming convention's region 'eu-west-1', got an unresolved region for stack 'NoRegion': set env: { region: 'eu-west-1' }");
+    });
+
     test('fails on a target account that is not 12 digits', () => {
       expect(() => storeStack({ targetAccounts: [DEV, '33333333333'] }))
         .toThrow("targetAccounts must be a 12-digit AWS account id, got '33333333333'");
@@ -365,6 +379,13 @@ describe('EncryptedArtifactStore', () => {
         .toThrow('artifactExpiration must be a whole number of days, at least 1 (S3 lifecycle rules count in days), got 1 day 12 hours: use Duration.days(n)');
       expect(() => storeStack({ noncurrentVersionExpiration: Duration.days(0) }))
         .toThrow(/noncurrentVersionExpiration must be a whole number of days, at least 1/);
+      expect(() => storeStack({ accessLogsExpiration: Duration.minutes(90) }))
+        .toThrow('accessLogsExpiration must be a whole number of days, at least 1 (S3 lifecycle rules count in days), got 1 hour 30 minutes: use Duration.days(n)');
+    });
+
+    test('fails on an expiring prefix that is not known at synth time', () => {
+      expect(() => storeStack({ expiringPrefixes: [Token.asString({ Ref: 'Prefix' })] }))
+        .toThrow('expiringPrefixes must be literal strings, not tokens: each is checked against the code assets prefix at synth time');
     });
   });
 });
