@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
 import { Construct } from 'constructs';
 import { PipelineEnvironment, PipelineTest } from './environment';
 import { changeSetUrl } from './private/console';
@@ -52,8 +53,10 @@ export interface NotifyingPipelineProps {
   /**
    * The artifact bucket of the build account (`EncryptedArtifactStore.bucket`), named by
    * the convention (`naming.artifactBucketName(<build account>)`), since the target
-   * accounts' roles are granted that bucket by name. The pipeline writes no statement
-   * into its policy: the store grants the target accounts.
+   * accounts' roles are granted that bucket by name. A bucket whose name is not known at
+   * synth time is refused. The pipeline writes no statement into its policy: the store
+   * grants the target accounts, and when the store is in the same app, every
+   * environment's account must be one of its target accounts.
    */
   readonly artifactBucket: s3.IBucket;
 
@@ -267,6 +270,8 @@ export class NotifyingPipeline extends Construct {
     // identity policies: an imported bucket or key has no policy CDK could add to. The
     // bucket is addressed by its convention name, as the target accounts' roles are.
     const bucketName = conventionBucketName(stack, this.naming, props.artifactBucket);
+    // Checked at synth time, once the store's target accounts are all added.
+    this.node.addValidation({ validate: () => unadmittedEnvironments(this, props.environments, bucketName) });
     this.artifactKey = kms.Key.fromKeyArn(this, 'ArtifactKey', props.artifactKey.keyArn);
     this.artifactBucket = s3.Bucket.fromBucketAttributes(this, 'ArtifactBucket', {
       bucketArn: this.naming.artifactBucketArn(stack.account),
@@ -713,7 +718,8 @@ function withReportsAndRuntime(spec: codebuild.BuildSpec, reportGroupArn: string
 
 /**
  * The artifact bucket's name by the convention, after checking that the given bucket
- * carries it (when its name can be known at synth time).
+ * carries it: a bucket whose name is not known at synth time cannot be shown to be the
+ * one the target accounts' roles are granted.
  */
 function conventionBucketName(stack: Stack, naming: CrosswalkNaming, bucket: s3.IBucket): string {
   if (Token.isUnresolved(stack.account)) {
@@ -726,11 +732,35 @@ function conventionBucketName(stack: Stack, naming: CrosswalkNaming, bucket: s3.
   const given = !Token.isUnresolved(bucket.bucketName) ? bucket.bucketName
     : cfn instanceof s3.CfnBucket && cfn.bucketName !== undefined && !Token.isUnresolved(cfn.bucketName) ? cfn.bucketName
       : undefined;
-  if (given !== undefined && given !== expected) {
+  if (given === undefined) {
+    throw new Error(`artifactBucket must be the convention's artifact bucket '${expected}' (naming.artifactBucketName('${stack.account}')), ` +
+      `which the target accounts' roles are granted by name, got bucket '${bucket.node.path}', whose name is not known at synth time: ` +
+      `pass EncryptedArtifactStore's bucket, or a bucket named '${expected}' (created with that bucketName, or imported with s3.Bucket.fromBucketName())`);
+  }
+  if (given !== expected) {
     throw new Error(`artifactBucket must be the convention's artifact bucket '${expected}' (naming.artifactBucketName('${stack.account}')), ` +
       `which the target accounts' roles are granted by name, got '${given}': pass EncryptedArtifactStore's bucket`);
   }
   return expected;
+}
+
+/**
+ * When the artifact bucket belongs to an `EncryptedArtifactStore` of the same app, the
+ * environments whose account the store does not admit, one message each: their roles
+ * could read neither the pipeline's artifacts nor the code assets.
+ */
+function unadmittedEnvironments(scope: Construct, environments: PipelineEnvironment[], bucketName: string): string[] {
+  const stores = scope.node.root.node.findAll()
+    .filter((c): c is EncryptedArtifactStore => EncryptedArtifactStore.isEncryptedArtifactStore(c))
+    .filter((store) => store.naming.artifactBucketName(store.buildAccountId) === bucketName);
+  if (stores.length === 0) return [];
+  const admitted = stores.flatMap((store) => store.targetAccounts);
+  const where = stores.map((store) => `'${store.node.path}'`).join(', ');
+  return environments.flatMap((env, i) => (Token.isUnresolved(env.account) || admitted.includes(env.account) ? [] : [
+    `environments[${i}].account '${env.account}' (environment '${env.name}') is not a target account of the artifact store ${where} ` +
+    `(target accounts: ${admitted.length > 0 ? admitted.join(', ') : 'none'}): its deployment role could not read the pipeline's artifacts, ` +
+    `nor its execution role the code assets, so the '${env.name}' stage would fail; admit it with store.addTargetAccount('${env.account}')`,
+  ]));
 }
 
 /** The service prefixes a CodeConnections (formerly CodeStar Connections) ARN or action may carry. */

@@ -1,10 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
 import { NotifyingPipeline, NotifyingPipelineProps, PipelineEnvironment } from '../src';
-import { BUILD, REGION, buildSpec, dev, naming, prod } from './fixtures';
+import { BUILD, DEV, PROD, REGION, buildSpec, dev, naming, prod } from './fixtures';
 
 /** Builds the pipeline in a fresh stack of the build account; the store is imported (no synth needed to fail). */
 function build(overrides: Partial<NotifyingPipelineProps> = {}, env: { account?: string; region?: string } = { account: BUILD, region: REGION }) {
@@ -83,6 +84,12 @@ describe('NotifyingPipeline validation', () => {
     expect(() => build(withEnv({ tests }))).toThrow("environments[0].tests[0].environmentFromOutputs has the key 'API-URL', which is not an environment variable name");
   });
 
+  test('fails on a plain test variable name a shell cannot hold', () => {
+    const tests = [{ name: 'Integration', commands: ['npm test'], environmentVariables: { '1SUITE': 'integration' } }];
+    expect(() => build(withEnv({ tests }, 1))).toThrow(
+      "environments[1].tests[0].environmentVariables has the key '1SUITE', which is not an environment variable name (letters, digits and '_', not starting with a digit), for example API_URL");
+  });
+
   test('fails on a test with both or neither of commands and buildSpec', () => {
     const both = [{ name: 'Integration', commands: ['npm test'], buildSpec: buildSpec() }];
     expect(() => build(withEnv({ tests: both }))).toThrow("environments[0].tests[0] ('Integration') must have either commands or buildSpec, not both");
@@ -136,6 +143,75 @@ describe('NotifyingPipeline validation', () => {
       "artifactBucket must be the convention's artifact bucket 'crosswalk-artifacts-111111111111-eu-west-1' (naming.artifactBucketName('111111111111')), which the target accounts' roles are granted by name, got 'my-artifacts': pass EncryptedArtifactStore's bucket");
     expect(() => new NotifyingPipeline(stack, 'Created', { ...props, artifactBucket: new s3.Bucket(stack, 'Own', { bucketName: 'my-own-artifacts' }) })).toThrow(
       /got 'my-own-artifacts': pass EncryptedArtifactStore's bucket/);
+  });
+
+  test('fails on an artifact bucket whose name is not known at synth time, and accepts the convention\'s bucket however it is given', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Pipeline', { env: { account: BUILD, region: REGION } });
+    const props = {
+      naming,
+      artifactKey: new kms.Key(stack, 'Key'),
+      source: { owner: 'o', repo: 'r' },
+      buildSpec: buildSpec(),
+      environments: [dev],
+    };
+    expect(() => new NotifyingPipeline(stack, 'Generated', { ...props, artifactBucket: new s3.Bucket(stack, 'B') })).toThrow(
+      "artifactBucket must be the convention's artifact bucket 'crosswalk-artifacts-111111111111-eu-west-1' (naming.artifactBucketName('111111111111')), " +
+      "which the target accounts' roles are granted by name, got bucket 'Pipeline/B', whose name is not known at synth time: " +
+      "pass EncryptedArtifactStore's bucket, or a bucket named 'crosswalk-artifacts-111111111111-eu-west-1' (created with that bucketName, or imported with s3.Bucket.fromBucketName())");
+    expect(() => new NotifyingPipeline(stack, 'Imported', { ...props, artifactBucket: s3.Bucket.fromBucketArn(stack, 'Arn', Token.asString({ Ref: 'BucketArn' })) }))
+      .toThrow(/got bucket 'Pipeline\/Arn', whose name is not known at synth time/);
+
+    const store = new EncryptedArtifactStore(stack, 'Store', { naming, targetAccounts: [DEV] });
+    expect(() => new NotifyingPipeline(stack, 'FromStore', { ...props, artifactBucket: store.bucket })).not.toThrow();
+    const named = new s3.Bucket(new Stack(app, 'Other', { env: { account: BUILD, region: REGION } }), 'Named', { bucketName: naming.artifactBucketName(BUILD) });
+    expect(() => new NotifyingPipeline(stack, 'Named', { ...props, artifactBucket: named })).not.toThrow();
+    expect(() => new NotifyingPipeline(stack, 'ByName', { ...props, artifactBucket: s3.Bucket.fromBucketName(stack, 'ByNameBucket', naming.artifactBucketName(BUILD)) })).not.toThrow();
+  });
+
+  describe('an environment account the artifact store of the app does not admit', () => {
+    /** The store (admitting `admitted`) in its own stack, and the pipeline over dev and prod with `bucketOf` the store. */
+    function withStore(admitted: string[], bucketOf: (store: EncryptedArtifactStore, stack: Stack) => s3.IBucket = (store) => store.bucket) {
+      const app = new App();
+      const env = { account: BUILD, region: REGION };
+      const store = new EncryptedArtifactStore(new Stack(app, 'ArtifactStore', { env }), 'ArtifactStore', { naming, targetAccounts: admitted });
+      const stack = new Stack(app, 'Pipeline', { env });
+      new NotifyingPipeline(stack, 'Pipeline', {
+        naming,
+        artifactBucket: bucketOf(store, stack),
+        artifactKey: store.key,
+        source: { owner: 'o', repo: 'r' },
+        buildSpec: buildSpec(),
+        environments: [dev, prod],
+      });
+      return { app, store };
+    }
+
+    test('fails at synth time, naming the account and how to admit it', () => {
+      const { app } = withStore([DEV]);
+      expect(() => app.synth()).toThrow(
+        `[Pipeline/Pipeline] environments[1].account '${PROD}' (environment 'Prod') is not a target account of the artifact store 'ArtifactStore/ArtifactStore' ` +
+        `(target accounts: ${DEV}): its deployment role could not read the pipeline's artifacts, nor its execution role the code assets, ` +
+        `so the 'Prod' stage would fail; admit it with store.addTargetAccount('${PROD}')`);
+    });
+
+    test('names every environment the store does not admit', () => {
+      const { app } = withStore([]);
+      expect(() => app.synth()).toThrow(new RegExp(
+        `environments\\[0\\]\\.account '${DEV}' \\(environment 'Dev'\\) is not a target account .*\\(target accounts: none\\)[\\s\\S]*` +
+        `environments\\[1\\]\\.account '${PROD}' \\(environment 'Prod'\\)`));
+    });
+
+    test('passes once the account is added later with addTargetAccount', () => {
+      const { app, store } = withStore([DEV]);
+      store.addTargetAccount(PROD);
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    test('is checked too when the pipeline imports the store\'s bucket by name', () => {
+      const { app } = withStore([DEV], (_store, stack) => s3.Bucket.fromBucketName(stack, 'ArtifactBucket', naming.artifactBucketName(BUILD)));
+      expect(() => app.synth()).toThrow(`environments[1].account '${PROD}' (environment 'Prod') is not a target account of the artifact store 'ArtifactStore/ArtifactStore'`);
+    });
   });
 
   test('fails on an approver group name IAM would refuse, and on a bad pipeline name', () => {
