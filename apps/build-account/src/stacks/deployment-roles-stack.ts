@@ -1,9 +1,8 @@
-import { CrossAccountDeploymentRoles, CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { CrossAccountDeploymentRoles, CrosswalkNaming, TargetAccountSynthesizer } from '@crosswalk/cross-account-role';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CrosswalkConfig, EnvironmentName, ENVIRONMENT_NAMES, validateConfig } from '../config';
 import { namingOf } from './naming';
-import { TargetAccountSynthesizer } from './target-account-synthesizer';
 
 /** Props of {@link DeploymentRolesStack}. */
 export interface DeploymentRolesStackProps {

@@ -1,7 +1,8 @@
+import { TargetAccountSynthesizer } from '@crosswalk/cross-account-role';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { loadConfig } from '../../src/config';
-import { ArtifactStoreStack, DeploymentRolesStack, PipelineStack, TargetAccountSynthesizer } from '../../src/stacks';
+import { ArtifactStoreStack, DeploymentRolesStack, PipelineStack } from '../../src/stacks';
 import { SynthesizedApp, buildSpecOf, resourcesOf, synthesizeBuildAccount, valuesOf } from './synth';
 
 const CONNECTION = 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9';
@@ -78,10 +79,11 @@ describe('DeploymentRolesStack', () => {
     }
   });
 
-  test('the synthesizer refuses assets with a message that says where they belong', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Target', { env: { account: '222222222222', region: 'eu-west-1' }, synthesizer: new TargetAccountSynthesizer() });
-    expect(() => new s3assets.Asset(stack, 'Code', { path: __dirname })).toThrow(/deploys into an account without CDK bootstrap, so it cannot have file assets .*build account/);
+  test('uses the package\'s TargetAccountSynthesizer, which refuses assets with a message that says where they belong', () => {
+    const stack = new DeploymentRolesStack(new App(), { config: loadConfig(undefined, {}), environmentName: 'dev' });
+    expect(stack.synthesizer).toBeInstanceOf(TargetAccountSynthesizer);
+    expect(() => new s3assets.Asset(stack, 'Code', { path: __dirname }))
+      .toThrow(/^stack 'CrosswalkDeploymentRoles-dev' deploys into an account without CDK bootstrap, so it cannot have file assets .*build account$/);
   });
 
   test('fails for an environment the config does not have', () => {
