@@ -1,4 +1,4 @@
-import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { CrosswalkNaming, ServiceStackSynthesizer } from '@crosswalk/cross-account-role';
 import {
   CfnOutput, CliCredentialsStackSynthesizer, Duration, IStackSynthesizer, RemovalPolicy, Stack,
   aws_apigateway as apigw,
@@ -61,7 +61,7 @@ const ISOLATED_PREFIX = /^[a-z][a-z0-9]{0,15}$/;
  * front of the aliases.
  *
  * The dev and prod stacks reference their Lambda code in the build account's artifact
- * bucket (where the pipeline's build stage publishes it with `cdk-assets`), so neither
+ * bucket (where the pipeline's build stage publishes it; see `ServiceStackSynthesizer`), so neither
  * account is ever bootstrapped.
  */
 export class SampleApiStack extends Stack {
@@ -337,10 +337,8 @@ function synthesizerFor(config: CrosswalkConfig, naming: CrosswalkNaming, props:
       : new CliCredentialsStackSynthesizer({ fileAssetsBucketName: props.isolatedAssetsBucket, bucketPrefix: `assets/${props.isolatedPrefix}/` });
   }
   // The pipeline's build stage publishes the code into the build account's artifact
-  // bucket (`cdk-assets publish` with this stack's *.assets.json); CloudFormation in dev
-  // and prod reads it from there. No bootstrap resources are referenced.
-  return new CliCredentialsStackSynthesizer({
-    fileAssetsBucketName: naming.artifactBucketName(config.accounts.build),
-    bucketPrefix: naming.assetsPrefix, // the only part of the bucket the execution roles may read
-  });
+  // bucket, under the only prefix the execution roles may read (this stack's
+  // *.assets.json); CloudFormation in dev and prod reads it from there. No bootstrap
+  // resources are referenced.
+  return new ServiceStackSynthesizer({ naming, buildAccountId: config.accounts.build });
 }

@@ -1,6 +1,7 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_CONFIG, loadConfig } from '@crosswalk/build-account';
+import { ServiceStackSynthesizer } from '@crosswalk/cross-account-role';
 import { ROUTES } from '../../src/routes';
 import { API_STAGE_NAME, SMOKE_CHECK_PATHS, SampleApiStack } from '../../src/stacks';
 import { HandlerName } from '../../src/stacks/functions';
@@ -79,6 +80,14 @@ describe('SampleApiStack', () => {
       expect(json.Parameters?.BootstrapVersion).toBeUndefined();
       expect(json.Rules?.CheckBootstrapVersion).toBeUndefined();
       expect(JSON.stringify(json)).not.toMatch(/cdk-hnb659fds/);
+    }
+  });
+
+  test('dev and prod use the package\'s ServiceStackSynthesizer, which refuses Docker image assets', () => {
+    for (const stack of [dev, prod]) {
+      expect(stack.synthesizer).toBeInstanceOf(ServiceStackSynthesizer);
+      expect(() => stack.synthesizer.addDockerImageAsset({ sourceHash: 'abc', directoryName: 'image' }))
+        .toThrow(new RegExp(`^stack '${stack.stackName}' deploys into a target account without CDK bootstrap, so it cannot have Docker image assets`));
     }
   });
 
