@@ -71,6 +71,17 @@ export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
     });
     this.postCompileTask.spawn(docgen);
 
+    // Every TypeScript snippet of the README and the doc comments compiles against the
+    // package's own assembly (fixtures for fragments live in rosetta/); rosetta also gives
+    // the examples' Python and C# translations.
+    this.addDevDeps(`jsii-rosetta@${VERSIONS.jsiiRosetta}`);
+    this.addTask('readme-examples', {
+      description: 'Compile every TypeScript snippet of the README and the doc comments (jsii-rosetta, strict)',
+      exec: 'jsii-rosetta extract --strict --compile --fail .jsii',
+    });
+    this.gitignore.exclude('/.jsii.tabl.json');
+    this.npmignore?.exclude('/rosetta/');
+
     // Proves the multi-language API offline: C# and Python sources, no toolchain needed.
     this.addTask('package:code-only', {
       description: 'Generate the .NET and Python sources of the API (no compilers needed)',

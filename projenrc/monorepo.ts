@@ -43,6 +43,8 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
         `nx@${VERSIONS.nx}`,
         `constructs@${VERSIONS.constructs}`,
         `ts-node@${VERSIONS.tsNode}`,
+        // projen's release machinery runs it to read the conventional commits (release-version).
+        `commit-and-tag-version@${VERSIONS.commitAndTagVersion}`,
       ],
     });
     this.package.addField('private', true);
@@ -92,7 +94,7 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
     // build = default (synth) → compile (nx build, docgen, synth) → test (nx test) → package (list).
     const all = 'build,docgen,test,synth';
     this.compileTask.exec(`${NX} run-many -t build,docgen,synth --output-style=stream`);
-    this.testTask.exec(`${NX} run-many -t test --output-style=stream`);
+    this.testTask.exec(`${NX} run-many -t test,readme-examples --output-style=stream`);
     this.testTask.exec('ts-node --transpile-only projenrc/tasks/test-summary.ts', { name: 'sum the JUnit reports' });
     this.packageTask.exec(`${NX} show projects --with-target build --sep ' '`, { name: 'list the packages built' });
     this.addTask('synth', {
@@ -118,6 +120,11 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
     this.addTask('bench', {
       description: 'Measure build, synth, function bundles and cold init, and the test suite; print a table',
       exec: 'ts-node --transpile-only projenrc/tasks/bench.ts',
+      receiveArgs: true,
+    });
+    this.addTask('release:version', {
+      description: 'The version of the next release, from the conventional commits since the last v* tag; --apply writes it into the packages',
+      exec: 'ts-node --transpile-only projenrc/tasks/release-version.ts',
       receiveArgs: true,
     });
     this.addTask('consumer-check', {

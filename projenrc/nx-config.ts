@@ -36,10 +36,10 @@ export class NxConfig extends Component {
             '{workspaceRoot}/package-lock.json',
           ],
           default: ['{projectRoot}/**/*', 'sharedGlobals'],
+          // README.md stays in: a jsii assembly (.jsii) embeds the package's README.
           production: [
             'default',
             '!{projectRoot}/test/**/*',
-            '!{projectRoot}/README.md',
           ],
         },
         targetDefaults: {
@@ -66,6 +66,13 @@ export class NxConfig extends Component {
             dependsOn: ['build', '^build'],
             inputs: ['production', '^production'],
             outputs: outputs(TARGET_OUTPUTS.synth),
+          },
+          // Every TypeScript snippet of a construct package's README and doc comments compiles.
+          'readme-examples': {
+            cache: true,
+            dependsOn: ['build', '^build'],
+            inputs: ['production', '^production', '{projectRoot}/rosetta/**/*'],
+            outputs: ['{projectRoot}/.jsii.tabl.json'],
           },
           // Not cached: a report to read, run on demand (synthesizes the compiled app, so build first).
           'compliance': {

@@ -45,8 +45,12 @@ export class PullRequestWorkflow extends Component {
 }
 
 /**
- * Release on a push to main: build and package every construct library for npm,
- * NuGet and PyPI with jsii-pacmak, then publish with publib.
+ * Release on a push to main: decide the version from the conventional commits since the
+ * last `v*` tag (projen's release machinery, `release:version`), write it into every
+ * package before building, build and package every construct library for npm, NuGet and
+ * PyPI with jsii-pacmak (and the cli for npm), publish with publib, then tag the commit.
+ * A push with no releasable commit since the last tag publishes nothing new: publib skips
+ * versions that a registry already has.
  */
 export class ReleaseWorkflow extends Component {
   constructor(project: typescript.TypeScriptProject) {
@@ -59,12 +63,19 @@ export class ReleaseWorkflow extends Component {
         runsOn: ['ubuntu-latest'],
         permissions: { contents: github.workflows.JobPermission.READ },
         env: { CI: 'true', NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
+        outputs: { version: { stepId: 'version', outputName: 'version' } },
         steps: [
-          ...setupSteps(1),
+          ...setupSteps(0), // the whole history and its tags: the version comes from them
           { name: 'Set up .NET', uses: 'actions/setup-dotnet@v4', with: { 'dotnet-version': '8.x' } },
           { name: 'Set up Python', uses: 'actions/setup-python@v5', with: { 'python-version': '3.x' } },
-          { name: 'Build and test', run: 'npx projen build' },
+          {
+            id: 'version',
+            name: 'Version every package (feat/fix/BREAKING CHANGE since the last tag)',
+            run: 'npx projen release:version --apply && echo "version=$(cat .tmp/release/version.txt)" >> "$GITHUB_OUTPUT"',
+          },
+          { name: 'Build and test', run: 'npx projen compile && npx projen test' },
           { name: 'Package for every target', run: 'npx nx run-many -t package-all --projects=\'packages/*\' --output-style=stream' },
+          { name: 'Pack the cli', run: 'mkdir -p packages/cli/dist/js && (cd packages/cli && npm pack --pack-destination dist/js)' },
           { name: 'Collect the artifacts', run: 'mkdir -p dist && for p in packages/*/dist; do cp -r "$p"/. dist/; done' },
           { name: 'Upload', uses: 'actions/upload-artifact@v4', with: { name: 'dist', path: 'dist' } },
         ],
@@ -83,6 +94,19 @@ export class ReleaseWorkflow extends Component {
           { name: 'npm', run: 'npx -p publib@latest publib-npm dist/js', env: { NPM_TOKEN: '${{ secrets.NPM_TOKEN }}', NPM_ACCESS_LEVEL: 'public' } },
           { name: 'NuGet', run: 'npx -p publib@latest publib-nuget dist/dotnet', env: { NUGET_API_KEY: '${{ secrets.NUGET_API_KEY }}' } },
           { name: 'PyPI', run: 'npx -p publib@latest publib-pypi dist/python', env: { TWINE_USERNAME: '__token__', TWINE_PASSWORD: '${{ secrets.PYPI_TOKEN }}' } },
+        ],
+      },
+      tag: {
+        name: 'Tag the released commit',
+        needs: ['package', 'publish'],
+        runsOn: ['ubuntu-latest'],
+        permissions: { contents: github.workflows.JobPermission.WRITE },
+        steps: [
+          { name: 'Checkout', uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
+          {
+            name: 'Tag v<version> unless it exists',
+            run: 'tag="v${{ needs.package.outputs.version }}"; git rev-parse -q --verify "refs/tags/$tag" >/dev/null || { git tag "$tag" && git push origin "$tag"; }',
+          },
         ],
       },
     });

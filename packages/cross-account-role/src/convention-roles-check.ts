@@ -80,6 +80,11 @@ const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] :
  * A miss fails synth with the resource, its type or name, and the fix.
  *
  * ```ts
+ * import { App, Validations } from 'aws-cdk-lib';
+ * import { ConventionRolesCheck, CrosswalkNaming } from '@crosswalk/cross-account-role';
+ *
+ * const app = new App();
+ * const naming = new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1' });
  * Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: '111111111111' }));
  * ```
  */

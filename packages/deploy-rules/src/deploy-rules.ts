@@ -69,6 +69,12 @@ export interface DeployRuleFinding {
  * bucket a function's code comes from) see both sides.
  *
  * ```ts
+ * import { App, Validations } from 'aws-cdk-lib';
+ * import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+ * import { DeployRules } from '@crosswalk/deploy-rules';
+ *
+ * const app = new App();
+ * const naming = new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1' });
  * Validations.of(app).addPlugins(new DeployRules({ naming }));
  * ```
  */
