@@ -51,9 +51,36 @@ function main(): void {
     run('npx', ['tsc', '-p', '.'], work);
     process.stdout.write(run('node', ['main.js'], work));
     console.log('consumer-check: every construct package installs, compiles and synthesizes from its tarball');
+    checkDelivery(work);
   } finally {
     if (!keep) rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The Orders delivery of the fixture: nothing in a target account refers to CDK bootstrap
+ * resources, its code assets are published with one command (a dry run: no AWS here), and
+ * the doctor finds nothing.
+ */
+function checkDelivery(work: string): void {
+  const outdir = join(work, 'delivery.out');
+  // The build account is bootstrapped (it hosts the pipeline); the target accounts are not.
+  const templates = readdirSync(outdir).filter((f) => /^Orders(-Service-|DeploymentRoles-).*\.template\.json$/.test(f));
+  for (const file of templates) {
+    const text = readFileSync(join(outdir, file), 'utf-8');
+    for (const bootstrap of ['BootstrapVersion', 'cdk-hnb659fds']) {
+      if (text.includes(bootstrap)) throw new Error(`consumer-check: ${file} refers to CDK bootstrap resources (${bootstrap}); target stacks must not`);
+    }
+  }
+  const stacks = ['dev', 'staging', 'prod'].flatMap((env) => ['--stack', `Orders-Service-${env}`]);
+  const published = run('npx', ['crosswalk', 'publish-assets', 'delivery.out', ...stacks, '--dry-run'], work);
+  process.stdout.write(published);
+  const uploads = published.split('\n').filter((l) => l.startsWith('would publish '));
+  if (uploads.length === 0 || !uploads.every((l) => l.includes(' to s3://orders-artifacts-444455556666-us-east-2/assets/'))) {
+    throw new Error('consumer-check: publish-assets did not plan the code assets into the Orders artifact bucket under assets/');
+  }
+  process.stdout.write(run('npx', ['crosswalk', 'doctor', 'delivery.out', '--project', 'Orders', '--region', 'us-east-2'], work));
+  console.log(`consumer-check: the Orders delivery (${templates.length} target-account stacks) needs no bootstrap in its target accounts, publishes ${uploads.length} assets with one command, and passes the doctor`);
 }
 
 main();

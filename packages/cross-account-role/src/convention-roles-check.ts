@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ArtifactStoreAccess } from './artifact-store-access';
 import { CrosswalkNaming } from './naming';
@@ -67,8 +67,9 @@ const shorten = (value: string) => (value.length > SHORT ? `${value.slice(0, SHO
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /**
- * Checks at synth time that the stacks deployed into target accounts can be deployed by
- * the convention's CloudFormation execution role, and that the roles they create can do
+ * Checks at synth time that the stacks deployed into target accounts through the convention
+ * roles (those named with the project's prefix) can be deployed by the convention's
+ * CloudFormation execution role, and that the roles they create can do
  * what their policies say under the permissions boundary:
  *
  * - every resource type is one whose needs the execution policy covers, and the policy
@@ -106,12 +107,17 @@ export class ConventionRolesCheck implements IPolicyValidationPlugin {
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const findings: Finding[] = [];
+    const stackNames = new Map(context.appConstruct.node.findAll().filter(Stack.isStack).map((s) => [s.node.path, s.stackName]));
     for (const stack of context.stackTemplates) {
       const account = stack.accountId;
       if (account === undefined || account === this.props.buildAccountId) continue;
       if (this.props.targetAccounts && !this.props.targetAccounts.includes(account)) continue;
+      // Only stacks named with the project's prefix deploy through the convention roles (the
+      // deployment role may operate no other stack); the roles stacks themselves are deployed
+      // by hand with the target account's own credentials.
+      const stackName = stackNames.get(stack.stackConstructPath) ?? stack.stackConstructPath.split('/').pop()!;
+      if (!stackName.startsWith(this.props.naming.resourcePrefix)) continue;
       const template = JSON.parse(readFileSync(stack.templatePath, 'utf-8'));
-      const stackName = stack.stackConstructPath.split('/').pop()!;
       findings.push(...this.checkStack({ stackName, templatePath: stack.templatePath, account, template }));
     }
     const violations: PolicyViolation[] = (['ExecutionPolicy', 'PermissionsBoundary'] as const)

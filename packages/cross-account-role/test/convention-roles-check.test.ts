@@ -103,10 +103,22 @@ describe('ConventionRolesCheck', () => {
     expect(() => app.synth()).toThrow(/the execution role may not iam:CreateRole.*the role carries no permissions boundary; apply it with CrossAccountDeploymentRoles.applyPermissionsBoundary/s);
   });
 
+  test('checks only stacks named with the project prefix: the roles stack of a target account is deployed by hand', () => {
+    const app = new App();
+    Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD }));
+    const roles = new Stack(app, 'CheckinDeploymentRoles-dev', { env: { account: DEV, region: naming.region } });
+    new CrossAccountDeploymentRoles(roles, 'DeploymentRoles', { naming, buildAccountId: BUILD });
+    expect(() => app.synth()).not.toThrow();
+    const named = new App();
+    Validations.of(named).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD }));
+    new sqs.Queue(new Stack(named, 'Queues', { stackName: 'Checkin-Queues', env: { account: DEV, region: naming.region } }), 'Queue');
+    expect(() => named.synth()).toThrow(/is a AWS::SQS::Queue/);
+  });
+
   test('checks only stacks of target accounts, and refuses a resourceTypeActions entry that is not a type', () => {
     const app = new App();
     Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD }));
-    new sqs.Queue(new Stack(app, 'Build', { env: { account: BUILD, region: naming.region } }), 'Queue');
+    new sqs.Queue(new Stack(app, 'Checkin-Build', { env: { account: BUILD, region: naming.region } }), 'Queue');
     expect(() => app.synth()).not.toThrow();
     expect(() => new ConventionRolesCheck({ naming, buildAccountId: BUILD, resourceTypeActions: { Queue: ['sqs:CreateQueue'] } }))
       .toThrow('resourceTypeActions must map a CloudFormation type such as \'AWS::SQS::Queue\' to the actions CloudFormation needs for it, got \'Queue\' with 1 actions');

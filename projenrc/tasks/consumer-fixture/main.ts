@@ -6,6 +6,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { useCrossAccountRole } from './cross-account-role';
+import { synthesizeDelivery } from './delivery';
 import { useDeployRules } from './deploy-rules';
 import { useEncryptedArtifactStore } from './encrypted-artifact-store';
 import { useNotifyingPipeline } from './notifying-pipeline';
@@ -24,3 +25,7 @@ for (const stack of assembly.stacks) {
   const resources = Object.keys(stack.template.Resources ?? {}).length;
   console.log(`consumer: synthesized ${stack.stackName} (${resources} resources)`);
 }
+
+// Another team's delivery (three environments, us-east-2, function URL, canary) in an app of its own.
+synthesizeDelivery();
+console.log('consumer: synthesized the Orders delivery (build, roles and service stacks)');
