@@ -385,6 +385,9 @@ describe('NotifyingPipeline', () => {
     const buildRoles = template.findResources('AWS::IAM::Role', { Properties: { Description: 'Build of the Crosswalk-pipeline pipeline' } });
     const buildStatements = (Object.values(buildRoles)[0] as any).Properties.Policies[0].PolicyDocument.Statement;
     expect(buildStatements).toContainEqual({ Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: `${bucket}/*` });
+    // what `crosswalk publish-assets` (cdk-assets-lib) reads before it puts a code asset
+    expect(buildStatements).toContainEqual({ Action: 's3:GetEncryptionConfiguration', Effect: 'Allow', Resource: bucket });
+    expect(statements.flatMap((st: any) => asList(st.Action))).not.toContain('s3:GetEncryptionConfiguration');
   });
 
   test('permissions the build needs go to buildRole', () => {
