@@ -32,12 +32,10 @@ const rules = new ConstructPackage(root, 'deploy-rules', {
 const cli = new ToolPackage(root, 'cli', {
   description: 'The crosswalk command: publish a service\'s code assets to the artifact bucket, check a cloud assembly against the deploy rules',
   uses: [names, rules],
-  deps: [
-    `@aws-cdk/cdk-assets-lib@${VERSIONS.cdkAssetsLib}`,
-    `aws-cdk-lib@^${VERSIONS.awsCdkLib}`,
-    `constructs@^${VERSIONS.constructs}`,
-  ],
-  devDeps: [sdk('client-s3')],
+  deps: [`@aws-cdk/cdk-assets-lib@${VERSIONS.cdkAssetsLib}`],
+  // The consumer's own CDK (deploy-rules and cross-account-role run inside it).
+  peerDeps: [`aws-cdk-lib@^${VERSIONS.awsCdkLibFloor}`, `constructs@^${VERSIONS.constructs}`],
+  devDeps: [sdk('client-s3'), `aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`],
   bin: { crosswalk: 'lib/src/bin/crosswalk.js' },
 });
 const pipeline = new ConstructPackage(root, 'notifying-pipeline', {

@@ -1,4 +1,4 @@
-import { awscdk } from 'projen';
+import { DependencyType, awscdk } from 'projen';
 import { CrosswalkMonorepo } from './monorepo';
 import { COMMON_OPTIONS, SCOPE, WORKSPACE_VERSION, asWorkspaceMember } from './workspace-package';
 import { VERSIONS } from './versions';
@@ -50,16 +50,27 @@ export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
         module: `crosswalk.${snake(name)}`,
       },
       peerDeps: (options.uses ?? []).map((p) => `${p.package.packageName}@^${WORKSPACE_VERSION}`),
+      // Peers are pinned as dev dependencies below, by hand: aws-cdk-lib's peer range starts at
+      // the floor, but the packages are built and tested against VERSIONS.awsCdkLib.
+      peerDependencyOptions: { pinnedDevDependency: false },
       bundledDeps: options.bundledDeps,
       devDeps: [
+        `aws-cdk-lib@${VERSIONS.awsCdkLib}`,
+        `constructs@${VERSIONS.constructs}`,
+        ...(options.uses ?? []).map((p) => `${p.package.packageName}@${WORKSPACE_VERSION}`),
         `jsii-docgen@${VERSIONS.jsiiDocgen}`,
         `cdk-nag@${VERSIONS.cdkNag}`,
         ...(options.devDeps ?? []),
       ],
     });
     asWorkspaceMember(this);
+    // Built and tested against VERSIONS.awsCdkLib; consumers may bring any version from the floor on.
+    this.deps.addDependency(`aws-cdk-lib@^${VERSIONS.awsCdkLibFloor}`, DependencyType.PEER);
+    // jsii (JSII6) asks for a dev dependency at the floor: the floor is proven by consumer-check
+    // instead, which installs the tarballs into an app on exactly that version.
+    this.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
     // The jsii build adds these as `*` during construction; pin them afterwards.
-    this.addDevDeps(`jsii-pacmak@${VERSIONS.jsiiPacmak}`, `jsii-diff@${VERSIONS.jsiiDiff}`);
+    this.addDevDeps(`jsii-pacmak@${VERSIONS.jsiiPacmak}`, `jsii-diff@${VERSIONS.jsiiDiff}`, `constructs@${VERSIONS.constructs}`);
     // The test type-check covers src too, so it is never empty and checks what tests import.
     this.tsconfigDev.addInclude('../src/**/*.ts');
     this.bundleHandlers(options.lambdaHandlers ?? []);

@@ -8,6 +8,8 @@ export interface ToolPackageOptions {
   /** Workspace packages it uses at run time (real dependencies, exact workspace version). */
   readonly uses?: Array<{ readonly package: { readonly packageName: string } }>;
   readonly deps?: string[];
+  /** Dependencies the consumer brings (e.g. its own aws-cdk-lib). */
+  readonly peerDeps?: string[];
   readonly devDeps?: string[];
   /** Executables: name → script under lib/ (e.g. `{ crosswalk: 'lib/bin/crosswalk.js' }`). */
   readonly bin?: Record<string, string>;
@@ -36,6 +38,8 @@ export class ToolPackage extends typescript.TypeScriptProject {
         ...(options.uses ?? []).map((p) => `${p.package.packageName}@${WORKSPACE_VERSION}`),
         ...(options.deps ?? []),
       ],
+      peerDeps: options.peerDeps,
+      peerDependencyOptions: { pinnedDevDependency: false }, // dev versions come with devDeps
       devDeps: [`@types/node@${VERSIONS.nodeTypes}`, ...(options.devDeps ?? [])],
       bin: options.bin,
     });

@@ -14,6 +14,14 @@ export const VERSIONS = {
   jsiiDocgen: '10.12.6',
   jsiiRosetta: '~5.9.0',
   awsCdkLib: '2.276.0',
+  /**
+   * The lowest aws-cdk-lib the published packages accept (their peer range), found by
+   * installing the tarballs into a consumer app on older versions: below 2.269.0,
+   * `Validations.acknowledge()` refuses the cdk-nag ids with '::' that the constructs use
+   * (deploy-rules alone would run from 2.262.0, where `IPolicyValidationContext.stackTemplates`
+   * appeared). consumer-check installs the tarballs into an app pinned to it.
+   */
+  awsCdkLibFloor: '2.269.0',
   constructs: '10.8.1',
   awsCdkCli: '2.1148.1',
   nx: '24.0.6',

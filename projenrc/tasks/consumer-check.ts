@@ -1,42 +1,63 @@
 /**
- * Proves the construct packages install in another repository: packs each package in
- * packages/ into its npm tarball, installs the tarballs into a fresh project outside
- * the workspace (with only the registry's aws-cdk-lib and constructs beside them),
- * then compiles and synthesizes consumer-fixture/main.ts there.
+ * Proves the packages install in another repository, as a release would ship them: applies
+ * the release version (`release:version`: from the conventional commits since the last tag)
+ * to every package, rebuilds and packs them into npm tarballs, installs the tarballs into a
+ * fresh project outside the workspace on the lowest aws-cdk-lib they accept (their floor),
+ * then compiles and synthesizes consumer-fixture/main.ts there and delivers another team's
+ * service with the `crosswalk` command. The packages' package.json files are restored after.
  */
 import { execFileSync } from 'child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { VERSIONS } from '../versions';
+import { applyVersion, nextVersion } from './release-version';
 
 const root = resolve(__dirname, '..', '..');
-const versions = JSON.parse(readFileSync(join(root, 'packages', 'cross-account-role', 'package.json'), 'utf-8')).devDependencies;
+const devVersions = JSON.parse(readFileSync(join(root, 'packages', 'cross-account-role', 'package.json'), 'utf-8')).devDependencies;
 
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-function main(): void {
+/** Packs every package at the release version, leaving the repository's package.json files as they were. */
+async function packRelease(work: string): Promise<Record<string, string>> {
+  const version = await nextVersion(root);
+  const manifests = readdirSync(join(root, 'packages')).sort().map((dir) => join(root, 'packages', dir, 'package.json'));
+  const saved = new Map(manifests.map((file) => [file, readFileSync(file, 'utf-8')]));
+  try {
+    applyVersion(version, root);
+    // The jsii assemblies carry the version too: build again (a no-op on the nx cache when unchanged).
+    run('npx', ['nx', 'run-many', '-t', 'build', '--projects=packages/*', '--output-style=stream'], root);
+    const tarballs: Record<string, string> = {};
+    for (const file of manifests) {
+      const pkg = JSON.parse(readFileSync(file, 'utf-8'));
+      const tarball = run('npm', ['pack', '--silent', '--pack-destination', work], resolve(file, '..')).trim().split('\n').pop()!;
+      tarballs[pkg.name] = `file:./${tarball}`;
+      const siblings = Object.entries<string>({ ...pkg.dependencies, ...pkg.peerDependencies }).filter(([name]) => name.startsWith('@crosswalk/'));
+      console.log(`consumer-check: packed ${pkg.name}@${pkg.version} -> ${tarball}${siblings.length ? ` (siblings: ${siblings.map(([n, r]) => `${n}@${r}`).join(', ')})` : ''}`);
+    }
+    return tarballs;
+  } finally {
+    for (const [file, text] of saved) writeFileSync(file, text);
+  }
+}
+
+async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'crosswalk-consumer-'));
   const keep = process.argv.includes('--keep');
   try {
-    const tarballs: Record<string, string> = {};
-    for (const dir of readdirSync(join(root, 'packages')).sort()) {
-      const pkgDir = join(root, 'packages', dir);
-      const name = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf-8')).name as string;
-      const file = run('npm', ['pack', '--silent', '--pack-destination', work], pkgDir).trim().split('\n').pop()!;
-      tarballs[name] = `file:./${file}`;
-      console.log(`consumer-check: packed ${name} -> ${file}`);
-    }
+    const tarballs = await packRelease(work);
     writeFileSync(join(work, 'package.json'), JSON.stringify({
       name: 'crosswalk-consumer',
       private: true,
       dependencies: {
         ...tarballs,
-        'aws-cdk-lib': versions['aws-cdk-lib'],
-        'constructs': versions.constructs,
+        // the oldest aws-cdk-lib the packages accept: what they promise is what is tested
+        'aws-cdk-lib': VERSIONS.awsCdkLibFloor,
+        'constructs': VERSIONS.constructs,
       },
-      devDependencies: { 'typescript': versions.typescript, '@types/node': versions['@types/node'] },
+      devDependencies: { 'typescript': devVersions.typescript, '@types/node': devVersions['@types/node'] },
     }, null, 2));
     writeFileSync(join(work, 'tsconfig.json'), JSON.stringify({
       compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'] },
@@ -46,11 +67,11 @@ function main(): void {
       copyFileSync(join(__dirname, 'consumer-fixture', file), join(work, file));
     }
 
-    console.log(`consumer-check: installing the tarballs into ${work}`);
+    console.log(`consumer-check: installing the tarballs into ${work}, on aws-cdk-lib ${VERSIONS.awsCdkLibFloor}`);
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], work);
     run('npx', ['tsc', '-p', '.'], work);
     process.stdout.write(run('node', ['main.js'], work));
-    console.log('consumer-check: every construct package installs, compiles and synthesizes from its tarball');
+    console.log(`consumer-check: every package installs, compiles and synthesizes from its tarball on aws-cdk-lib ${VERSIONS.awsCdkLibFloor}`);
     checkDelivery(work);
   } finally {
     if (!keep) rmSync(work, { recursive: true, force: true });
@@ -83,4 +104,7 @@ function checkDelivery(work: string): void {
   console.log(`consumer-check: the Orders delivery (${templates.length} target-account stacks) needs no bootstrap in its target accounts, publishes ${uploads.length} assets with one command, and passes the doctor`);
 }
 
-main();
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
