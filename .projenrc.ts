@@ -28,14 +28,14 @@ const rules = new ConstructPackage(root, 'deploy-rules', {
   description: 'Synth-time deploy rules: AWS behaviours a template can break, each citing the AWS page that states it',
   uses: [names],
 });
-// The `crosswalk` command another repository's buildspec calls: publish-assets, doctor.
+// The `crosswalk` command another repository's buildspec calls: publish-assets, doctor, clean-assets.
 const cli = new ToolPackage(root, 'cli', {
   description: 'The crosswalk command: publish a service\'s code assets to the artifact bucket, check a cloud assembly against the deploy rules',
   uses: [names, rules],
-  deps: [`@aws-cdk/cdk-assets-lib@${VERSIONS.cdkAssetsLib}`],
+  deps: [`@aws-cdk/cdk-assets-lib@${VERSIONS.cdkAssetsLib}`, sdk('client-s3'), sdk('client-cloudformation'), sdk('credential-providers')],
   // The consumer's own CDK (deploy-rules and cross-account-role run inside it).
   peerDeps: [`aws-cdk-lib@^${VERSIONS.awsCdkLibFloor}`, `constructs@^${VERSIONS.constructs}`],
-  devDeps: [sdk('client-s3'), `aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`],
+  devDeps: [`aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`, `aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`],
   bin: { crosswalk: 'lib/src/bin/crosswalk.js' },
 });
 const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
@@ -47,11 +47,9 @@ const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
 const buildAccount = new AppPackage(root, 'build-account', {
   description: 'The stacks of the build, dev and prod accounts that deliver sample-api',
   uses: [names, store, pipeline, rules, cli],
-  deps: [sdk('client-s3'), sdk('client-cloudformation'), sdk('credential-providers')],
-  devDeps: [cfnGuard, `aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`],
+  devDeps: [cfnGuard],
   tasks: {
     'compliance': { description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of this app; prints a report', exec: 'cdk synth -q -c compliance=true && ts-node --transpile-only src/compliance/report.ts' },
-    'clean-assets': { description: 'Lists (dry run) or deletes code assets that no deployed, current or recent template references; see --help', exec: 'ts-node --transpile-only src/tools/clean-assets.ts' },
     'build-stage': { description: 'What the pipeline\'s Build stage runs: build + test, synth the service stacks, publish their assets, collect the templates', exec: 'ts-node --transpile-only src/pipeline/build-stage.ts' },
   },
 });

@@ -1,4 +1,5 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { cleanAssets } from './clean-assets';
 import { doctor } from './doctor';
 import { publishAssets } from './publish-assets';
 
@@ -12,6 +13,9 @@ Commands:
   doctor <cdk.out> [--project <name> --region <region>] [--skip <rule id>]...
       Check the synthesized templates against Crosswalk's deploy rules; exits 1 on a finding.
       With --project and --region the rules also know the convention's artifact bucket.
+  clean-assets --bucket <artifact bucket> --region <region> [--stack <name>[@<profile>]]... [--delete]
+      List (dry run) or delete the code assets no deployed, pending or current template
+      references; \`crosswalk clean-assets --help\` tells the rest.
   help
       Print this text.`;
 
@@ -76,6 +80,8 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
         });
         return 0;
       }
+      case 'clean-assets':
+        return await cleanAssets(rest, { out: io.out, err: io.err });
       case 'doctor': {
         const { positional, values } = parse(rest, ['--project', '--region', '--skip'], []);
         const project = values.get('--project')?.[0];

@@ -184,3 +184,11 @@ describe('the command line', () => {
     expect(out[0]).toContain('publish-assets <cdk.out>');
   });
 });
+
+describe('crosswalk clean-assets', () => {
+  test('is a command of crosswalk: its own usage errors exit 2, --delete without --stack is refused', async () => {
+    const { io, err } = capture();
+    expect(await main(['clean-assets', '--bucket', BUCKET, '--region', REGION, '--delete'], io)).toBe(2);
+    expect(err[0]).toMatch(/^clean-assets: --delete needs at least one --stack <name>\[@<profile>\]/);
+  });
+});

@@ -154,10 +154,14 @@ export class CrosswalkNaming {
 
   /**
    * The key prefix under which the build publishes the service's code assets in the
-   * artifact bucket. CloudFormation execution roles may read only this part of the bucket.
+   * artifact bucket (the same for every project). CloudFormation execution roles may read
+   * only this part of the bucket.
    */
+  public static readonly ASSETS_PREFIX = 'assets/';
+
+  /** The key prefix of the code assets in the artifact bucket: {@link CrosswalkNaming.ASSETS_PREFIX}. */
   public get assetsPrefix(): string {
-    return 'assets/';
+    return CrosswalkNaming.ASSETS_PREFIX;
   }
 
   /** The ARN of the published code assets in the artifact bucket: `<bucket ARN>/assets/*`. */

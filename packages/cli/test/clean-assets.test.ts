@@ -7,8 +7,8 @@ import {
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client, _Object } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  DELETE_BATCH_SIZE, main, planAssetCleanup, referencedAssetKeys, referencedAssetKeysInBody,
-} from '../../src/tools/clean-assets';
+  DELETE_BATCH_SIZE, cleanAssets as main, planAssetCleanup, referencedAssetKeys, referencedAssetKeysInBody,
+} from '../src/clean-assets';
 
 const BUCKET = 'crosswalk-artifacts-111111111111-eu-west-1';
 const REGION = 'eu-west-1';
@@ -495,7 +495,7 @@ describe('clean-assets arguments', () => {
     const result = await run('--help');
 
     expect(result.code).toBe(0);
-    expect(result.out[0]).toMatch(/^Usage: clean-assets --bucket <artifact bucket> --region <region>/);
+    expect(result.out[0]).toMatch(/^Usage: crosswalk clean-assets --bucket <artifact bucket> --region <region>/);
   });
 
   test('values may follow an equals sign', async () => {

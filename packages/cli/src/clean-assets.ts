@@ -6,15 +6,13 @@ import {
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
-import { loadConfig } from '../config';
-import { namingOf } from '../stacks/naming';
 
 /**
  * Lists (dry run, the default) or deletes the code assets in the artifact bucket that no
  * deployed, pending or current template references:
  *
- *   npx projen clean-assets --bucket <artifact bucket> --region <region> \
- *     --stack <stack>@<profile> ... --templates ../sample-api/cdk.out [--delete]
+ *   npx crosswalk clean-assets --bucket <artifact bucket> --region <region> \
+ *     --stack <stack>@<profile> ... --templates cdk.out [--delete]
  *
  * Why it exists: code assets (`assets/<sha256>.zip`) never expire by lifecycle, because a
  * CloudFormation rollback to a template whose code object is gone ends in
@@ -192,7 +190,7 @@ export interface CleanAssetsOptions {
   readonly allowMissingStacks: boolean;
 }
 
-export const USAGE = `Usage: clean-assets --bucket <artifact bucket> --region <region>
+export const USAGE = `Usage: crosswalk clean-assets --bucket <artifact bucket> --region <region>
                     [--stack <stack name>[@<profile>]]... [--templates <cdk.out dir or template file>]...
                     [--min-age-days <days>] [--allow-missing-stacks] [--delete]
 
@@ -492,14 +490,14 @@ export interface CleanAssetsDeps {
   readonly createCloudFormationClient?: (region: string, profile?: string) => CloudFormationClient;
   /** @default the clock */
   readonly now?: () => Date;
-  /** @default the naming convention's `assetsPrefix` for the config (CROSSWALK_CONFIG) */
+  /** @default the naming convention's prefix of code assets (`CrosswalkNaming.ASSETS_PREFIX`) */
   readonly assetsPrefix?: string;
   readonly out?: (line: string) => void;
   readonly err?: (line: string) => void;
 }
 
 /** Runs the command line; resolves to the exit code (0 done, 1 failed, 2 bad arguments). */
-export async function main(argv: readonly string[], deps: CleanAssetsDeps = {}): Promise<number> {
+export async function cleanAssets(argv: readonly string[], deps: CleanAssetsDeps = {}): Promise<number> {
   const out = deps.out ?? ((line: string) => console.log(line));
   const err = deps.err ?? ((line: string) => console.error(line));
   let options: CleanAssetsOptions;
@@ -528,7 +526,7 @@ export async function main(argv: readonly string[], deps: CleanAssetsDeps = {}):
 }
 
 async function run(options: CleanAssetsOptions, deps: CleanAssetsDeps, out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const assetsPrefix = deps.assetsPrefix ?? namingOf(loadConfig()).assetsPrefix;
+  const assetsPrefix = deps.assetsPrefix ?? CrosswalkNaming.ASSETS_PREFIX;
   const createCfn = deps.createCloudFormationClient ?? defaultCloudFormationClient;
   const s3 = (deps.createS3Client ?? defaultS3Client)(options.region);
 
@@ -614,14 +612,4 @@ function defaultS3Client(region: string): S3Client {
 
 function defaultCloudFormationClient(region: string, profile?: string): CloudFormationClient {
   return new CloudFormationClient({ region, credentials: profile ? fromIni({ profile }) : undefined });
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (error: Error) => {
-      console.error(`clean-assets: ${error.stack ?? error.message}`);
-      process.exitCode = 1;
-    },
-  );
 }
