@@ -1,6 +1,6 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk } from 'projen';
 import { CrosswalkMonorepo } from './monorepo';
-import { COMMON_OPTIONS, SCOPE, WORKSPACE_VERSION, asWorkspaceMember } from './workspace-package';
+import { COMMON_OPTIONS, ONE_PROGRAM_TSCONFIG, SCOPE, WORKSPACE_VERSION, asWorkspaceMember, compileAsOneProgram } from './workspace-package';
 import { VERSIONS } from './versions';
 
 export interface AppPackageOptions {
@@ -36,11 +36,7 @@ export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
       app: 'node lib/src/main.js',
       context: { 'cli-telemetry': false },
       bundlerOptions: { esbuildVersion: VERSIONS.esbuild },
-      tsconfig: {
-        extends: javascript.TypescriptConfigExtends.fromPaths(['../../tsconfig.base.json']),
-        include: ['src/**/*.ts', 'test/**/*.ts'],
-        compilerOptions: { rootDir: '.', outDir: 'lib' },
-      },
+      tsconfig: ONE_PROGRAM_TSCONFIG,
       deps: [
         ...(options.uses ?? []).map((p) => `${p.package.packageName}@${WORKSPACE_VERSION}`),
         ...(options.deps ?? []),
@@ -48,20 +44,11 @@ export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
       devDeps: [`cdk-nag@${VERSIONS.cdkNag}`, ...(options.devDeps ?? [])],
     });
     asWorkspaceMember(this);
+    compileAsOneProgram(this);
     this.package.addField('private', true);
-    this.package.addField('main', 'lib/src/index.js');
-    this.package.addField('types', 'lib/src/index.d.ts');
     this.cdkConfig.json.addOverride('notices', false);
     // The app is compiled by the nx build target before synth; cdk must not build again.
     this.cdkConfig.json.addDeletionOverride('build');
-    // Hoisted @types live in the root node_modules; the app-local typeRoots breaks that.
-    for (const tsconfig of [this.tsconfig, this.tsconfigDev]) {
-      tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
-    }
-
-    // Compile = one tsc program over src and test: type errors anywhere fail the build.
-    this.compileTask.reset('tsc --build');
-    this.postCompileTask.reset();
     for (const [taskName, task] of Object.entries(options.tasks ?? {})) {
       this.addTask(taskName, { description: task.description, exec: task.exec, receiveArgs: true });
     }

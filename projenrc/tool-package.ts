@@ -1,6 +1,6 @@
-import { javascript, typescript } from 'projen';
+import { typescript } from 'projen';
 import { CrosswalkMonorepo } from './monorepo';
-import { COMMON_OPTIONS, SCOPE, WORKSPACE_VERSION, asWorkspaceMember } from './workspace-package';
+import { COMMON_OPTIONS, ONE_PROGRAM_TSCONFIG, SCOPE, WORKSPACE_VERSION, asWorkspaceMember, compileAsOneProgram } from './workspace-package';
 import { VERSIONS } from './versions';
 
 export interface ToolPackageOptions {
@@ -29,11 +29,7 @@ export class ToolPackage extends typescript.TypeScriptProject {
       name: `${SCOPE}/${name}`,
       description: options.description,
       release: false,
-      tsconfig: {
-        extends: javascript.TypescriptConfigExtends.fromPaths(['../../tsconfig.base.json']),
-        include: ['src/**/*.ts', 'test/**/*.ts'],
-        compilerOptions: { rootDir: '.', outDir: 'lib' },
-      },
+      tsconfig: ONE_PROGRAM_TSCONFIG,
       deps: [
         ...(options.uses ?? []).map((p) => `${p.package.packageName}@${WORKSPACE_VERSION}`),
         ...(options.deps ?? []),
@@ -44,14 +40,7 @@ export class ToolPackage extends typescript.TypeScriptProject {
       bin: options.bin,
     });
     asWorkspaceMember(this);
-    this.package.addField('main', 'lib/src/index.js');
-    this.package.addField('types', 'lib/src/index.d.ts');
-    for (const tsconfig of [this.tsconfig, this.tsconfigDev]) {
-      tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
-    }
-    // One tsc program over src and test: type errors anywhere fail the build.
-    this.compileTask.reset('tsc --build');
-    this.postCompileTask.reset();
+    compileAsOneProgram(this);
     // Published: the compiled sources only.
     this.npmignore?.exclude('/src/', '/test/', '/lib/test/', 'tsconfig*.json', '/test-reports/', '/coverage/');
   }

@@ -66,3 +66,25 @@ export function asWorkspaceMember(project: typescript.TypeScriptProject): void {
     targets: { build: { executor: 'nx:run-script', options: { script: compileOnly.name } } },
   });
 }
+
+/** The tsconfig of a package compiled as one program over src and test into lib/. */
+export const ONE_PROGRAM_TSCONFIG = {
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../../tsconfig.base.json']),
+  include: ['src/**/*.ts', 'test/**/*.ts'],
+  compilerOptions: { rootDir: '.', outDir: 'lib' },
+};
+
+/**
+ * Compile = one tsc program over src and test (type errors anywhere fail the build), with
+ * the entry point under lib/src; the hoisted @types of the root (a package-local typeRoots
+ * would hide them).
+ */
+export function compileAsOneProgram(project: typescript.TypeScriptProject): void {
+  project.package.addField('main', 'lib/src/index.js');
+  project.package.addField('types', 'lib/src/index.d.ts');
+  for (const tsconfig of [project.tsconfig, project.tsconfigDev]) {
+    tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
+  }
+  project.compileTask.reset('tsc --build');
+  project.postCompileTask.reset();
+}
