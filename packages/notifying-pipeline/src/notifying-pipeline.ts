@@ -518,6 +518,8 @@ export class NotifyingPipeline extends Construct {
         ...deployProps, actionName: 'Deploy', variablesNamespace: namespace, runOrder: runOrder++,
       }));
     } else {
+      // What CHANGE_SET_REPLACE / CHANGE_SET_EXECUTE do with an empty change set (a re-run of
+      // the same commit) is not documented by AWS; see the README ("a run with nothing to change").
       const changeSetName = `${this.naming.projectName}-pipeline-changes`;
       const review = changeSetUrl(this.naming.partition, this.naming.region, env.stackName, changeSetName);
       stage.addAction(new actions.CloudFormationCreateReplaceChangeSetAction({
