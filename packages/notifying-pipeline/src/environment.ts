@@ -112,4 +112,38 @@ export interface PipelineEnvironment {
    * @default - the template's defaults
    */
   readonly parameterOverrides?: { [name: string]: string };
+
+  /**
+   * Whether a failure in this stage rolls the stage back to its last successful execution
+   * (a CodePipeline V2 `onFailure` condition with result `ROLLBACK`). CodePipeline rolls back
+   * only to an execution started in the current pipeline structure version: after a change
+   * to the pipeline itself there is nothing to roll back to until a run succeeds.
+   * @default true
+   */
+  readonly rollbackOnFailure?: boolean;
+
+  /**
+   * When the stage may be entered: an entry condition with CodePipeline's `DeploymentWindow`
+   * rule. An execution that reaches the stage outside the window fails there (its earlier
+   * stages stay done; release it again inside the window). One cron expresses one window;
+   * a condition's rules must all pass, so several windows cannot be combined.
+   * @default - any time
+   */
+  readonly deploymentWindow?: DeploymentWindow;
+}
+
+/** A time the stage may be entered, as CodePipeline's `DeploymentWindow` rule takes it. */
+export interface DeploymentWindow {
+  /**
+   * When deployments are allowed: a cron expression of 6 fields and an optional year
+   * (seconds, minutes, hours, day of month, month, day of week[, year]), e.g.
+   * `0 0-59 9-16 ? * MON-THU` for 09:00 to 16:59, Monday to Thursday.
+   */
+  readonly cron: string;
+
+  /**
+   * The time zone of `cron`, e.g. `Europe/Berlin`.
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
 }

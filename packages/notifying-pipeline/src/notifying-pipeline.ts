@@ -164,6 +164,18 @@ export interface NotifyingPipelineProps {
   readonly approverGroupName?: string;
 
   /**
+   * How the pipeline runs executions that overlap. With an approval, `QUEUED` keeps an
+   * execution that waits for a decision from being replaced by a newer one, so what was
+   * reviewed is what runs; `SUPERSEDED` lets the newest execution win.
+   * `PARALLEL` cannot roll a stage back: "failure conditions with a rollback result type
+   * cannot be added to a PARALLEL mode pipeline"
+   * (https://docs.aws.amazon.com/codepipeline/latest/userguide/execution-modes.html), so it
+   * needs `rollbackOnFailure: false` on every environment.
+   * @default - `ExecutionMode.QUEUED` when an environment requires approval, else `ExecutionMode.SUPERSEDED`
+   */
+  readonly executionMode?: codepipeline.ExecutionMode;
+
+  /**
    * How long the logs of the build and test projects are kept.
    * @default logs.RetentionDays.ONE_YEAR (the build and test logs are the pipeline's audit trail)
    */
@@ -257,6 +269,12 @@ export class NotifyingPipeline extends Construct {
     const branch = props.source.branch ?? 'main';
     validateSource(props.source.owner, props.source.repo, branch);
     validateEnvironments(props.environments, this.naming);
+    if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
+      const rolling = props.environments.filter((e) => e.rollbackOnFailure ?? true).map((e) => `'${e.name}'`);
+      if (rolling.length > 0) {
+        throw new Error(`executionMode PARALLEL cannot roll a stage back, but environments ${rolling.join(', ')} roll back on failure: set rollbackOnFailure: false on them, or use ExecutionMode.QUEUED`);
+      }
+    }
     validateEmails('notificationEmails', props.notificationEmails ?? []);
     if (props.approvalEmails) validateEmails('approvalEmails', props.approvalEmails);
     if (props.approverGroupName !== undefined) validateGroupName(props.approverGroupName);
@@ -293,6 +311,8 @@ export class NotifyingPipeline extends Construct {
     this.pipeline = new codepipeline.Pipeline(this, 'Resource', {
       pipelineName: this.pipelineName,
       pipelineType: codepipeline.PipelineType.V2,
+      executionMode: props.executionMode
+        ?? (props.environments.some((e) => e.requireApproval) ? codepipeline.ExecutionMode.QUEUED : codepipeline.ExecutionMode.SUPERSEDED),
       role: this.role,
       artifactBucket: this.artifactBucket,
       // Actions of the build account run as the pipeline role itself, so that role
@@ -495,7 +515,26 @@ export class NotifyingPipeline extends Construct {
   }
 
   private addEnvironment(scope: Construct, env: PipelineEnvironment, testComputeType: codebuild.ComputeType): void {
-    const stage = this.pipeline.addStage({ stageName: env.name });
+    // Stage conditions of CodePipeline V2: roll a failed stage back to its last successful
+    // execution, and enter it only inside the deployment windows.
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html
+    const window = env.deploymentWindow;
+    const stage = this.pipeline.addStage({
+      stageName: env.name,
+      onFailure: (env.rollbackOnFailure ?? true) ? { result: codepipeline.Result.ROLLBACK } : undefined,
+      beforeEntry: window === undefined ? undefined : {
+        conditions: [{
+          result: codepipeline.Result.FAIL,
+          rules: [new codepipeline.Rule({
+            name: `${env.name}DeploymentWindow`,
+            provider: 'DeploymentWindow',
+            version: '1',
+            configuration: { Cron: window.cron.trim(), TimeZone: window.timeZone ?? 'UTC' },
+          })],
+        }],
+      },
+    });
     // Immutable imports: CDK neither edits them nor names them in any resource policy.
     const deploymentRole = iam.Role.fromRoleArn(scope, 'DeploymentRole', this.naming.deploymentRoleArn(env.account), { mutable: false });
     const executionRole = iam.Role.fromRoleArn(scope, 'ExecutionRole', this.naming.executionRoleArn(env.account), { mutable: false });

@@ -91,7 +91,34 @@ export function validateEnvironments(environments: PipelineEnvironment[], naming
       }
     });
     validateTests(field, env, outputs);
+    if (env.deploymentWindow) validateDeploymentWindow(`${field}.deploymentWindow`, env.deploymentWindow);
   });
+}
+
+/**
+ * A `DeploymentWindow` rule's cron has 6 required fields and an optional year, separated by
+ * white space (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html);
+ * a time zone is an IANA name such as `Europe/Berlin`, which this Node.js also knows.
+ */
+function validateDeploymentWindow(field: string, window: { cron: string; timeZone?: string }): void {
+  const shown = (v: string) => (v.length > 80 ? `${v.slice(0, 80)}…` : v);
+  if (literal(window.cron)) {
+    const fields = window.cron.trim().split(/\s+/);
+    if (window.cron.trim() === '' || fields.length < 6 || fields.length > 7) {
+      throw new Error(`${field}.cron must have 6 fields and an optional year (seconds minutes hours day-of-month month day-of-week [year]), e.g. '0 0-59 9-16 ? * MON-THU', got '${shown(window.cron)}' (${window.cron.trim() === '' ? 0 : fields.length} fields)`);
+    }
+  }
+  if (window.timeZone !== undefined && literal(window.timeZone)) {
+    let known = true;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: window.timeZone });
+    } catch {
+      known = false;
+    }
+    if (!known || window.timeZone.trim() === '') {
+      throw new Error(`${field}.timeZone must be an IANA time zone such as 'Europe/Berlin' or 'UTC', got '${shown(window.timeZone)}'`);
+    }
+  }
 }
 
 function validateName(field: string, name: string): void {
