@@ -13,12 +13,12 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
 import { Construct } from 'constructs';
-import { PipelineEnvironment, PipelineTest } from './environment';
+import { DeploymentWindow, PipelineEnvironment, PipelineTest } from './environment';
 import { changeSetUrl } from './private/console';
 import { actionFailureMessage, approvalWaitingMessage, executionMessage } from './private/messages';
 import { RuleOnlyTopicTarget } from './private/topic-target';
 import {
-  validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
+  validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
 } from './private/validation';
 
 /** Where the pipeline's source comes from: a GitHub repository through a CodeStar connection. */
@@ -205,6 +205,14 @@ const APPROVER_READ_ACTIONS = [
  * another account's role to the bucket or key policy, so every stack deploys in any order.
  */
 export class NotifyingPipeline extends Construct {
+  /**
+   * Checks a deployment window (6 or 7 cron fields, an IANA time zone); throws an error
+   * that names `field`, the value and the fix. For configs validated before synth.
+   */
+  public static validateDeploymentWindow(field: string, window: DeploymentWindow): void {
+    validateDeploymentWindow(field, window);
+  }
+
   /** The CodePipeline (V2). */
   public readonly pipeline: codepipeline.Pipeline;
 

@@ -32,6 +32,7 @@ export const EXAMPLE_CONFIG: CrosswalkConfig = {
       throttling: { rateLimit: 50, burstLimit: 100 },
       alarms: { api5xxErrors: 1, lambdaErrors: 1 },
       retainData: false,
+      rollbackOnFailure: true,
     },
     prod: {
       trafficShift: 'Linear10PercentEvery1Minute',
@@ -40,6 +41,7 @@ export const EXAMPLE_CONFIG: CrosswalkConfig = {
       throttling: { rateLimit: 200, burstLimit: 400 },
       alarms: { api5xxErrors: 1, lambdaErrors: 1 },
       retainData: true,
+      rollbackOnFailure: true,
     },
   },
 };

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'fs';
 import { resolve } from 'path';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { NotifyingPipeline } from '@crosswalk/notifying-pipeline';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { EXAMPLE_CONFIG } from './example';
 import { ENVIRONMENT_NAMES, TRAFFIC_SHIFT_NAMES } from './types';
@@ -523,8 +524,20 @@ class ConfigChecker {
   }
 
   private environment(path: string, value: unknown): void {
-    const e = this.object(path, value, ['trafficShift', 'requireApproval', 'logRetentionDays', 'throttling', 'alarms', 'retainData']);
+    const e = this.object(path, value, ['trafficShift', 'requireApproval', 'logRetentionDays', 'throttling', 'alarms', 'retainData', 'rollbackOnFailure', 'deploymentWindow']);
     if (!e) return;
+    this.boolean(`${path}.rollbackOnFailure`, e.rollbackOnFailure);
+    if (e.deploymentWindow !== undefined) {
+      const w = this.object(`${path}.deploymentWindow`, e.deploymentWindow, ['cron', 'timeZone']);
+      if (w && this.string(`${path}.deploymentWindow.cron`, w.cron, 'a cron expression')
+        && (w.timeZone === undefined || this.string(`${path}.deploymentWindow.timeZone`, w.timeZone, 'an IANA time zone'))) {
+        try {
+          NotifyingPipeline.validateDeploymentWindow(`${path}.deploymentWindow`, { cron: w.cron as string, timeZone: w.timeZone as string | undefined });
+        } catch (err) {
+          this.problems.push((err as Error).message);
+        }
+      }
+    }
     if (this.string(`${path}.trafficShift`, e.trafficShift, 'a CodeDeploy traffic shift name')
       && !(TRAFFIC_SHIFT_NAMES as readonly string[]).includes(e.trafficShift as string)) {
       this.problems.push(`${path}.trafficShift must be one of ${TRAFFIC_SHIFT_NAMES.join(', ')}, got ${describe(e.trafficShift)}; these are CodeDeploy's predefined Lambda deployment configs`);

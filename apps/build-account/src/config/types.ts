@@ -96,6 +96,14 @@ export interface EnvironmentConfig {
   readonly alarms: AlarmThresholdsConfig;
   /** Keep the table (and its data) when the stack is deleted, and protect it from deletion. */
   readonly retainData: boolean;
+  /** Whether a failed stage of this environment rolls back to its last successful execution. */
+  readonly rollbackOnFailure: boolean;
+  /**
+   * When the environment's stage may be entered (CodePipeline's DeploymentWindow rule):
+   * a cron of 6 fields and an optional year, and an IANA time zone (default UTC).
+   * @default - any time
+   */
+  readonly deploymentWindow?: { readonly cron: string; readonly timeZone?: string };
 }
 
 export interface EnvironmentsConfig {

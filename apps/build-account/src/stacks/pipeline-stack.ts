@@ -102,6 +102,8 @@ export class PipelineStack extends Stack {
       stackName: serviceStackName(config, environmentName),
       templatePath: serviceTemplatePath(config, environmentName),
       requireApproval: config.environments[environmentName].requireApproval,
+      rollbackOnFailure: config.environments[environmentName].rollbackOnFailure,
+      deploymentWindow: config.environments[environmentName].deploymentWindow,
       outputs: [DELIVERED_SERVICE.urlOutput],
       tests: [{
         name: testName,

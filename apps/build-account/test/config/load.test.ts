@@ -136,6 +136,20 @@ describe('loadConfig', () => {
     expect(problem).toMatch(/^projectName must be at most 24 characters .*got 'a{30}' \(30 characters\)/);
   });
 
+  test('stage rollback and a deployment window are set per environment, and a bad window names the field', () => {
+    const config = loadConfig({ environments: { prod: { rollbackOnFailure: false, deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU', timeZone: 'Europe/Berlin' } } } }, {});
+    expect(config.environments.prod.rollbackOnFailure).toBe(false);
+    expect(config.environments.dev.rollbackOnFailure).toBe(true);
+    expect(config.environments.prod.deploymentWindow).toEqual({ cron: '0 0-59 9-16 ? * MON-THU', timeZone: 'Europe/Berlin' });
+    expect(() => loadConfig({ environments: { prod: { deploymentWindow: { cron: '0 9 * * 1' } } } }, {}))
+      .toThrow(/environments\.prod\.deploymentWindow\.cron must have 6 fields and an optional year .* got '0 9 \* \* 1' \(5 fields\)/);
+    expect(() => loadConfig({ environments: { prod: { deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU', timeZone: 'Berlin' } } } }, {}))
+      .toThrow(/environments\.prod\.deploymentWindow\.timeZone must be an IANA time zone such as 'Europe\/Berlin' or 'UTC', got 'Berlin'/);
+    expect(() => loadConfig({ environments: { prod: { deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU', every: 'day' } as any } } }, {}))
+      .toThrow(/environments\.prod\.deploymentWindow\.every is not a config field/);
+    expect(() => loadConfig({ environments: { dev: { rollbackOnFailure: 'yes' as any } } }, {})).toThrow(/environments\.dev\.rollbackOnFailure must be/);
+  });
+
   test('fails on an unknown traffic shift name and lists the known ones', () => {
     expect(problemsOf({ environments: { prod: { trafficShift: 'Linear50Percent' as never } } })).toEqual([
       "environments.prod.trafficShift must be one of AllAtOnce, Linear10PercentEvery1Minute, Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, Canary10Percent5Minutes, Canary10Percent10Minutes, Canary10Percent15Minutes, Canary10Percent30Minutes, got 'Linear50Percent'; these are CodeDeploy's predefined Lambda deployment configs",
@@ -159,7 +173,7 @@ describe('loadConfig', () => {
       'acounts is not a config field; check its spelling (the fields at the top level are projectName, region, accounts, github, notifications, approvers, environments)',
     ]);
     expect(problemsOf({ environments: { prod: { retain: true } } } as Record<string, unknown>)).toEqual([
-      'environments.prod.retain is not a config field; check its spelling (the fields of environments.prod are trafficShift, requireApproval, logRetentionDays, throttling, alarms, retainData)',
+      'environments.prod.retain is not a config field; check its spelling (the fields of environments.prod are trafficShift, requireApproval, logRetentionDays, throttling, alarms, retainData, rollbackOnFailure, deploymentWindow)',
     ]);
   });
 

@@ -155,6 +155,15 @@ describe('PipelineStack', () => {
     expect(build.Properties.Environment.EnvironmentVariables).toBeUndefined();
   });
 
+  test('the config\'s rollback and deployment window reach the environment\'s stage', () => {
+    const config = loadConfig({ environments: { dev: { rollbackOnFailure: false }, prod: { deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU' } } } }, {});
+    const stages = pipelineStages(synthesizeBuildAccount(config).template(PipelineStack.stackNameFor(config)));
+    const byName = Object.fromEntries(stages.map((st: any) => [st.Name, st]));
+    expect(byName.Dev.OnFailure).toBeUndefined();
+    expect(byName.Prod.OnFailure).toEqual({ Result: 'ROLLBACK' });
+    expect(byName.Prod.BeforeEntry.Conditions[0].Rules[0].Configuration).toEqual({ Cron: '0 0-59 9-16 ? * MON-THU', TimeZone: 'UTC' });
+  });
+
   test('with prod.requireApproval false, prod deploys in one action', () => {
     const config = loadConfig({ environments: { prod: { requireApproval: false } } }, {});
     const stages = pipelineStages(synthesizeBuildAccount(config).template(PipelineStack.stackNameFor(config)));

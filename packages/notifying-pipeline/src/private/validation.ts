@@ -100,7 +100,7 @@ export function validateEnvironments(environments: PipelineEnvironment[], naming
  * white space (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html);
  * a time zone is an IANA name such as `Europe/Berlin`, which this Node.js also knows.
  */
-function validateDeploymentWindow(field: string, window: { cron: string; timeZone?: string }): void {
+export function validateDeploymentWindow(field: string, window: { cron: string; timeZone?: string }): void {
   const shown = (v: string) => (v.length > 80 ? `${v.slice(0, 80)}…` : v);
   if (literal(window.cron)) {
     const fields = window.cron.trim().split(/\s+/);
