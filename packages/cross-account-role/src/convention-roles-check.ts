@@ -3,7 +3,7 @@ import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPlug
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ArtifactStoreAccess } from './artifact-store-access';
 import { CrosswalkNaming } from './naming';
-import { Decision, decide } from './private/evaluate';
+import { Decision, decide, wildcardMatch } from './private/evaluate';
 import { PolicyScope, artifactStoreStatements, boundaryStatements, guardrailStatements, serverlessExecutionStatements } from './private/policies';
 import { RESOURCE_PERMISSIONS } from './private/resource-permissions';
 
@@ -178,7 +178,7 @@ export class ConventionRolesCheck implements IPolicyValidationPlugin {
           fail('Type', `${logicalId} is a ${type}, whose permissions the execution policy was not reviewed for: allow what CloudFormation needs for it with addToExecutionPolicy(...) and list its actions in resourceTypeActions`);
           continue;
         }
-        const missing = custom.filter((action) => !execution.some((s) => s.Effect === 'Allow' && list<string>(s.Action).some((a) => wildcardAction(a, action))));
+        const missing = custom.filter((action) => !execution.some((s) => s.Effect === 'Allow' && list<string>(s.Action).some((a) => wildcardMatch(a, action, true))));
         if (missing.length > 0) fail('Type', `${logicalId} (${type}) needs ${missing.join(', ')}, which the execution policy does not allow: add them with addToExecutionPolicy(...)`);
         continue;
       }
@@ -261,10 +261,6 @@ export class ConventionRolesCheck implements IPolicyValidationPlugin {
     if (document === undefined) return defaults.map((s) => s.toStatementJson());
     return list((document.toJSON() as any)?.Statement);
   }
-}
-
-function wildcardAction(pattern: string, action: string): boolean {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
 }
 
 function referencedId(value: any): string | undefined {

@@ -50,6 +50,24 @@ export class CrosswalkNaming {
     }
   }
 
+  /**
+   * Why S3 refuses a general purpose bucket name, or undefined if it is fine: 3 to 63
+   * lower-case letters, digits, periods and hyphens, starting and ending with a letter or
+   * digit, no adjacent periods, not an IP address, none of the reserved prefixes and suffixes.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+   */
+  public static bucketNameProblem(name: string): string | undefined {
+    if (name.length < 3 || name.length > 63) return `is ${name.length} characters long (3 to 63 allowed)`;
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return 'must be lower-case letters, digits, periods and hyphens, beginning and ending with a letter or digit';
+    if (name.includes('..')) return 'has two adjacent periods';
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'is formatted as an IP address';
+    const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
+    if (prefix) return `starts with the reserved prefix '${prefix}'`;
+    const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => name.endsWith(s));
+    if (suffix) return `ends with the reserved suffix '${suffix}'`;
+    return undefined;
+  }
+
   /** Checks a 12-digit account id; `field` names the prop or config field in the message. */
   public static validateAccountId(field: string, accountId: string): void {
     if (!Token.isUnresolved(accountId) && !ACCOUNT_ID.test(accountId)) {

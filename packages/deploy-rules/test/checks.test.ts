@@ -1,6 +1,6 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { StackTemplate } from '../src/private/assembly';
-import { CHECKS, bucketNameProblem, conventionFacts, runChecks } from '../src/private/checks';
+import { CHECKS, conventionFacts, runChecks } from '../src/private/checks';
 import { DEPLOY_RULES } from '../src/rules';
 
 /**
@@ -195,12 +195,12 @@ describe('CW6 bucket names', () => {
     ['bucket--table-s3', /reserved suffix/],
     ['-bucket', /beginning and ending/],
   ])('refuses %s', (name, problem) => {
-    expect(bucketNameProblem(name)).toMatch(problem);
+    expect(CrosswalkNaming.bucketNameProblem(name)).toMatch(problem);
     expect(ids([stack({ B: { Type: 'AWS::S3::Bucket', Properties: { BucketName: name } } })], 'CW6')).toEqual(['B Properties/BucketName']);
   });
 
   test('accepts valid names and leaves generated names alone', () => {
-    for (const name of [BUCKET, 'abc', 'my.bucket-1']) expect(bucketNameProblem(name)).toBeUndefined();
+    for (const name of [BUCKET, 'abc', 'my.bucket-1']) expect(CrosswalkNaming.bucketNameProblem(name)).toBeUndefined();
     expect(ids([stack({ B: { Type: 'AWS::S3::Bucket', Properties: {} } })], 'CW6')).toEqual([]);
   });
 });

@@ -261,22 +261,6 @@ function withShortEcho(message: string, value: string): string {
 }
 
 /**
- * Why S3 refuses a general purpose bucket name, or undefined if it is fine. The rules:
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
- */
-function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return `is ${name.length} characters long (3 to 63 allowed)`;
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return 'must be lower-case letters, digits, periods and hyphens, beginning and ending with a letter or digit';
-  if (name.includes('..')) return 'has two adjacent periods';
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'is formatted as an IP address';
-  const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
-  if (prefix) return `starts with the reserved prefix '${prefix}'`;
-  const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => name.endsWith(s));
-  if (suffix) return `ends with the reserved suffix '${suffix}'`;
-  return undefined;
-}
-
-/**
  * What git refuses in a branch name, or undefined if it is fine: the rules of
  * https://git-scm.com/docs/git-check-ref-format for `refs/heads/<branch>`, and the two that
  * `git check-ref-format --branch` (what `git branch` applies) adds: no leading '-', not 'HEAD'.
@@ -360,7 +344,7 @@ class ConfigChecker {
       "every stack, role and bucket name derives from it, so choose one such as 'Crosswalk' or 'check-in'")) return;
     const naming = new CrosswalkNaming({ projectName, region: region ?? PLACEHOLDER_REGION });
     const bucket = naming.artifactBucketName(buildAccount ?? PLACEHOLDER_ACCOUNT);
-    const problem = bucketNameProblem(bucket);
+    const problem = CrosswalkNaming.bucketNameProblem(bucket);
     if (problem) {
       this.problems.push(`projectName ${describe(projectName)} makes the artifact bucket name ${describe(bucket)} illegal: it ${problem} (S3's bucket naming rules); choose a project name without it, such as 'Crosswalk'`);
     }

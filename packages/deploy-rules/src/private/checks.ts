@@ -2,7 +2,7 @@
  * The checks behind DEPLOY_RULES, over a whole assembly. Each returns findings: which
  * resource breaks which rule, where, and a message naming the value and the fix.
  */
-import type { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Assembly, PlacedStatement, StackTemplate, ResourceRef, allowsAction, conditionKeys, list, servicePrincipals, wildcardMatch } from './assembly';
 
 export interface Finding {
@@ -224,24 +224,11 @@ function codeBucketRegion(assembly: Assembly, facts: ConventionFacts): Finding[]
   return findings;
 }
 
-/** Why a general purpose bucket name is refused, or undefined if it is fine. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return `is ${name.length} characters long (3 to 63 allowed)`;
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return 'must be lower-case letters, digits, periods and hyphens, beginning and ending with a letter or digit';
-  if (name.includes('..')) return 'has two adjacent periods';
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'is formatted as an IP address';
-  const prefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
-  if (prefix) return `starts with the reserved prefix '${prefix}'`;
-  const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => name.endsWith(s));
-  if (suffix) return `ends with the reserved suffix '${suffix}'`;
-  return undefined;
-}
-
 /** CW6: literal bucket names follow the naming rules. */
 function bucketNames(assembly: Assembly): Finding[] {
   return assembly.resources('AWS::S3::Bucket').flatMap((bucket) => {
     const name = assembly.literal(bucket.stack, bucket.properties.BucketName);
-    const problem = name === undefined ? undefined : bucketNameProblem(name);
+    const problem = name === undefined ? undefined : CrosswalkNaming.bucketNameProblem(name);
     return problem === undefined ? [] : [{
       ruleId: 'CW6',
       resource: bucket,
