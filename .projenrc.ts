@@ -41,6 +41,13 @@ const cli = new ToolPackage(root, 'cli', {
 const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
   description: 'Cross-account CodePipeline: build, deploy per environment, change-set approval, tests from stack outputs, notifications',
   uses: [names, store],
+  // Pre-bundled functions of the build account: the change review before an approval, the
+  // bake that watches a target account's alarms, and the notifier that names a failure's cause.
+  lambdaHandlers: ['change-review', 'failure-notifier'],
+  devDeps: [
+    sdk('client-cloudformation'), sdk('client-codebuild'), sdk('client-codedeploy'), sdk('client-codepipeline'),
+    sdk('client-cloudwatch'), sdk('client-s3'), sdk('client-sns'), sdk('client-sts'), ...lambdaTestDeps,
+  ],
 });
 
 // Owns the one validated config (accounts, region, repository, people) that sample-api reads too.
