@@ -10,6 +10,7 @@ import {
   boundaryStatements,
   deploymentStatements,
   guardrailStatements,
+  readOnlyStatements,
   serverlessExecutionStatements,
 } from './private/policies';
 
@@ -65,7 +66,10 @@ const REFUSED_MANAGED_POLICIES = ['AdministratorAccess', 'PowerUserAccess', 'IAM
  * - the **CloudFormation execution role** (`<project>-<region>-CfnExecutionRole`), assumed
  *   only by CloudFormation; it creates the project's resources;
  * - the **permissions boundary** (`<project>-<region>-PermissionsBoundary`), which every
- *   role the execution role creates must carry.
+ *   role the execution role creates must carry;
+ * - the **read-only role** (`<project>-<region>-ReadOnlyRole`), assumed only by the build
+ *   account's pipeline checks and failure notifier; it reads change sets, stacks, stack
+ *   events, alarms and deployments of the project, and writes nothing.
  *
  * Every name comes from {@link CrosswalkNaming}, and the build account is trusted through
  * an account principal narrowed by an `aws:PrincipalArn` condition, so this stack deploys
@@ -86,6 +90,11 @@ export class CrossAccountDeploymentRoles extends Construct {
 
   /** The role the build account's pipeline assumes to deploy into this account. */
   public readonly deploymentRole: iam.IRole;
+  /**
+   * The role the build account's pipeline checks (change review, bake) and failure notifier
+   * assume to read the project's change sets, stacks, alarms and deployments; it writes nothing.
+   */
+  public readonly readOnlyRole: iam.IRole;
   /** The role CloudFormation uses to create the project's resources. */
   public readonly executionRole: iam.IRole;
   /** The boundary every role created by the execution role must carry. */
@@ -163,6 +172,19 @@ export class CrossAccountDeploymentRoles extends Construct {
       ...executionArtifacts,
     ]);
 
+    // Read-only, for the build account's pipeline checks and failure notifier: both roles are
+    // named by the convention, so the trust names them before they exist.
+    const reads = readOnlyStatements(policyScope);
+    const readOnly = new iam.Role(this, 'ReadOnlyRole', {
+      roleName: naming.readOnlyRoleName,
+      description: `Assumed by the ${naming.projectName} pipeline checks and failure notifier of account ${buildAccountId} to read the project's change sets, stacks, alarms and deployments`,
+      assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(buildAccountId), {
+        ArnEquals: { 'aws:PrincipalArn': [naming.pipelineChecksRoleArn(buildAccountId), naming.failureNotifierRoleArn(buildAccountId)] },
+      }),
+      inlinePolicies: { ProjectReads: document(reads) },
+    });
+    acknowledgeWildcards(readOnly, reads);
+
     const defaultBoundary = boundaryStatements(policyScope);
     const boundary = new iam.ManagedPolicy(this, 'PermissionsBoundary', {
       managedPolicyName: naming.permissionsBoundaryName,
@@ -172,6 +194,7 @@ export class CrossAccountDeploymentRoles extends Construct {
     if (!props.permissionsBoundaryPolicy) acknowledgeWildcards(boundary, defaultBoundary);
 
     this.deploymentRole = deployment;
+    this.readOnlyRole = readOnly;
     this.executionRole = execution;
     this.permissionsBoundary = boundary;
     this.execution = execution;

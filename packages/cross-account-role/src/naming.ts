@@ -112,6 +112,36 @@ export class CrosswalkNaming {
     return `${this.projectName}-${this.region}-PermissionsBoundary`;
   }
 
+  /**
+   * The read-only role of each target account: it reads the project's change sets, stacks,
+   * stack events, alarms and CodeDeploy deployments, and nothing else. The build account's
+   * pipeline checks (change review, bake) and failure notifier assume it.
+   */
+  public get readOnlyRoleName(): string {
+    return `${this.projectName}-${this.region}-ReadOnlyRole`;
+  }
+
+  /**
+   * The role of the build account's pipeline-checks function (change review, verification
+   * of the reviewed change set, bake), trusted by the target accounts' read-only role.
+   */
+  public get pipelineChecksRoleName(): string {
+    return `${this.projectName}-${this.region}-PipelineChecksRole`;
+  }
+
+  /** The role of the build account's failure notifier, trusted by the target accounts' read-only role. */
+  public get failureNotifierRoleName(): string {
+    return `${this.projectName}-${this.region}-FailureNotifierRole`;
+  }
+
+  /**
+   * The key prefix of the change review reports in the artifact bucket. The reports are
+   * the record of what was approved, so they do not expire with the pipeline's artifacts.
+   */
+  public get changeReviewsPrefix(): string {
+    return 'change-reviews/';
+  }
+
   /** The pipeline's role in the build account. */
   public get pipelineRoleName(): string {
     return `${this.projectName}-${this.region}-PipelineRole`;
@@ -207,6 +237,30 @@ export class CrosswalkNaming {
 
   public pipelineRoleArn(buildAccountId: string): string {
     return this.roleArn(buildAccountId, this.pipelineRoleName);
+  }
+
+  public readOnlyRoleArn(accountId: string): string {
+    return this.roleArn(accountId, this.readOnlyRoleName);
+  }
+
+  public pipelineChecksRoleArn(buildAccountId: string): string {
+    return this.roleArn(buildAccountId, this.pipelineChecksRoleName);
+  }
+
+  public failureNotifierRoleArn(buildAccountId: string): string {
+    return this.roleArn(buildAccountId, this.failureNotifierRoleName);
+  }
+
+  /** Matches every CloudWatch alarm of the project in that account and region (names start with the resource prefix). */
+  public alarmArnPattern(accountId: string): string {
+    CrosswalkNaming.validateAccountId('accountId', accountId);
+    return `arn:${this.partition}:cloudwatch:${this.region}:${accountId}:alarm:${this.resourcePrefix}*`;
+  }
+
+  /** Matches every CodeDeploy deployment group of the project's applications in that account and region. */
+  public deploymentGroupArnPattern(accountId: string): string {
+    CrosswalkNaming.validateAccountId('accountId', accountId);
+    return `arn:${this.partition}:codedeploy:${this.region}:${accountId}:deploymentgroup:${this.resourcePrefix}*/*`;
   }
 
   public permissionsBoundaryArn(accountId: string): string {

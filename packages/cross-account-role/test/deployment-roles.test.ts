@@ -56,6 +56,55 @@ function statementsOfRole(template: Template, roleName: string): Statement[] {
 }
 
 describe('CrossAccountDeploymentRoles', () => {
+  describe('read-only role', () => {
+    test('is trusted only by the build account\'s pipeline checks and failure notifier roles, by convention name', () => {
+      const template = Template.fromStack(rolesStack().stack);
+      template.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: 'Checkin-eu-west-1-ReadOnlyRole',
+        AssumeRolePolicyDocument: {
+          Statement: Match.exact([{
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${BUILD}:root`]] } },
+            Condition: {
+              ArnEquals: {
+                'aws:PrincipalArn': [
+                  `arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-PipelineChecksRole`,
+                  `arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-FailureNotifierRole`,
+                ],
+              },
+            },
+          }]),
+        },
+      });
+    });
+
+    test('reads the project\'s change sets, stacks, alarms and deployments, and can write nothing', () => {
+      const template = Template.fromStack(rolesStack().stack);
+      const statements = statementsOfRole(template, naming.readOnlyRoleName);
+      expect(statements.map((s) => [s.Effect, s.Action, s.Resource])).toEqual([
+        ['Allow', [
+          'cloudformation:DescribeChangeSet', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplate',
+        ], [`arn:aws:cloudformation:eu-west-1:${DEV}:stack/Checkin-*/*`]],
+        ['Allow', ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], [`arn:aws:cloudwatch:eu-west-1:${DEV}:alarm:Checkin-*`]],
+        ['Allow', [
+          'codedeploy:GetDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets',
+        ], [`arn:aws:codedeploy:eu-west-1:${DEV}:deploymentgroup:Checkin-*/*`]],
+      ]);
+      // Read-only by construction: every action is a Describe, Get, List or BatchGet.
+      for (const action of statements.flatMap((s) => s.Action)) {
+        expect(action).toMatch(/^[a-z]+:(Describe|Get|List|BatchGet)/);
+      }
+    });
+
+    test('is protected from the project\'s stacks like the other convention roles', () => {
+      const template = Template.fromStack(rolesStack().stack);
+      const deny = statementsOfRole(template, naming.executionRoleName).find((s) => s.Sid === 'ProtectConventionRoles')!;
+      expect(deny.Resource).toContain(naming.readOnlyRoleArn(DEV));
+      expect(deny.Action).toEqual(expect.arrayContaining(['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']));
+    });
+  });
+
   describe('deployment role', () => {
     test('is named by convention and trusted only by the build account\'s pipeline role', () => {
       const template = Template.fromStack(rolesStack().stack);
@@ -74,7 +123,8 @@ describe('CrossAccountDeploymentRoles', () => {
 
     test('acts on CloudFormation stacks and change sets only for the project\'s stacks', () => {
       const template = Template.fromStack(rolesStack().stack);
-      const cfn = identityStatements(template).filter((s) => s.Action.some((a) => a.startsWith('cloudformation:')));
+      const cfn = identityStatements(template)
+        .filter((s) => s.Action.some((a) => a.startsWith('cloudformation:')) && !s.in.startsWith(`${roleLogicalId(template, naming.readOnlyRoleName)}/`));
       expect(cfn.map((s) => s.Sid).sort()).toEqual(['ChangeProjectStacksWithExecutionRole', 'OperateProjectStacks']);
       for (const statement of cfn) {
         expect(statement.in).toMatch(new RegExp(`^${roleLogicalId(template, naming.deploymentRoleName)}/`));
@@ -136,7 +186,9 @@ describe('CrossAccountDeploymentRoles', () => {
       const deny = statementsOfRole(template, naming.executionRoleName).find((s) => s.Sid === 'ProtectConventionRoles')!;
       expect(deny.Effect).toBe('Deny');
       expect(deny.Action).toEqual(expect.arrayContaining(['iam:PassRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']));
-      expect(deny.Resource).toEqual([`arn:aws:iam::${DEV}:role/Checkin-eu-west-1-DeploymentRole`, executionRoleArn]);
+      expect(deny.Resource).toEqual([
+        `arn:aws:iam::${DEV}:role/Checkin-eu-west-1-DeploymentRole`, executionRoleArn, `arn:aws:iam::${DEV}:role/Checkin-eu-west-1-ReadOnlyRole`,
+      ]);
     });
 
     test('reads only the published code assets of the artifact store', () => {

@@ -34,7 +34,10 @@ describe('CrosswalkNaming', () => {
 
   test('the longest allowed project name keeps every role name within 64 characters', () => {
     const longest = new CrosswalkNaming({ projectName: 'a'.repeat(MAX_PROJECT_NAME_LENGTH), region: 'ap-southeast-4' });
-    for (const name of [longest.deploymentRoleName, longest.executionRoleName, longest.pipelineRoleName, longest.permissionsBoundaryName]) {
+    for (const name of [
+      longest.deploymentRoleName, longest.executionRoleName, longest.pipelineRoleName, longest.permissionsBoundaryName,
+      longest.readOnlyRoleName, longest.pipelineChecksRoleName, longest.failureNotifierRoleName,
+    ]) {
       expect(name.length).toBeLessThanOrEqual(64);
     }
     expect(longest.artifactBucketName(BUILD).length).toBeLessThanOrEqual(63);

@@ -146,6 +146,54 @@ export function deploymentStatements(scope: PolicyScope): ExplainedStatement[] {
 }
 
 /**
+ * What the read-only role may read: the project's change sets, templates, stacks and their
+ * events (change review, failure notifier), its alarms and their history (bake), and its
+ * CodeDeploy deployments and their targets (failure notifier). No write action.
+ */
+export function readOnlyStatements(scope: PolicyScope): ExplainedStatement[] {
+  const { naming, account } = scope;
+  return [
+    {
+      // Change set and stack reads authorize against the stack: the deployment role's
+      // statement for these actions uses the same pattern.
+      statement: new iam.PolicyStatement({
+        sid: 'ReadProjectStacksAndChangeSets',
+        actions: [
+          'cloudformation:DescribeChangeSet',
+          'cloudformation:DescribeStackEvents',
+          'cloudformation:DescribeStacks',
+          'cloudformation:GetTemplate',
+        ],
+        resources: [naming.stackArnPattern(account)],
+      }),
+      why: `CloudFormation stack ARNs end in a generated id, so the project's stacks are matched by the pattern of their ${naming.resourcePrefix} name prefix`,
+    },
+    {
+      // Alarm reads are authorized on the alarm resource type:
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
+      // If CloudWatch did not honour the resource for a call, the call is denied and the
+      // bake fails the stage (the safe side), it never passes unwatched.
+      statement: new iam.PolicyStatement({
+        sid: 'ReadProjectAlarms',
+        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+        resources: [naming.alarmArnPattern(account)],
+      }),
+      why: `Alarms named by CloudFormation start with the stack name, so the project's alarms are matched by the ${naming.resourcePrefix} prefix`,
+    },
+    {
+      // Deployments and their targets authorize on the deployment group:
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
+      statement: new iam.PolicyStatement({
+        sid: 'ReadProjectDeployments',
+        actions: ['codedeploy:GetDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'],
+        resources: [naming.deploymentGroupArnPattern(account)],
+      }),
+      why: `CodeDeploy applications and deployment groups get generated names that start with the stack name, so the project's are matched by the ${naming.resourcePrefix} prefix`,
+    },
+  ];
+}
+
+/**
  * Enough for the stacks of a serverless API (API Gateway REST API with access logs, Lambda
  * functions, versions and aliases, a DynamoDB table, CodeDeploy traffic shifting, alarms,
  * log groups, SSM parameters and the roles of these), scoped to project-prefixed names
@@ -492,7 +540,7 @@ export function guardrailStatements(scope: PolicyScope): ExplainedStatement[] {
           'iam:UpdateRole',
           'iam:UpdateRoleDescription',
         ],
-        resources: [naming.deploymentRoleArn(account), naming.executionRoleArn(account)],
+        resources: [naming.deploymentRoleArn(account), naming.executionRoleArn(account), naming.readOnlyRoleArn(account)],
       }),
     },
     {
