@@ -43,7 +43,7 @@ const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
   uses: [names, store],
   // Pre-bundled functions of the build account: the change review before an approval, the
   // bake that watches a target account's alarms, and the notifier that names a failure's cause.
-  lambdaHandlers: ['change-review', 'failure-notifier'],
+  lambdaHandlers: ['pipeline-checks', 'failure-notifier'],
   devDeps: [
     sdk('client-cloudformation'), sdk('client-codebuild'), sdk('client-codedeploy'), sdk('client-codepipeline'),
     sdk('client-cloudwatch'), sdk('client-s3'), sdk('client-sns'), sdk('client-sts'), ...lambdaTestDeps,

@@ -1,4 +1,4 @@
-import { CfnCapabilities } from 'aws-cdk-lib';
+import { CfnCapabilities, Duration } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 
 /**
@@ -81,11 +81,39 @@ export interface PipelineEnvironment {
   readonly templatePath: string;
 
   /**
-   * Whether a person approves the change before it is applied: create change set →
-   * manual approval → execute change set, instead of one deploy action.
+   * Whether the change is reviewed before it is applied: create change set → review (a
+   * report of what changes, with a risk tier) → approval (skipped as `autoApprove` allows)
+   * → verify that the change set is still the one reviewed → execute it; instead of one
+   * deploy action. The environment then spans three stages: `<name>` (change set and
+   * review), `<name>Approval` and `<name>Deploy` (execution, tests, bake).
    * @default false
    */
   readonly requireApproval?: boolean;
+
+  /**
+   * When a reviewed change needs no person (only with `requireApproval`). Whatever the
+   * policy, a change set with no change is neither approved nor executed, and a high-risk
+   * change always waits for a person.
+   * @default AutoApprove.NO_CHANGES
+   */
+  readonly autoApprove?: AutoApprove;
+
+  /**
+   * How long the environment's alarms must stay out of ALARM after its deployment and
+   * tests before the stage succeeds; an alarm that goes off fails the stage (which rolls it
+   * back when `rollbackOnFailure` applies). Whole minutes, at most 23 hours (a Lambda invoke
+   * action times out after 24 hours). `Duration.minutes(0)` turns the bake off.
+   * @default - 10 minutes for an environment with `requireApproval`, none otherwise
+   */
+  readonly bakeTime?: Duration;
+
+  /**
+   * The alarms the bake watches: every alarm of the target account whose name starts with
+   * this prefix. Must start with the project's resource prefix (the read-only role reads
+   * only the project's alarms).
+   * @default - `<stackName>-`: the alarms of the environment's stack, whose generated names start with the stack name
+   */
+  readonly bakeAlarmNamePrefix?: string;
 
   /**
    * The stack outputs tests may use. All outputs are published in the stage's variables
@@ -118,7 +146,12 @@ export interface PipelineEnvironment {
    * (a CodePipeline V2 `onFailure` condition with result `ROLLBACK`). CodePipeline rolls back
    * only to an execution started in the current pipeline structure version: after a change
    * to the pipeline itself there is nothing to roll back to until a run succeeds.
-   * @default true
+   *
+   * Not available with `requireApproval`: a rollback re-runs the stage with the variables of
+   * the execution it returns to, so it would execute that execution's change set, which
+   * CloudFormation has deleted once executed. There, CloudFormation rolls back a failed
+   * execution itself, and CodeDeploy rolls back a traffic shift on alarm.
+   * @default - true, false with `requireApproval`
    */
   readonly rollbackOnFailure?: boolean;
 
@@ -146,4 +179,14 @@ export interface DeploymentWindow {
    * @default 'UTC'
    */
   readonly timeZone?: string;
+}
+
+/** When a reviewed change may go ahead without a person. */
+export enum AutoApprove {
+  /** A person approves every run, even one with no change (which is then not executed). */
+  NEVER = 'never',
+  /** A run with no change needs no approval (and executes nothing); every change waits for a person. */
+  NO_CHANGES = 'noChanges',
+  /** Low-risk changes go ahead without a person, recorded as approved by this policy in the report; high-risk ones wait. */
+  LOW_RISK = 'lowRisk',
 }

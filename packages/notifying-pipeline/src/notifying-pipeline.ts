@@ -6,6 +6,7 @@ import * as codestarconnections from 'aws-cdk-lib/aws-codestarconnections';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,12 +14,12 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
 import { Construct } from 'constructs';
-import { DeploymentWindow, PipelineEnvironment, PipelineTest } from './environment';
-import { changeSetUrl } from './private/console';
+import { AutoApprove, DeploymentWindow, PipelineEnvironment, PipelineTest } from './environment';
 import { actionFailureMessage, approvalWaitingMessage, executionMessage } from './private/messages';
+import { EXECUTION_ID, PipelineChecks } from './private/pipeline-checks';
 import { RuleOnlyTopicTarget } from './private/topic-target';
 import {
-  validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
+  bakeMinutes, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
 } from './private/validation';
 
 /** Where the pipeline's source comes from: a GitHub repository through a CodeStar connection. */
@@ -260,6 +261,8 @@ export class NotifyingPipeline extends Construct {
   private readonly logRetention: logs.RetentionDays;
   private readonly namespaces = new Map<string, { namespace: string; outputs: string[] }>();
   private readonly approvalActionArns = new Map<string, string>();
+  /** The change review, verification and bake function, when an environment needs one. */
+  private readonly pipelineChecks?: PipelineChecks;
 
   /** Where the report groups export the reports in the artifact bucket (a folder, no trailing slash). */
   private get reportsFolder(): string {
@@ -278,7 +281,7 @@ export class NotifyingPipeline extends Construct {
     validateSource(props.source.owner, props.source.repo, branch);
     validateEnvironments(props.environments, this.naming);
     if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
-      const rolling = props.environments.filter((e) => e.rollbackOnFailure ?? true).map((e) => `'${e.name}'`);
+      const rolling = props.environments.filter(rollsBack).map((e) => `'${e.name}'`);
       if (rolling.length > 0) {
         throw new Error(`executionMode PARALLEL cannot roll a stage back, but environments ${rolling.join(', ')} roll back on failure: set rollbackOnFailure: false on them, or use ExecutionMode.QUEUED`);
       }
@@ -428,6 +431,38 @@ export class NotifyingPipeline extends Construct {
       }
       this.approvalTopic = approvalTopic;
       this.approversGroup = new iam.Group(this, 'Approvers', { groupName: props.approverGroupName });
+      Validations.of(this.approversGroup).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${this.artifactBucket.bucketArn}/${this.naming.changeReviewsPrefix}${this.pipelineName}/*]`,
+        reason: 'Approvers read the change review reports of this pipeline, one per execution and environment under its review prefix',
+      });
+    }
+
+    // The change review, verification and bake run in one function of the build account,
+    // which reads the target accounts through their read-only convention role.
+    const checked = props.environments.filter((env) => env.requireApproval || bakeMinutes(env) > 0);
+    if (checked.length > 0) {
+      this.pipelineChecks = new PipelineChecks(this, 'PipelineChecks', {
+        naming: this.naming,
+        pipelineName: this.pipelineName,
+        artifactBucket: this.artifactBucket,
+        artifactKey: this.artifactKey,
+        targetAccounts: checked.map((env) => env.account),
+        logRetention: this.logRetention,
+      });
+    }
+
+    if (this.pipelineChecks) {
+      const fn = this.pipelineChecks.function;
+      const fnId = Stack.of(this).getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'The Lambda invoke actions give the pipeline role lambda:ListFunctions, which supports no resource-level permissions: ' +
+          'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html',
+      });
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
+        reason: 'The pipeline invokes its own pipeline-checks function, under any of its versions or aliases (CDK\'s grant of the Lambda invoke action)',
+      });
     }
 
     // Environments, in order
@@ -493,8 +528,8 @@ export class NotifyingPipeline extends Construct {
   }
 
   /**
-   * Lets `grantee` approve or reject the approval action of one environment, and read
-   * the pipeline's executions to review them; nothing more.
+   * Lets `grantee` approve or reject the approval action of one environment, read the
+   * pipeline's executions and the change review reports; nothing more.
    */
   public grantApproval(grantee: iam.IGrantable, environmentName: string): iam.Grant {
     const actionArn = this.approvalActionArns.get(environmentName);
@@ -503,8 +538,13 @@ export class NotifyingPipeline extends Construct {
       throw new Error(`environment '${environmentName}' has no approval action: grantApproval takes one of ` +
         `${withApproval.length > 0 ? withApproval.map((n) => `'${n}'`).join(', ') : '(none: set requireApproval on an environment)'}`);
     }
+    const reports = `${this.artifactBucket.bucketArn}/${this.pipelineChecks!.reportPrefix}*`;
     return iam.Grant.addToPrincipal({ grantee, actions: ['codepipeline:PutApprovalResult'], resourceArns: [actionArn] })
-      .combine(iam.Grant.addToPrincipal({ grantee, actions: APPROVER_READ_ACTIONS, resourceArns: [this.pipelineArn] }));
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: APPROVER_READ_ACTIONS, resourceArns: [this.pipelineArn] }))
+      // The change review report the approval links to: an object of the artifact bucket,
+      // encrypted with the artifact key.
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [reports] }))
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt'], resourceArns: [this.artifactKey.keyArn] }));
   }
 
   /**
@@ -524,25 +564,23 @@ export class NotifyingPipeline extends Construct {
 
   private addEnvironment(scope: Construct, env: PipelineEnvironment, testComputeType: codebuild.ComputeType): void {
     // Stage conditions of CodePipeline V2: roll a failed stage back to its last successful
-    // execution, and enter it only inside the deployment windows.
+    // execution, enter it only inside the deployment window, skip what a review made needless.
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-VariableCheck.html
     const window = env.deploymentWindow;
-    const stage = this.pipeline.addStage({
-      stageName: env.name,
-      onFailure: (env.rollbackOnFailure ?? true) ? { result: codepipeline.Result.ROLLBACK } : undefined,
-      beforeEntry: window === undefined ? undefined : {
-        conditions: [{
-          result: codepipeline.Result.FAIL,
-          rules: [new codepipeline.Rule({
-            name: `${env.name}DeploymentWindow`,
-            provider: 'DeploymentWindow',
-            version: '1',
-            configuration: { Cron: window.cron.trim(), TimeZone: window.timeZone ?? 'UTC' },
-          })],
-        }],
-      },
-    });
+    const beforeEntry = window === undefined ? undefined : {
+      conditions: [{
+        result: codepipeline.Result.FAIL,
+        rules: [new codepipeline.Rule({
+          name: `${env.name}DeploymentWindow`,
+          provider: 'DeploymentWindow',
+          version: '1',
+          configuration: { Cron: window.cron.trim(), TimeZone: window.timeZone ?? 'UTC' },
+        })],
+      }],
+    };
+    const rollback = rollsBack(env) ? { result: codepipeline.Result.ROLLBACK } : undefined;
     // Immutable imports: CDK neither edits them nor names them in any resource policy.
     const deploymentRole = iam.Role.fromRoleArn(scope, 'DeploymentRole', this.naming.deploymentRoleArn(env.account), { mutable: false });
     const executionRole = iam.Role.fromRoleArn(scope, 'ExecutionRole', this.naming.executionRoleArn(env.account), { mutable: false });
@@ -558,34 +596,63 @@ export class NotifyingPipeline extends Construct {
       adminPermissions: false,
       parameterOverrides: env.parameterOverrides,
     };
+    const target = { environment: env.name, account: env.account, stackName: env.stackName };
 
+    let deployStage: codepipeline.IStage;
     let runOrder = 1;
     if (!env.requireApproval) {
-      stage.addAction(new actions.CloudFormationCreateUpdateStackAction({
+      deployStage = this.pipeline.addStage({ stageName: env.name, beforeEntry, onFailure: rollback });
+      deployStage.addAction(new actions.CloudFormationCreateUpdateStackAction({
         ...deployProps, actionName: 'Deploy', variablesNamespace: namespace, runOrder: runOrder++,
       }));
     } else {
-      // What CHANGE_SET_REPLACE / CHANGE_SET_EXECUTE do with an empty change set (a re-run of
-      // the same commit) is not documented by AWS; see the README ("a run with nothing to change").
-      const changeSetName = `${this.naming.projectName}-pipeline-changes`;
-      const review = changeSetUrl(this.naming.partition, this.naming.region, env.stackName, changeSetName);
-      stage.addAction(new actions.CloudFormationCreateReplaceChangeSetAction({
-        ...deployProps, actionName: 'CreateChangeSet', changeSetName, runOrder: runOrder++,
-      }));
-      const approve = new actions.ManualApprovalAction({
-        actionName: 'Approve',
-        notificationTopic: this.approvalTopic,
-        additionalInformation: `Review change set '${changeSetName}' of stack '${env.stackName}' in account ${env.account} ` +
-          `(${this.naming.region}), signed in to that account, then approve to execute it: ${review}`,
-        externalEntityLink: review,
-        runOrder: runOrder++,
+      const checks = this.pipelineChecks!;
+      const review = `${env.name}Review`;
+      // One change set per execution, so that a newer run never replaces the one a person is
+      // reviewing; executing one makes CloudFormation delete the stack's others.
+      const changeSetName = `${this.naming.projectName}-${EXECUTION_ID}`;
+      this.pipeline.addStage({
+        stageName: env.name,
+        beforeEntry,
+        actions: [
+          new actions.CloudFormationCreateReplaceChangeSetAction({ ...deployProps, actionName: 'CreateChangeSet', changeSetName, runOrder: 1 }),
+          checks.reviewAction(target, {
+            changeSetName,
+            pipelineName: this.pipelineName,
+            executionId: EXECUTION_ID,
+            autoApprove: env.autoApprove ?? AutoApprove.NO_CHANGES,
+            reportBucket: this.artifactBucket.bucketName,
+          }, review, 2),
+        ],
       });
-      stage.addAction(approve);
-      this.approvalActionArns.set(env.name, `${this.pipelineArn}/${env.name}/Approve`);
-      stage.addAction(new actions.CloudFormationExecuteChangeSetAction({
+      // The approval is skipped when the review says no person is needed.
+      const approvalStage = `${env.name}Approval`;
+      this.pipeline.addStage({
+        stageName: approvalStage,
+        beforeEntry: skipUnless(`${env.name}NeedsApproval`, `#{${review}.ApprovalRequired}`),
+        actions: [new actions.ManualApprovalAction({
+          actionName: 'Approve',
+          notificationTopic: this.approvalTopic,
+          additionalInformation: `${env.name}: change review of stack ${env.stackName} (account ${env.account}, ${this.naming.region}). ` +
+            `#{${review}.Summary}`,
+          externalEntityLink: `#{${review}.ReportUrl}`,
+        })],
+      });
+      this.approvalActionArns.set(env.name, `${this.pipelineArn}/${approvalStage}/Approve`);
+      // Nothing to execute (and nothing to test) when the change set is empty.
+      deployStage = this.pipeline.addStage({
+        stageName: `${env.name}Deploy`,
+        beforeEntry: skipUnless(`${env.name}HasChanges`, `#{${review}.Execute}`),
+        onFailure: rollback,
+      });
+      deployStage.addAction(checks.verifyAction(target, {
+        changeSetName: `#{${review}.ChangeSetName}`,
+        reviewedChangeSetId: `#{${review}.ChangeSetId}`,
+      }, `${env.name}Verify`, runOrder++));
+      deployStage.addAction(new actions.CloudFormationExecuteChangeSetAction({
         actionName: 'ExecuteChangeSet',
         stackName: env.stackName,
-        changeSetName,
+        changeSetName: `#{${review}.ChangeSetName}`,
         role: deploymentRole,
         variablesNamespace: namespace,
         runOrder: runOrder++,
@@ -594,7 +661,7 @@ export class NotifyingPipeline extends Construct {
     }
 
     for (const test of env.tests ?? []) {
-      stage.addAction(new actions.CodeBuildAction({
+      deployStage.addAction(new actions.CodeBuildAction({
         actionName: test.name,
         type: actions.CodeBuildActionType.TEST,
         project: this.testedProject(new Construct(scope, test.name), {
@@ -614,6 +681,15 @@ export class NotifyingPipeline extends Construct {
         },
         runOrder,
       }));
+    }
+    if ((env.tests ?? []).length > 0) runOrder++;
+
+    const bake = bakeMinutes(env);
+    if (bake > 0) {
+      deployStage.addAction(this.pipelineChecks!.bakeAction(target, {
+        alarmNamePrefix: env.bakeAlarmNamePrefix ?? `${env.stackName}-`,
+        bakeMinutes: bake,
+      }, runOrder));
     }
   }
 
@@ -846,4 +922,23 @@ function denyGrantsExceptForAwsResources(): iam.PolicyStatement {
     resources: ['*'],
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   });
+}
+
+/**
+ * An entry condition that skips the stage unless a variable is 'true'. "If all rules in a
+ * condition succeed, then the condition is met ... when the criteria are not met, the
+ * specified result engages": https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html
+ */
+function skipUnless(ruleName: string, variable: string): codepipeline.Conditions {
+  return {
+    conditions: [{
+      result: codepipeline.Result.SKIP,
+      rules: [new codepipeline.Rule({
+        name: ruleName,
+        provider: 'VariableCheck',
+        version: '1',
+        configuration: { Variable: variable, Value: 'true', Operator: 'EQ' },
+      })],
+    }],
+  };
 }

@@ -43,19 +43,21 @@ describe('NotifyingPipeline', () => {
     storeTemplate = Template.fromStack(fixture.storeStack);
   });
 
-  test('stages run Source, Build, then each environment in order; approval sits between create and execute change set', () => {
+  test('stages run Source, Build, then each environment in order; with approval: change set and review, approval, then verify, execute, test and bake', () => {
     expect(stageLayout(template)).toEqual([
       ['Source', [['GitHub', 1]]],
       ['Build', [['Build', 1]]],
       ['Dev', [['Deploy', 1], ['Integration', 2]]],
-      ['Prod', [['CreateChangeSet', 1], ['Approve', 2], ['ExecuteChangeSet', 3], ['Sanity', 4]]],
+      ['Prod', [['CreateChangeSet', 1], ['Review', 2]]],
+      ['ProdApproval', [['Approve', 1]]],
+      ['ProdDeploy', [['VerifyReviewedChangeSet', 1], ['ExecuteChangeSet', 2], ['Sanity', 3], ['Bake', 4]]],
     ]);
   });
 
   test('N environments become N stages in the given order', () => {
     const staging = { ...dev, name: 'Staging', account: '444444444444', stackName: 'Crosswalk-SampleApi-Staging' };
     const t = Template.fromStack(synthPipeline({ environments: [dev, staging, prod] }).stack);
-    expect(stageLayout(t).map(([name]) => name)).toEqual(['Source', 'Build', 'Dev', 'Staging', 'Prod']);
+    expect(stageLayout(t).map(([name]) => name)).toEqual(['Source', 'Build', 'Dev', 'Staging', 'Prod', 'ProdApproval', 'ProdDeploy']);
     expect(action(t, 'Staging', 'Deploy').RoleArn).toBe('arn:aws:iam::444444444444:role/Crosswalk-eu-west-1-DeploymentRole');
   });
 
@@ -75,24 +77,28 @@ describe('NotifyingPipeline', () => {
     expect(create.Configuration).toMatchObject({
       ActionMode: 'CHANGE_SET_REPLACE',
       StackName: 'Crosswalk-SampleApi-Prod',
-      ChangeSetName: 'Crosswalk-pipeline-changes',
+      // One change set per execution: a newer run never replaces the one under review.
+      ChangeSetName: 'Crosswalk-#{codepipeline.PipelineExecutionId}',
       RoleArn: naming.executionRoleArn(PROD),
     });
-    const execute = action(template, 'Prod', 'ExecuteChangeSet');
+    const execute = action(template, 'ProdDeploy', 'ExecuteChangeSet');
     expect(execute.RoleArn).toBe(naming.deploymentRoleArn(PROD));
     expect(execute.Configuration).toEqual({
       ActionMode: 'CHANGE_SET_EXECUTE',
       StackName: 'Crosswalk-SampleApi-Prod',
-      ChangeSetName: 'Crosswalk-pipeline-changes',
+      ChangeSetName: '#{ProdReview.ChangeSetName}',
     });
   });
 
   test('build-account actions run as the pipeline role itself (no per-action roles)', () => {
-    for (const [stageName, actionName] of [['Source', 'GitHub'], ['Build', 'Build'], ['Dev', 'Integration'], ['Prod', 'Approve'], ['Prod', 'Sanity']]) {
+    for (const [stageName, actionName] of [
+      ['Source', 'GitHub'], ['Build', 'Build'], ['Dev', 'Integration'], ['Prod', 'Review'],
+      ['ProdApproval', 'Approve'], ['ProdDeploy', 'VerifyReviewedChangeSet'], ['ProdDeploy', 'Sanity'], ['ProdDeploy', 'Bake'],
+    ]) {
       expect(action(template, stageName, actionName).RoleArn).toBeUndefined();
     }
     const roleNames = Object.values(template.findResources('AWS::IAM::Role')).map((r: any) => r.Properties.RoleName).filter(Boolean);
-    expect(roleNames).toEqual(['Crosswalk-eu-west-1-PipelineRole']);
+    expect(roleNames.sort()).toEqual(['Crosswalk-eu-west-1-PipelineChecksRole', 'Crosswalk-eu-west-1-PipelineRole']);
   });
 
   test('the pipeline role has the convention name, trusts CodePipeline with no condition the service does not document, and may assume exactly the environments\' deployment roles', () => {
@@ -115,7 +121,7 @@ describe('NotifyingPipeline', () => {
 
   test('deploy outputs reach the tests through the variables namespace', () => {
     expect(action(template, 'Dev', 'Deploy').Namespace).toBe('DevStack');
-    expect(action(template, 'Prod', 'ExecuteChangeSet').Namespace).toBe('ProdStack');
+    expect(action(template, 'ProdDeploy', 'ExecuteChangeSet').Namespace).toBe('ProdStack');
     expect(action(template, 'Prod', 'CreateChangeSet').Namespace).toBeUndefined();
 
     const integration = action(template, 'Dev', 'Integration');
@@ -125,7 +131,7 @@ describe('NotifyingPipeline', () => {
     ]);
     expect(integration.InputArtifacts).toEqual([{ Name: 'Source' }, { Name: 'BuildOutput' }]);
     expect(integration.Configuration.PrimarySource).toBe('Source');
-    expect(JSON.parse(action(template, 'Prod', 'Sanity').Configuration.EnvironmentVariables)).toEqual([
+    expect(JSON.parse(action(template, 'ProdDeploy', 'Sanity').Configuration.EnvironmentVariables)).toEqual([
       { name: 'API_URL', type: 'PLAINTEXT', value: '#{ProdStack.ApiUrl}' },
     ]);
   });
@@ -146,30 +152,32 @@ describe('NotifyingPipeline', () => {
     ]);
   });
 
-  test('the approval notifies the approval topic with the stack, the change set and a console link in the target region', () => {
-    const approve = action(template, 'Prod', 'Approve');
-    const link = `https://${REGION}.console.aws.amazon.com/cloudformation/home?region=${REGION}` +
-      '#/stacks/changesets/changes?stackId=Crosswalk-SampleApi-Prod&changeSetId=Crosswalk-pipeline-changes';
+  test('the approval notifies the approval topic with the review\'s summary and a link to its report', () => {
+    const approve = action(template, 'ProdApproval', 'Approve');
     expect(approve.ActionTypeId).toMatchObject({ Category: 'Approval', Provider: 'Manual' });
     expect(approve.Configuration.NotificationArn).toEqual({ Ref: template.getResourceId('AWS::SNS::Topic', { Properties: { DisplayName: 'Crosswalk-pipeline approvals' } }) });
-    expect(approve.Configuration.CustomData).toContain("change set 'Crosswalk-pipeline-changes' of stack 'Crosswalk-SampleApi-Prod' in account 333333333333");
-    expect(approve.Configuration.CustomData).toContain(link);
-    expect(approve.Configuration.CustomData.length).toBeLessThanOrEqual(500);
-    expect(approve.Configuration.ExternalEntityLink).toBe(link);
+    expect(approve.Configuration.CustomData).toBe('Prod: change review of stack Crosswalk-SampleApi-Prod (account 333333333333, eu-west-1). #{ProdReview.Summary}');
+    // An action configuration value holds at most 1000 characters; the summary is cut at 500.
+    // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html
+    expect(approve.Configuration.CustomData.replace('#{ProdReview.Summary}', '').length + 500).toBeLessThanOrEqual(1000);
+    expect(approve.Configuration.ExternalEntityLink).toBe('#{ProdReview.ReportUrl}');
   });
 
-  test('the approvers group may approve exactly the Prod approval action and read the pipeline, nothing more', () => {
+  test('the approvers group may approve exactly the Prod approval action, read the pipeline and the review reports, nothing more', () => {
     const groupPolicy = Object.values(template.findResources('AWS::IAM::Policy'))
       .find((p: any) => p.Properties.Groups !== undefined) as any;
     const pipelineArn = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:codepipeline:${REGION}:${BUILD}:Crosswalk-pipeline${suffix}`]] });
     expect(groupPolicy.Properties.PolicyDocument.Statement).toEqual([
-      { Action: 'codepipeline:PutApprovalResult', Effect: 'Allow', Resource: pipelineArn('/Prod/Approve') },
+      { Action: 'codepipeline:PutApprovalResult', Effect: 'Allow', Resource: pipelineArn('/ProdApproval/Approve') },
       {
         Action: ['codepipeline:GetPipeline', 'codepipeline:GetPipelineState', 'codepipeline:GetPipelineExecution',
           'codepipeline:ListPipelineExecutions', 'codepipeline:ListActionExecutions'],
         Effect: 'Allow',
         Resource: pipelineArn(''),
       },
+      // The change review reports of this pipeline, and the key they are encrypted with.
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::crosswalk-artifacts-111111111111-eu-west-1/change-reviews/Crosswalk-pipeline/*' },
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::ImportValue': expect.stringMatching(/^ArtifactStore:ExportsOutputFnGetAttKey.*Arn/) } },
     ]);
     template.resourceCountIs('AWS::IAM::Group', 1);
     template.hasResourceProperties('AWS::IAM::Group', Match.not(Match.objectLike({ ManagedPolicyArns: Match.anyValue() })));

@@ -10,10 +10,15 @@ function stages(environments: PipelineEnvironment[], overrides = {}): Record<str
 }
 
 describe('stage safety (CodePipeline V2 stage conditions)', () => {
-  test('a failed environment stage rolls back to its last successful execution by default; Source and Build do not', () => {
+  test('a failed environment stage rolls back to its last successful execution by default; Source, Build and the change-set stages do not', () => {
     const s = stages([dev, prod]);
-    for (const name of ['Dev', 'Prod']) expect(s[name].OnFailure).toEqual({ Result: 'ROLLBACK' });
-    for (const name of ['Source', 'Build']) expect(s[name].OnFailure).toBeUndefined();
+    expect(s.Dev.OnFailure).toEqual({ Result: 'ROLLBACK' });
+    for (const name of ['Source', 'Build', 'Prod', 'ProdApproval', 'ProdDeploy']) expect(s[name].OnFailure).toBeUndefined();
+  });
+
+  test('rollbackOnFailure with requireApproval is refused: a rollback would execute a change set CloudFormation already deleted', () => {
+    expect(() => stages([dev, { ...prod, rollbackOnFailure: true }]))
+      .toThrow("environments[1].rollbackOnFailure cannot be true with requireApproval (environment 'Prod'): a stage rollback re-runs the stage with the variables of the execution it returns to");
   });
 
   test('rollbackOnFailure: false leaves a failed stage failed', () => {
@@ -50,9 +55,9 @@ describe('stage safety (CodePipeline V2 stage conditions)', () => {
   });
 
   test('PARALLEL needs rollback off on every environment: CodePipeline cannot roll back a PARALLEL pipeline\'s stages', () => {
-    expect(() => stages([dev, prod], { executionMode: codepipeline.ExecutionMode.PARALLEL }))
-      .toThrow("executionMode PARALLEL cannot roll a stage back, but environments 'Dev', 'Prod' roll back on failure: set rollbackOnFailure: false on them, or use ExecutionMode.QUEUED");
-    const off = { rollbackOnFailure: false };
-    expect(stages([{ ...dev, ...off }, { ...prod, ...off }], { executionMode: codepipeline.ExecutionMode.PARALLEL }).mode).toBe('PARALLEL');
+    const staging = { ...dev, name: 'Staging', account: '444444444444', stackName: 'Crosswalk-SampleApi-Staging' };
+    expect(() => stages([dev, staging, prod], { executionMode: codepipeline.ExecutionMode.PARALLEL }))
+      .toThrow("executionMode PARALLEL cannot roll a stage back, but environments 'Dev', 'Staging' roll back on failure: set rollbackOnFailure: false on them, or use ExecutionMode.QUEUED");
+    expect(stages([{ ...dev, rollbackOnFailure: false }, prod], { executionMode: codepipeline.ExecutionMode.PARALLEL }).mode).toBe('PARALLEL');
   });
 });

@@ -101,7 +101,7 @@ describe('NotifyingPipeline validation', () => {
     const twice = [{ name: 'Smoke', commands: ['a'] }, { name: 'smoke', commands: ['b'] }];
     expect(() => build(withEnv({ tests: twice }))).toThrow("environments[0].tests[1].name 'smoke' is used twice in environment 'Dev'");
     expect(() => build(withEnv({ tests: [{ name: 'Approve', commands: ['a'] }] }, 1))).toThrow(
-      "environments[1].tests[0].name 'Approve' is the name of an action the pipeline adds itself (Deploy, CreateChangeSet, Approve, ExecuteChangeSet)");
+      "environments[1].tests[0].name 'Approve' is the name of an action the pipeline adds itself (Deploy, CreateChangeSet, Review, Approve, VerifyReviewedChangeSet, ExecuteChangeSet, Bake)");
   });
 
   test('fails on an output name CloudFormation would refuse', () => {

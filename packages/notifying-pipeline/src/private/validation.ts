@@ -10,7 +10,7 @@ import type { PipelineEnvironment, PipelineTest } from '../environment';
 /** Names of the stages the construct adds before the environments. */
 export const RESERVED_STAGE_NAMES = ['Source', 'Build'];
 /** Names of the actions the construct adds to an environment's stage. */
-export const RESERVED_ACTION_NAMES = ['Deploy', 'CreateChangeSet', 'Approve', 'ExecuteChangeSet'];
+export const RESERVED_ACTION_NAMES = ['Deploy', 'CreateChangeSet', 'Review', 'Approve', 'VerifyReviewedChangeSet', 'ExecuteChangeSet', 'Bake'];
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,49}$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
@@ -92,7 +92,62 @@ export function validateEnvironments(environments: PipelineEnvironment[], naming
     });
     validateTests(field, env, outputs);
     if (env.deploymentWindow) validateDeploymentWindow(`${field}.deploymentWindow`, env.deploymentWindow);
+    validateReviewAndBake(field, env, naming);
   });
+  // An environment with approval spans three stages: '<name>', '<name>Approval', '<name>Deploy'.
+  const stageNames = new Map<string, string>();
+  environments.forEach((env, i) => {
+    const stages = env.requireApproval ? [env.name, `${env.name}Approval`, `${env.name}Deploy`] : [env.name];
+    for (const stage of stages) {
+      const other = stageNames.get(stage.toLowerCase());
+      if (other !== undefined) {
+        throw new Error(`environments[${i}] ('${env.name}') needs a stage named '${stage}', which ${other} already uses: rename one of the environments`);
+      }
+      stageNames.set(stage.toLowerCase(), `environments[${i}] ('${env.name}')`);
+    }
+  });
+}
+
+/** The longest bake: a Lambda invoke action times out after 24 hours (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); an hour is kept for the last looks. */
+export const MAX_BAKE_MINUTES = 23 * 60;
+/** The default bake of an environment with approval. */
+export const DEFAULT_APPROVAL_BAKE_MINUTES = 10;
+
+/** Whether an environment's deploy stage rolls back on failure (by default unless it has approval). */
+export function rollsBack(env: PipelineEnvironment): boolean {
+  return env.rollbackOnFailure ?? !env.requireApproval;
+}
+
+/** An environment's bake time in whole minutes (0: no bake). */
+export function bakeMinutes(env: PipelineEnvironment): number {
+  if (env.bakeTime === undefined) return env.requireApproval ? DEFAULT_APPROVAL_BAKE_MINUTES : 0;
+  return env.bakeTime.toMinutes();
+}
+
+function validateReviewAndBake(field: string, env: PipelineEnvironment, naming: CrosswalkNaming): void {
+  if (env.autoApprove !== undefined && !env.requireApproval) {
+    throw new Error(`${field}.autoApprove is set but environment '${env.name}' has no requireApproval: the policy decides when a reviewed change needs no person, so it needs the review; set requireApproval: true or remove autoApprove`);
+  }
+  if (env.requireApproval && env.rollbackOnFailure === true) {
+    throw new Error(`${field}.rollbackOnFailure cannot be true with requireApproval (environment '${env.name}'): a stage rollback re-runs the stage with the variables of the execution it returns to, ` +
+      'so it would execute that execution\'s change set, which CloudFormation deleted when it was executed (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html). ' +
+      'CloudFormation rolls back a failed change set execution itself; remove rollbackOnFailure');
+  }
+  if (env.bakeTime !== undefined) {
+    let minutes: number;
+    try {
+      minutes = env.bakeTime.toMinutes();
+    } catch {
+      throw new Error(`${field}.bakeTime must be whole minutes, e.g. Duration.minutes(10), got ${env.bakeTime.toHumanString()}`);
+    }
+    if (minutes > MAX_BAKE_MINUTES) {
+      throw new Error(`${field}.bakeTime must be at most ${MAX_BAKE_MINUTES} minutes (23 hours): the bake is a Lambda invoke action, which CodePipeline fails after 24 hours, got ${minutes} minutes`);
+    }
+  }
+  if (env.bakeAlarmNamePrefix !== undefined && literal(env.bakeAlarmNamePrefix) && !env.bakeAlarmNamePrefix.startsWith(naming.resourcePrefix)) {
+    throw new Error(`${field}.bakeAlarmNamePrefix must start with '${naming.resourcePrefix}', got '${env.bakeAlarmNamePrefix}': the target account's read-only role reads only the project's alarms; ` +
+      `the default '${env.stackName}-' watches the alarms of the environment's stack`);
+  }
 }
 
 /**

@@ -1,2 +1,0 @@
-// Entry point of the change review function; written in the next commits.
-export {};

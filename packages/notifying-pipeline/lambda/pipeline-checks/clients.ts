@@ -1,0 +1,59 @@
+/**
+ * The SDK clients of the pipeline checks. The function's own role reports to CodePipeline
+ * and writes the report; everything in a target account is read through that account's
+ * read-only convention role. Tests point every client at a local endpoint with the SDK's
+ * own `AWS_ENDPOINT_URL` setting; production never sets it.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { TargetParams } from '../../src/private/check-params';
+
+/** Reads with the SDK's standard retries (throttling included), three attempts. */
+const READ_ATTEMPTS = 3;
+
+export interface TargetCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration?: Date;
+}
+
+/** The clients a check uses; the handler builds them, tests may pass their own. */
+export interface CheckClients {
+  readonly codePipeline: CodePipelineClient;
+  readonly s3: S3Client;
+  /** Credentials of the target account's read-only role (`READ_ONLY_ROLE_NAME`). */
+  assumeReadOnlyRole(target: TargetParams, session: string, signal: AbortSignal): Promise<TargetCredentials>;
+}
+
+export function defaultClients(readOnlyRoleName: string): CheckClients {
+  const sts = new STSClient({ maxAttempts: READ_ATTEMPTS });
+  return {
+    // Reports are not retried blindly: a refused report is thrown and logged.
+    codePipeline: new CodePipelineClient({ maxAttempts: READ_ATTEMPTS }),
+    s3: new S3Client({ maxAttempts: READ_ATTEMPTS }),
+    async assumeReadOnlyRole(target, session, signal) {
+      const roleArn = `arn:${target.partition}:iam::${target.account}:role/${readOnlyRoleName}`;
+      const { Credentials: c } = await sts.send(new AssumeRoleCommand({
+        RoleArn: roleArn,
+        // Role session names: 2 to 64 characters of [\w+=,.@-].
+        // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+        RoleSessionName: session.replace(/[^\w+=,.@-]/g, '-').slice(0, 64),
+        DurationSeconds: 900,
+      }), { abortSignal: signal });
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
+      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    },
+  };
+}
+
+export function cloudFormationIn(target: TargetParams, credentials: TargetCredentials): CloudFormationClient {
+  return new CloudFormationClient({ region: target.region, credentials, maxAttempts: READ_ATTEMPTS });
+}
+
+export function cloudWatchIn(target: TargetParams, credentials: TargetCredentials): CloudWatchClient {
+  return new CloudWatchClient({ region: target.region, credentials, maxAttempts: READ_ATTEMPTS });
+}

@@ -1,0 +1,89 @@
+/**
+ * The user parameters of the pipeline-checks actions, as the construct writes them (JSON in
+ * the Lambda invoke action's `UserParameters`, with CodePipeline variables already
+ * substituted). Shared by the construct (which writes them) and the function (which reads them).
+ */
+
+/** Who decides when a reviewed change set needs no person. */
+export type AutoApprovePolicy = 'never' | 'noChanges' | 'lowRisk';
+
+/** Where a check reads: the target account's read-only role and the stack. */
+export interface TargetParams {
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly stackName: string;
+}
+
+/** Review a change set, write its report, set the variables the approval and the conditions use. */
+export interface ReviewParams extends TargetParams {
+  readonly check: 'review';
+  readonly changeSetName: string;
+  readonly pipelineName: string;
+  readonly executionId: string;
+  readonly autoApprove: AutoApprovePolicy;
+  readonly reportBucket: string;
+  /** Key prefix of the reports, ending in `/`; the report lands under `<prefix><executionId>/<environment>.{md,html}`. */
+  readonly reportPrefix: string;
+}
+
+/** Check, right before the execution, that the change set is still the one reviewed. */
+export interface VerifyParams extends TargetParams {
+  readonly check: 'verify';
+  readonly changeSetName: string;
+  readonly reviewedChangeSetId: string;
+}
+
+/** Watch the environment's alarms for a time after its deployment and tests. */
+export interface BakeParams extends TargetParams {
+  readonly check: 'bake';
+  readonly alarmNamePrefix: string;
+  readonly bakeMinutes: number;
+}
+
+export type CheckParams = ReviewParams | VerifyParams | BakeParams;
+
+const AUTO_APPROVE: AutoApprovePolicy[] = ['never', 'noChanges', 'lowRisk'];
+
+/** Parses and checks the user parameters; throws an error naming the field that is wrong. */
+export function parseParams(text: string | undefined): CheckParams {
+  let raw: any;
+  try {
+    raw = JSON.parse(text ?? '');
+  } catch {
+    throw new Error(`the action's UserParameters are not JSON: ${JSON.stringify((text ?? '').slice(0, 200))}`);
+  }
+  const str = (field: string): string => {
+    const value = raw?.[field];
+    if (typeof value !== 'string' || value.length === 0) throw new Error(`UserParameters.${field} must be a non-empty string, got ${JSON.stringify(value)}`);
+    // An unsubstituted variable means the pipeline could not resolve it: never act on the literal.
+    if (/#\{[^}]*\}/.test(value)) throw new Error(`UserParameters.${field} holds an unresolved pipeline variable: ${value}`);
+    return value;
+  };
+  const target: TargetParams = {
+    environment: str('environment'), account: str('account'), region: str('region'), partition: str('partition'), stackName: str('stackName'),
+  };
+  if (!/^\d{12}$/.test(target.account)) throw new Error(`UserParameters.account must be a 12-digit account id, got '${target.account}'`);
+  switch (raw.check) {
+    case 'review': {
+      const autoApprove = str('autoApprove') as AutoApprovePolicy;
+      if (!AUTO_APPROVE.includes(autoApprove)) throw new Error(`UserParameters.autoApprove must be one of ${AUTO_APPROVE.join(', ')}, got '${autoApprove}'`);
+      return {
+        ...target, check: 'review', changeSetName: str('changeSetName'), pipelineName: str('pipelineName'), executionId: str('executionId'),
+        autoApprove, reportBucket: str('reportBucket'), reportPrefix: str('reportPrefix'),
+      };
+    }
+    case 'verify':
+      return { ...target, check: 'verify', changeSetName: str('changeSetName'), reviewedChangeSetId: str('reviewedChangeSetId') };
+    case 'bake': {
+      const bakeMinutes = raw.bakeMinutes;
+      if (typeof bakeMinutes !== 'number' || !Number.isFinite(bakeMinutes) || bakeMinutes <= 0) {
+        throw new Error(`UserParameters.bakeMinutes must be a positive number, got ${JSON.stringify(bakeMinutes)}`);
+      }
+      return { ...target, check: 'bake', alarmNamePrefix: str('alarmNamePrefix'), bakeMinutes };
+    }
+    default:
+      throw new Error(`UserParameters.check must be 'review', 'verify' or 'bake', got ${JSON.stringify(raw?.check)}`);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The build account's pipeline-checks function (change review, verification of the reviewed
+ * change set, bake) and the actions that invoke it. Not exported from the package.
+ */
+import * as path from 'path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { Construct } from 'constructs';
+import type { BakeParams, ReviewParams, VerifyParams } from './check-params';
+
+const ASSETS = path.join(__dirname, '..', '..', 'assets');
+
+/** The pipeline variable of the running execution's id. https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html */
+export const EXECUTION_ID = '#{codepipeline.PipelineExecutionId}';
+
+export interface PipelineChecksProps {
+  readonly naming: CrosswalkNaming;
+  readonly pipelineName: string;
+  readonly artifactBucket: s3.IBucket;
+  readonly artifactKey: kms.IKey;
+  /** The target accounts whose read-only role the function may assume. */
+  readonly targetAccounts: string[];
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** Without the `check` field and the target fields, which the actions fill in. */
+type Fields<T> = Omit<T, 'check' | 'environment' | 'account' | 'region' | 'partition' | 'stackName'>;
+
+/** The environment a check acts on. */
+export interface CheckTarget {
+  readonly environment: string;
+  readonly account: string;
+  readonly stackName: string;
+}
+
+export class PipelineChecks extends Construct {
+  public readonly function: lambda.Function;
+  public readonly role: iam.Role;
+  /** Where the change review reports of this pipeline go (a key prefix ending in `/`). */
+  public readonly reportPrefix: string;
+  private readonly naming: CrosswalkNaming;
+
+  constructor(scope: Construct, id: string, props: PipelineChecksProps) {
+    super(scope, id);
+    const { naming } = props;
+    this.naming = naming;
+    this.reportPrefix = `${naming.changeReviewsPrefix}${props.pipelineName}/`;
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    const reports = `${props.artifactBucket.bucketArn}/${this.reportPrefix}*`;
+    // The target accounts' read-only role trusts this role by its convention name.
+    this.role = new iam.Role(this, 'Role', {
+      roleName: naming.pipelineChecksRoleName,
+      description: `Runs the change review, change set verification and bake of the ${props.pipelineName} pipeline`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        Checks: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+            new iam.PolicyStatement({
+              sid: 'ReadTargetAccountsThroughTheirReadOnlyRole',
+              actions: ['sts:AssumeRole'],
+              resources: [...new Set(props.targetAccounts)].map((account) => naming.readOnlyRoleArn(account)),
+            }),
+            new iam.PolicyStatement({ sid: 'WriteChangeReviewReports', actions: ['s3:PutObject'], resources: [reports] }),
+            // Writing an object that the bucket encrypts with a KMS key needs kms:GenerateDataKey on it:
+            // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
+            new iam.PolicyStatement({ sid: 'EncryptTheReports', actions: ['kms:GenerateDataKey'], resources: [props.artifactKey.keyArn] }),
+          ],
+        }),
+      },
+    });
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${reports}]`,
+      reason: 'Each execution writes its own report under the pipeline\'s change review prefix, keyed by the execution id',
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'codepipeline:PutJobSuccessResult and PutJobFailureResult (added by the Lambda invoke actions) support no resource-level permissions: ' +
+        'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodepipeline.html',
+    });
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: `Change review, change set verification and bake of the ${props.pipelineName} pipeline`.slice(0, 256),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(ASSETS, 'pipeline-checks')),
+      role: this.role,
+      logGroup,
+      // A review of a large change set, or one look at the alarms plus a poll interval.
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      // CodePipeline invokes it and waits for its report; a retry would report twice.
+      retryAttempts: 0,
+      environment: { READ_ONLY_ROLE_NAME: naming.readOnlyRoleName },
+    });
+    this.function.node.addDependency(this.role);
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-L1',
+      reason: 'The pipeline-checks bundle is built for Node.js 22 (esbuild target node22, the runtime\'s AWS SDK v3) and tested there; '
+        + 'a newer runtime comes with a new release of this package.',
+    });
+  }
+
+  /** The change review action: its variables are `#{<namespace>.RiskTier}`, `.Summary`, `.ReportUrl`, `.ChangeSetName`… */
+  public reviewAction(target: CheckTarget, fields: Omit<Fields<ReviewParams>, 'reportPrefix'>, namespace: string, runOrder: number): codepipeline.IAction {
+    return this.action('Review', { check: 'review', ...this.targetFields(target), ...fields, reportPrefix: this.reportPrefix }, namespace, runOrder);
+  }
+
+  public verifyAction(target: CheckTarget, fields: Fields<VerifyParams>, namespace: string, runOrder: number): codepipeline.IAction {
+    return this.action('VerifyReviewedChangeSet', { check: 'verify', ...this.targetFields(target), ...fields }, namespace, runOrder);
+  }
+
+  public bakeAction(target: CheckTarget, fields: Fields<BakeParams>, runOrder: number): codepipeline.IAction {
+    return this.action('Bake', { check: 'bake', ...this.targetFields(target), ...fields }, undefined, runOrder);
+  }
+
+  private targetFields(target: CheckTarget) {
+    return { environment: target.environment, account: target.account, region: this.naming.region, partition: this.naming.partition, stackName: target.stackName };
+  }
+
+  private action(actionName: string, userParameters: Record<string, unknown>, variablesNamespace: string | undefined, runOrder: number): codepipeline.IAction {
+    return new actions.LambdaInvokeAction({ actionName, lambda: this.function, userParameters, variablesNamespace, runOrder });
+  }
+}
