@@ -19,6 +19,8 @@ export interface CannedResponse {
    * until the client has taken the previous ones): only what the client reads gets sent.
    */
   readonly chunks?: () => Iterable<Buffer | string>;
+  /** Never answer: the request stays open until the client gives up or the server stops (a hung endpoint). */
+  readonly hang?: boolean;
 }
 
 /** How a streamed body ended: sent whole, or cut off by the client, and how many bytes went out. */
@@ -51,6 +53,7 @@ export class LocalServer {
         const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
         this.requests.push(request);
         const response = respond(request);
+        if (response.hang) return;
         res.writeHead(response.status, response.headers ?? {});
         if (!response.chunks) {
           res.end(response.body ?? '');
