@@ -114,5 +114,7 @@ export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
     this.package.file.addOverride('nx.targets.test.dependsOn', ['^build', 'build']);
     this.npmignore?.include('/assets/');
     this.tsconfigDev.addInclude('../lambda/**/*.ts');
+    // The functions' wire tests share the local stand-in for AWS in test-support/ at the root.
+    this.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../../..');
   }
 }

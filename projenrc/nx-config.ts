@@ -34,6 +34,8 @@ export class NxConfig extends Component {
           sharedGlobals: [
             '{workspaceRoot}/tsconfig.base.json',
             '{workspaceRoot}/package-lock.json',
+            // The local stand-in for AWS that the functions' wire tests share.
+            '{workspaceRoot}/test-support/**/*',
           ],
           default: ['{projectRoot}/**/*', 'sharedGlobals'],
           // README.md stays in: a jsii assembly (.jsii) embeds the package's README.

@@ -19,7 +19,7 @@ import { actionFailureMessage, approvalWaitingMessage, executionMessage } from '
 import { EXECUTION_ID, PipelineChecks } from './private/pipeline-checks';
 import { RuleOnlyTopicTarget } from './private/topic-target';
 import {
-  bakeMinutes, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
+  bakeMinutes, MAX_BAKE_MINUTES, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
 } from './private/validation';
 
 /** Where the pipeline's source comes from: a GitHub repository through a CodeStar connection. */
@@ -213,6 +213,12 @@ export class NotifyingPipeline extends Construct {
   public static validateDeploymentWindow(field: string, window: DeploymentWindow): void {
     validateDeploymentWindow(field, window);
   }
+
+  /**
+   * The longest bake in minutes (23 hours): the bake is a Lambda invoke action, which
+   * CodePipeline fails after 24 hours (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html).
+   */
+  public static readonly MAX_BAKE_MINUTES = MAX_BAKE_MINUTES;
 
   /** The CodePipeline (V2). */
   public readonly pipeline: codepipeline.Pipeline;

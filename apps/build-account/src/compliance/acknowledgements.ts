@@ -141,7 +141,7 @@ function group(iamGroup: CfnGroup): ControlAcknowledgement[] {
   const inline = stack.resolve(iamGroup.policies);
   if (Array.isArray(inline) && inline.length > 0) return [];
   const reason = (control: string) => `This group has no inline policy at all (no Policies property); ${control} cannot find one and reports the missing property. `
-    + 'Its members\' permissions are in a separate AWS::IAM::Policy (the approval of this pipeline\'s Prod/Approve action and read access to this pipeline), which the same control checks and passes.';
+    + 'Its members\' permissions are in a separate AWS::IAM::Policy (the approval of this pipeline\'s ProdApproval/Approve action and read access to this pipeline), which the same control checks and passes.';
   return [
     { rule: 'iam_inline_policy_no_statements_with_admin_access_check', reason: reason('CT.IAM.PR.1') },
     { rule: 'iam_inline_policy_no_statements_with_full_access_check', reason: reason('CT.IAM.PR.5') },

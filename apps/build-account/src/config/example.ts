@@ -33,6 +33,7 @@ export const EXAMPLE_CONFIG: CrosswalkConfig = {
       alarms: { api5xxErrors: 1, lambdaErrors: 1 },
       retainData: false,
       rollbackOnFailure: true,
+      bakeMinutes: 0,
     },
     prod: {
       trafficShift: 'Linear10PercentEvery1Minute',
@@ -41,7 +42,8 @@ export const EXAMPLE_CONFIG: CrosswalkConfig = {
       throttling: { rateLimit: 200, burstLimit: 400 },
       alarms: { api5xxErrors: 1, lambdaErrors: 1 },
       retainData: true,
-      rollbackOnFailure: true,
+      // A change set executes once: prod relies on CloudFormation's and CodeDeploy's rollbacks.
+      bakeMinutes: 10,
     },
   },
 };

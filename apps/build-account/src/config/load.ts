@@ -4,8 +4,10 @@ import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { NotifyingPipeline } from '@crosswalk/notifying-pipeline';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { EXAMPLE_CONFIG } from './example';
-import { ENVIRONMENT_NAMES, TRAFFIC_SHIFT_NAMES } from './types';
-import type { CrosswalkConfig, PartialConfig } from './types';
+import { AUTO_APPROVE_NAMES, ENVIRONMENT_NAMES, TRAFFIC_SHIFT_NAMES } from './types';
+import type { AutoApproveName, CrosswalkConfig, PartialConfig } from './types';
+
+const MAX_BAKE_MINUTES = NotifyingPipeline.MAX_BAKE_MINUTES;
 
 /** The environment variable naming a JSON file that is deep-merged over the example config. */
 export const CONFIG_ENV_VAR = 'CROSSWALK_CONFIG';
@@ -508,9 +510,27 @@ class ConfigChecker {
   }
 
   private environment(path: string, value: unknown): void {
-    const e = this.object(path, value, ['trafficShift', 'requireApproval', 'logRetentionDays', 'throttling', 'alarms', 'retainData', 'rollbackOnFailure', 'deploymentWindow']);
+    const e = this.object(path, value, [
+      'trafficShift', 'requireApproval', 'logRetentionDays', 'throttling', 'alarms', 'retainData', 'rollbackOnFailure', 'deploymentWindow', 'bakeMinutes', 'autoApprove',
+    ]);
     if (!e) return;
-    this.boolean(`${path}.rollbackOnFailure`, e.rollbackOnFailure);
+    if (e.rollbackOnFailure !== undefined && this.boolean(`${path}.rollbackOnFailure`, e.rollbackOnFailure) && e.rollbackOnFailure && e.requireApproval === true) {
+      this.problems.push(`${path}.rollbackOnFailure cannot be true with requireApproval: a stage rollback would re-execute a change set, which CloudFormation deletes once executed; ` +
+        'remove rollbackOnFailure (CloudFormation rolls back a failed execution, CodeDeploy a traffic shift on alarm)');
+    }
+    if (e.bakeMinutes !== undefined) {
+      this.number(`${path}.bakeMinutes`, e.bakeMinutes, {
+        integer: true, min: 0, max: MAX_BAKE_MINUTES,
+        why: 'the bake is a Lambda invoke action, which CodePipeline fails after 24 hours (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html)',
+      });
+    }
+    if (e.autoApprove !== undefined) {
+      if (!AUTO_APPROVE_NAMES.includes(e.autoApprove as AutoApproveName)) {
+        this.problems.push(`${path}.autoApprove must be one of ${AUTO_APPROVE_NAMES.join(', ')}, got ${describe(e.autoApprove)}`);
+      } else if (e.requireApproval !== true) {
+        this.problems.push(`${path}.autoApprove needs requireApproval: true (it decides when a reviewed change needs no person); remove it or set requireApproval`);
+      }
+    }
     if (e.deploymentWindow !== undefined) {
       const w = this.object(`${path}.deploymentWindow`, e.deploymentWindow, ['cron', 'timeZone']);
       if (w && this.string(`${path}.deploymentWindow.cron`, w.cron, 'a cron expression')

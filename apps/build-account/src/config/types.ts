@@ -96,8 +96,23 @@ export interface EnvironmentConfig {
   readonly alarms: AlarmThresholdsConfig;
   /** Keep the table (and its data) when the stack is deleted, and protect it from deletion. */
   readonly retainData: boolean;
-  /** Whether a failed stage of this environment rolls back to its last successful execution. */
-  readonly rollbackOnFailure: boolean;
+  /**
+   * Whether a failed stage of this environment rolls back to its last successful execution.
+   * Not with `requireApproval` (a rollback cannot re-execute a change set).
+   * @default - true, false with requireApproval
+   */
+  readonly rollbackOnFailure?: boolean;
+  /**
+   * Minutes the environment's alarms must stay quiet after its deployment and tests (0: no bake).
+   * @default - 10 with requireApproval, else 0
+   */
+  readonly bakeMinutes?: number;
+  /**
+   * With `requireApproval`: when a reviewed change needs no person: 'never', 'noChanges' (a run
+   * with no change) or 'lowRisk' (low-risk changes too).
+   * @default 'noChanges'
+   */
+  readonly autoApprove?: AutoApproveName;
   /**
    * When the environment's stage may be entered (CodePipeline's DeploymentWindow rule):
    * a cron of 6 fields and an optional year, and an IANA time zone (default UTC).
@@ -105,6 +120,10 @@ export interface EnvironmentConfig {
    */
   readonly deploymentWindow?: { readonly cron: string; readonly timeZone?: string };
 }
+
+/** The change review's approval policies (NotifyingPipeline's AutoApprove). */
+export const AUTO_APPROVE_NAMES = ['never', 'noChanges', 'lowRisk'] as const;
+export type AutoApproveName = typeof AUTO_APPROVE_NAMES[number];
 
 export interface EnvironmentsConfig {
   readonly dev: EnvironmentConfig;

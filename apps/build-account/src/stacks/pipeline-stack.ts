@@ -1,13 +1,20 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
-import { NotifyingPipeline, PipelineEnvironment } from '@crosswalk/notifying-pipeline';
-import { Stack } from 'aws-cdk-lib';
+import { AutoApprove, NotifyingPipeline, PipelineEnvironment } from '@crosswalk/notifying-pipeline';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CONFIG_ENV_VAR, CrosswalkConfig, EnvironmentName, validateConfig } from '../config';
+import { AutoApproveName, CONFIG_ENV_VAR, CrosswalkConfig, EnvironmentName, validateConfig } from '../config';
 import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, serviceStackName, serviceTemplatePath } from '../pipeline/delivered-service';
 import { namingOf } from './naming';
+
+/** The config's approval policies as the pipeline's enum. */
+const AUTO_APPROVE: Record<AutoApproveName, AutoApprove> = {
+  never: AutoApprove.NEVER,
+  noChanges: AutoApprove.NO_CHANGES,
+  lowRisk: AutoApprove.LOW_RISK,
+};
 
 /** Props of {@link PipelineStack}. */
 export interface PipelineStackProps {
@@ -96,6 +103,7 @@ export class PipelineStack extends Stack {
 
   private pipelineEnvironment(config: CrosswalkConfig, environmentName: EnvironmentName, testName: string): PipelineEnvironment {
     const target = DELIVERED_SERVICE.testTargets[environmentName];
+    const { bakeMinutes: bake, autoApprove } = config.environments[environmentName];
     return {
       name: STAGE_NAMES[environmentName],
       account: config.accounts[environmentName],
@@ -104,6 +112,8 @@ export class PipelineStack extends Stack {
       requireApproval: config.environments[environmentName].requireApproval,
       rollbackOnFailure: config.environments[environmentName].rollbackOnFailure,
       deploymentWindow: config.environments[environmentName].deploymentWindow,
+      bakeTime: bake === undefined ? undefined : Duration.minutes(bake),
+      autoApprove: autoApprove === undefined ? undefined : AUTO_APPROVE[autoApprove],
       outputs: [DELIVERED_SERVICE.urlOutput],
       tests: [{
         name: testName,

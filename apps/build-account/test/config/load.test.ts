@@ -150,6 +150,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ environments: { dev: { rollbackOnFailure: 'yes' as any } } }, {})).toThrow(/environments\.dev\.rollbackOnFailure must be/);
   });
 
+  test('the bake and the review\'s approval policy are set per environment and checked like the rest', () => {
+    expect(loadConfig({}, {}).environments.prod).toMatchObject({ bakeMinutes: 10, requireApproval: true });
+    expect(loadConfig({}, {}).environments.prod.rollbackOnFailure).toBeUndefined();
+    expect(loadConfig({ environments: { dev: { bakeMinutes: 5 }, prod: { autoApprove: 'lowRisk' } } }, {}).environments)
+      .toMatchObject({ dev: { bakeMinutes: 5 }, prod: { autoApprove: 'lowRisk' } });
+    expect(problemsOf({ environments: { prod: { bakeMinutes: 1440 } } })).toEqual([
+      'environments.prod.bakeMinutes must be a whole number from 0 to 1380, got 1440; the bake is a Lambda invoke action, which CodePipeline fails after 24 hours (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html)',
+    ]);
+    expect(problemsOf({ environments: { dev: { bakeMinutes: 2.5 } } })).toEqual(['environments.dev.bakeMinutes must be a whole number from 0 to 1380, got 2.5']);
+    expect(problemsOf({ environments: { prod: { autoApprove: 'always' as never } } })).toEqual(["environments.prod.autoApprove must be one of never, noChanges, lowRisk, got 'always'"]);
+    expect(problemsOf({ environments: { dev: { autoApprove: 'lowRisk' } } })).toEqual([
+      'environments.dev.autoApprove needs requireApproval: true (it decides when a reviewed change needs no person); remove it or set requireApproval',
+    ]);
+    expect(problemsOf({ environments: { prod: { rollbackOnFailure: true } } })).toEqual([
+      'environments.prod.rollbackOnFailure cannot be true with requireApproval: a stage rollback would re-execute a change set, which CloudFormation deletes once executed; ' +
+      'remove rollbackOnFailure (CloudFormation rolls back a failed execution, CodeDeploy a traffic shift on alarm)',
+    ]);
+  });
+
   test('fails on an unknown traffic shift name and lists the known ones', () => {
     expect(problemsOf({ environments: { prod: { trafficShift: 'Linear50Percent' as never } } })).toEqual([
       "environments.prod.trafficShift must be one of AllAtOnce, Linear10PercentEvery1Minute, Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, Canary10Percent5Minutes, Canary10Percent10Minutes, Canary10Percent15Minutes, Canary10Percent30Minutes, got 'Linear50Percent'; these are CodeDeploy's predefined Lambda deployment configs",
@@ -173,7 +192,7 @@ describe('loadConfig', () => {
       'acounts is not a config field; check its spelling (the fields at the top level are projectName, region, accounts, github, notifications, approvers, environments)',
     ]);
     expect(problemsOf({ environments: { prod: { retain: true } } } as Record<string, unknown>)).toEqual([
-      'environments.prod.retain is not a config field; check its spelling (the fields of environments.prod are trafficShift, requireApproval, logRetentionDays, throttling, alarms, retainData, rollbackOnFailure, deploymentWindow)',
+      'environments.prod.retain is not a config field; check its spelling (the fields of environments.prod are trafficShift, requireApproval, logRetentionDays, throttling, alarms, retainData, rollbackOnFailure, deploymentWindow, bakeMinutes, autoApprove)',
     ]);
   });
 

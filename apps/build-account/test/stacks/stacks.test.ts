@@ -73,7 +73,7 @@ describe('DeploymentRolesStack', () => {
     for (const stack of roleStacks()) {
       const template = synth.template(stack);
       const roleNames = resourcesOf(template, 'AWS::IAM::Role').map(([, r]) => r.Properties.RoleName).sort();
-      expect(roleNames).toEqual([stack.naming.executionRoleName, stack.naming.deploymentRoleName].sort());
+      expect(roleNames).toEqual([stack.naming.executionRoleName, stack.naming.deploymentRoleName, stack.naming.readOnlyRoleName].sort());
       expect(resourcesOf(template, 'AWS::IAM::ManagedPolicy').map(([, r]) => r.Properties.ManagedPolicyName))
         .toEqual([stack.naming.permissionsBoundaryName]);
     }
@@ -120,10 +120,11 @@ describe('PipelineStack', () => {
     expect(imports.every((i) => i.includes(`"Fn::ImportValue":"${synth.stacks.artifactStore.stackName}:`))).toBe(true);
   });
 
-  test('Source → Build → Dev (deploy, integration) → Prod (change set, approval, execute, sanity)', () => {
+  test('Source → Build → Dev (deploy, integration) → Prod (change set, review) → approval → (verify, execute, sanity, bake)', () => {
     const stages = pipelineStages(synth.template(synth.stacks.pipeline));
     expect(stages.map((s) => `${s.Name}[${s.Actions.map((a: any) => a.Name).join(',')}]`)).toEqual([
-      'Source[GitHub]', 'Build[Build]', 'Dev[Deploy,Integration]', 'Prod[CreateChangeSet,Approve,ExecuteChangeSet,Sanity]',
+      'Source[GitHub]', 'Build[Build]', 'Dev[Deploy,Integration]', 'Prod[CreateChangeSet,Review]', 'ProdApproval[Approve]',
+      'ProdDeploy[VerifyReviewedChangeSet,ExecuteChangeSet,Sanity,Bake]',
     ]);
     const [, , dev, prod] = stages;
     expect(dev.Actions[0].Configuration).toMatchObject({
@@ -136,9 +137,10 @@ describe('PipelineStack', () => {
 
   test('the suites get API_URL from the stack output ApiUrl and run through nx', () => {
     const template = synth.template(synth.stacks.pipeline);
-    const [, , dev, prod] = pipelineStages(template);
+    const stages = pipelineStages(template);
+    const [dev, prodDeploy] = ['Dev', 'ProdDeploy'].map((name) => stages.find((st: any) => st.Name === name));
     expect(JSON.parse(dev.Actions[1].Configuration.EnvironmentVariables)).toEqual([{ name: 'API_URL', type: 'PLAINTEXT', value: '#{DevStack.ApiUrl}' }]);
-    expect(JSON.parse(prod.Actions[3].Configuration.EnvironmentVariables)).toEqual([{ name: 'API_URL', type: 'PLAINTEXT', value: '#{ProdStack.ApiUrl}' }]);
+    expect(JSON.parse(prodDeploy.Actions.find((a: any) => a.Name === 'Sanity').Configuration.EnvironmentVariables)).toEqual([{ name: 'API_URL', type: 'PLAINTEXT', value: '#{ProdStack.ApiUrl}' }]);
     const specs = resourcesOf(template, 'AWS::CodeBuild::Project').map(([, p]) => buildSpecOf(p));
     const commands = specs.map((s) => s.phases.build.commands);
     expect(commands).toContainEqual(['npm ci', 'npx nx run @crosswalk/sample-api:integ']);
@@ -155,19 +157,27 @@ describe('PipelineStack', () => {
     expect(build.Properties.Environment.EnvironmentVariables).toBeUndefined();
   });
 
-  test('the config\'s rollback and deployment window reach the environment\'s stage', () => {
-    const config = loadConfig({ environments: { dev: { rollbackOnFailure: false }, prod: { deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU' } } } }, {});
+  test('the config\'s rollback, bake, approval policy and deployment window reach the environment\'s stages', () => {
+    const config = loadConfig({
+      environments: { dev: { rollbackOnFailure: false, bakeMinutes: 3 }, prod: { deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU' }, autoApprove: 'lowRisk' } },
+    }, {});
     const stages = pipelineStages(synthesizeBuildAccount(config).template(PipelineStack.stackNameFor(config)));
     const byName = Object.fromEntries(stages.map((st: any) => [st.Name, st]));
+    const params = (stage: string, action: string) => JSON.parse(byName[stage].Actions.find((a: any) => a.Name === action).Configuration.UserParameters);
     expect(byName.Dev.OnFailure).toBeUndefined();
-    expect(byName.Prod.OnFailure).toEqual({ Result: 'ROLLBACK' });
+    expect(params('Dev', 'Bake').bakeMinutes).toBe(3);
+    expect(params('ProdDeploy', 'Bake').bakeMinutes).toBe(10);
+    expect(params('Prod', 'Review').autoApprove).toBe('lowRisk');
+    // A change set executes once: the prod stages do not roll back (CloudFormation and CodeDeploy do).
+    for (const stage of ['Prod', 'ProdApproval', 'ProdDeploy']) expect(byName[stage].OnFailure).toBeUndefined();
     expect(byName.Prod.BeforeEntry.Conditions[0].Rules[0].Configuration).toEqual({ Cron: '0 0-59 9-16 ? * MON-THU', TimeZone: 'UTC' });
   });
 
   test('with prod.requireApproval false, prod deploys in one action', () => {
     const config = loadConfig({ environments: { prod: { requireApproval: false } } }, {});
     const stages = pipelineStages(synthesizeBuildAccount(config).template(PipelineStack.stackNameFor(config)));
-    expect(stages[3].Actions.map((a: any) => a.Name)).toEqual(['Deploy', 'Sanity']);
+    expect(stages[3].Actions.map((a: any) => a.Name)).toEqual(['Deploy', 'Sanity', 'Bake']);
+    expect(stages[3].OnFailure).toEqual({ Result: 'ROLLBACK' });
   });
 
   test('notifies the configured addresses; success and approval notices follow the config', () => {

@@ -79,7 +79,7 @@ describe('the pipeline and the deployment-role stacks', () => {
 
   test('every role the pipeline\'s actions use is defined by the deployment-role stack of that account', () => {
     expect(crossAccountActions().map(({ stage, action }) => `${stage}/${action.Name}`)).toEqual([
-      'Dev/Deploy', 'Prod/CreateChangeSet', 'Prod/ExecuteChangeSet',
+      'Dev/Deploy', 'Prod/CreateChangeSet', 'ProdDeploy/ExecuteChangeSet',
     ]);
     const roleStackOf = (env: EnvironmentName) => DeploymentRolesStack.stackNameFor(config(), env);
     for (const { stage, action } of crossAccountActions()) {
@@ -109,6 +109,32 @@ describe('the pipeline and the deployment-role stacks', () => {
       expect(assume({ account: config().accounts[env], arn: pipelineRole.arn.replace(config().accounts.build, config().accounts[env]) })).toBe('implicit-deny');
       // the other side: the pipeline role may assume it
       expect(evaluateAll(pipelineRole.identityPolicies, { action: 'sts:AssumeRole', resource: role.arn })).toBe('allow');
+    }
+  });
+
+  test('the pipeline checks may assume the prod read-only role (both sides), which may read the change set and the alarms and write nothing', () => {
+    const naming = both.build.pipeline.naming;
+    const checksRole = findRole(both.world, naming.pipelineChecksRoleArn(config().accounts.build))!;
+    expect(checksRole).toBeDefined();
+    const readOnly = findRole(both.world, naming.readOnlyRoleArn(config().accounts.prod))!;
+    expect(readOnly.stack.stackName).toBe(DeploymentRolesStack.stackNameFor(config(), 'prod'));
+    const assume = (caller: Caller) => evaluate(readOnly.trustPolicy, { action: 'sts:AssumeRole', resource: readOnly.arn, caller });
+    expect(assume(roleCaller(checksRole))).toBe('allow');
+    expect(assume(roleCaller(pipelineRole))).toBe('implicit-deny');
+    expect(evaluateAll(checksRole.identityPolicies, { action: 'sts:AssumeRole', resource: readOnly.arn })).toBe('allow');
+    // the checks never reach dev: neither approval nor bake there
+    expect(evaluateAll(checksRole.identityPolicies, { action: 'sts:AssumeRole', resource: naming.readOnlyRoleArn(config().accounts.dev) })).toBe('implicit-deny');
+
+    const prodStack = `arn:aws:cloudformation:${config().region}:${config().accounts.prod}:stack/${SampleApiStack.stackNameFor(config(), 'prod')}/1a2b3c`;
+    const alarm = `arn:aws:cloudwatch:${config().region}:${config().accounts.prod}:alarm:${SampleApiStack.stackNameFor(config(), 'prod')}-Api5xxAlarm-9Z8Y`;
+    for (const [action, resource] of [
+      ['cloudformation:DescribeChangeSet', prodStack], ['cloudformation:DescribeStacks', prodStack], ['cloudformation:GetTemplate', prodStack],
+      ['cloudwatch:DescribeAlarms', alarm], ['cloudwatch:DescribeAlarmHistory', alarm],
+    ]) {
+      expect({ action, decision: evaluateAll(readOnly.identityPolicies, { action, resource }) }).toEqual({ action, decision: 'allow' });
+    }
+    for (const action of ['cloudformation:ExecuteChangeSet', 'cloudformation:CreateChangeSet', 'cloudformation:DeleteChangeSet', 'cloudformation:UpdateStack']) {
+      expect({ action, decision: evaluateAll(readOnly.identityPolicies, { action, resource: prodStack }) }).toEqual({ action, decision: 'implicit-deny' });
     }
   });
 

@@ -13,7 +13,7 @@ import { Log } from '../../lambda/shared/log';
 import { ReportFailed } from '../../lambda/shared/report';
 import { DEFAULT_DEPENDENCIES, HookDependencies, runHook } from '../../lambda/shared/run-hook';
 import { HookConfig, HttpCheckConfig, InvocationCheckConfig } from '../../src/private/hook-config';
-import { LocalServer } from './local-server';
+import { LocalServer } from '../../../../test-support/local-server';
 
 const codeDeployMock = mockClient(CodeDeployClient);
 const lambdaMock = mockClient(LambdaClient);

@@ -14,7 +14,7 @@ import { DEFAULT_DEPENDENCIES, runHook } from '../../lambda/shared/run-hook';
 import { SafeLambdaDeploy } from '../../src';
 import { CONFIG_ENV, HookConfig, TARGET_ENV } from '../../src/private/hook-config';
 import { stackWithFunction } from '../fixtures';
-import { CannedResponse, LocalServer, RecordedRequest } from './local-server';
+import { CannedResponse, LocalServer, RecordedRequest } from '../../../../test-support/local-server';
 
 const VERSION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-api:7';
 const ALIAS_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-api:live';

@@ -1,0 +1,316 @@
+/**
+ * The pipeline-checks function with real SDK clients against a local HTTP server on
+ * 127.0.0.1 standing in for STS, CloudFormation, CloudWatch, S3 and CodePipeline (the SDK's
+ * own AWS_ENDPOINT_URL setting): what goes out on the wire, and what CodePipeline is told.
+ */
+import type { Context } from 'aws-lambda';
+import { ChecksDependencies, runChecks } from '../../lambda/pipeline-checks';
+import { defaultClients } from '../../lambda/pipeline-checks/clients';
+import { CannedResponse, LocalServer, RecordedRequest } from '../../../../test-support/local-server';
+import {
+  assumeRoleAnswer, CFN_NAMESPACE, jsonAnswer, jsonOperation, localAwsEnvironment, queryFields, toXml, xmlAnswer, xmlError,
+} from './aws-wire';
+
+const PROD = '333333333333';
+const ROLE_NAME = 'Crosswalk-eu-west-1-ReadOnlyRole';
+const ROLE_ARN = `arn:aws:iam::${PROD}:role/${ROLE_NAME}`;
+const STACK = 'Crosswalk-SampleApi-Prod';
+const EXECUTION = '0f6e2a1c-1111-2222-3333-444455556666';
+const CHANGE_SET = `Crosswalk-${EXECUTION}`;
+const CHANGE_SET_ID = `arn:aws:cloudformation:eu-west-1:${PROD}:changeSet/${CHANGE_SET}/9d1e0c3a-aaaa-bbbb-cccc-ddddeeeeffff`;
+const BUCKET = 'crosswalk-artifacts-111111111111-eu-west-1';
+
+const target = { environment: 'Prod', account: PROD, region: 'eu-west-1', partition: 'aws', stackName: STACK };
+const reviewParams = {
+  check: 'review', ...target, changeSetName: CHANGE_SET, pipelineName: 'Crosswalk-pipeline', executionId: EXECUTION,
+  autoApprove: 'noChanges', reportBucket: BUCKET, reportPrefix: 'change-reviews/Crosswalk-pipeline/',
+};
+
+function jobEvent(params: object, continuationToken?: string) {
+  return {
+    'CodePipeline.job': {
+      id: 'job-1',
+      accountId: '111111111111',
+      data: {
+        actionConfiguration: { configuration: { FunctionName: 'checks', UserParameters: JSON.stringify(params) } },
+        inputArtifacts: [],
+        outputArtifacts: [],
+        artifactCredentials: { accessKeyId: 'x', secretAccessKey: 'y', sessionToken: 'z' },
+        ...(continuationToken ? { continuationToken } : {}),
+      },
+    },
+  };
+}
+
+const context = (remainingMs = 60_000): Pick<Context, 'getRemainingTimeInMillis'> => {
+  const deadline = Date.now() + remainingMs;
+  return { getRemainingTimeInMillis: () => deadline - Date.now() };
+};
+
+/** A table whose key changes (replacement of a data-bearing resource: high risk), on the first page; a function timeout on the second. */
+const tableReplacement = {
+  Type: 'Resource',
+  ResourceChange: {
+    Action: 'Modify', LogicalResourceId: 'CheckinsTable', PhysicalResourceId: 'Crosswalk-SampleApi-Prod-CheckinsTable-1A2B', ResourceType: 'AWS::DynamoDB::Table',
+    Replacement: 'True', PolicyAction: 'ReplaceAndDelete', Scope: ['Properties'],
+    Details: [{ Target: { Attribute: 'Properties', Name: 'KeySchema', RequiresRecreation: 'Always' }, Evaluation: 'Static', ChangeSource: 'DirectModification' }],
+  },
+};
+const functionTimeout = {
+  Type: 'Resource',
+  ResourceChange: {
+    Action: 'Modify', LogicalResourceId: 'ApiFunction', PhysicalResourceId: 'Crosswalk-SampleApi-Prod-ApiFunction-3C4D', ResourceType: 'AWS::Lambda::Function',
+    Replacement: 'False', Scope: ['Properties'],
+    Details: [{
+      Target: { Attribute: 'Properties', Name: 'Timeout', Path: '/Properties/Timeout', RequiresRecreation: 'Never', BeforeValue: '10', AfterValue: '30', AttributeChangeType: 'Modify' },
+      Evaluation: 'Static', ChangeSource: 'DirectModification',
+    }],
+  },
+};
+
+function changeSetPage(changes: object[], extra: object = {}): CannedResponse {
+  return xmlAnswer('DescribeChangeSet', toXml({
+    ChangeSetName: CHANGE_SET, ChangeSetId: CHANGE_SET_ID, StackName: STACK, Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Changes: changes, ...extra,
+  }), CFN_NAMESPACE);
+}
+
+interface Fake {
+  describeChangeSet?: (fields: Record<string, string>, call: number) => CannedResponse;
+  assumeRole?: (fields: Record<string, string>) => CannedResponse;
+  describeAlarms?: (body: any) => CannedResponse;
+  describeAlarmHistory?: (body: any) => CannedResponse;
+}
+
+/** Dispatches each request to the service it is for. */
+function aws(fake: Fake) {
+  let changeSetCalls = 0;
+  return (request: RecordedRequest): CannedResponse => {
+    if (request.method === 'PUT') return { status: 200, headers: { etag: '"etag-1"' } };
+    const operation = jsonOperation(request);
+    if (operation === 'PutJobSuccessResult' || operation === 'PutJobFailureResult') return jsonAnswer({});
+    if (operation === 'DescribeAlarms') return fake.describeAlarms!(JSON.parse(request.body));
+    if (operation === 'DescribeAlarmHistory') return fake.describeAlarmHistory!(JSON.parse(request.body));
+    const fields = queryFields(request);
+    if (fields.Action === 'AssumeRole') return (fake.assumeRole ?? (() => assumeRoleAnswer(fields.RoleArn)))(fields);
+    if (fields.Action === 'DescribeChangeSet') return fake.describeChangeSet!(fields, ++changeSetCalls);
+    return xmlError(400, 'InvalidAction', `unexpected request ${request.method} ${request.url} ${operation ?? fields.Action}`);
+  };
+}
+
+let server: LocalServer;
+let respond: (request: RecordedRequest) => CannedResponse;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  server = await LocalServer.start((request) => respond(request));
+  Object.assign(process.env, localAwsEnvironment(server.url));
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await server.stop();
+});
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+let now = Date.parse('2026-12-03T10:00:00Z');
+function deps(overrides: Partial<ChecksDependencies> = {}): ChecksDependencies {
+  return {
+    clients: defaultClients(ROLE_NAME),
+    sleep: async (ms) => { now += ms; },
+    now: () => new Date(now),
+    log: () => undefined,
+    ...overrides,
+  };
+}
+
+const jobReports = () => server.requests
+  .filter((r) => ['PutJobSuccessResult', 'PutJobFailureResult'].includes(jsonOperation(r) ?? ''))
+  .map((r) => ({ operation: jsonOperation(r), ...JSON.parse(r.body) }));
+
+describe('change review', () => {
+  test('assumes the target\'s read-only role, reads every page with property values (retrying throttling), writes both reports, reports the variables once', async () => {
+    respond = aws({
+      describeChangeSet: (fields, call) => {
+        if (call === 1) return xmlError(400, 'Throttling', 'Rate exceeded');
+        return fields.NextToken ? changeSetPage([functionTimeout]) : changeSetPage([tableReplacement], { NextToken: 'page-2' });
+      },
+    });
+    const outcome = await runChecks(jobEvent(reviewParams), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+
+    const assume = server.requests.map(queryFields).filter((f) => f.Action === 'AssumeRole');
+    expect(assume).toHaveLength(1);
+    expect(assume[0]).toMatchObject({ RoleArn: ROLE_ARN, DurationSeconds: '900', RoleSessionName: 'change-review-Prod' });
+
+    const describes = server.requests.filter((r) => queryFields(r).Action === 'DescribeChangeSet');
+    expect(describes).toHaveLength(3); // one throttled, then two pages
+    for (const request of describes) {
+      expect(queryFields(request)).toMatchObject({ StackName: STACK, ChangeSetName: CHANGE_SET, IncludePropertyValues: 'true' });
+      // Signed with the role's credentials, not the function's own.
+      expect(request.headers.authorization).toContain('Credential=ASIATARGETACCOUNT/');
+    }
+
+    const puts = server.requests.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => decodeURIComponent(new URL(r.url, 'http://local').pathname))).toEqual([
+      `/${BUCKET}/change-reviews/Crosswalk-pipeline/${EXECUTION}/Prod.html`,
+      `/${BUCKET}/change-reviews/Crosswalk-pipeline/${EXECUTION}/Prod.md`,
+    ]);
+    expect(puts[0].headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(puts[1].body).toContain('CheckinsTable');
+    expect(puts[1].body).toContain('ApiFunction');
+
+    const reports = jobReports();
+    expect(reports.map((r) => r.operation)).toEqual(['PutJobSuccessResult']);
+    expect(reports[0]).toMatchObject({
+      jobId: 'job-1',
+      outputVariables: {
+        RiskTier: 'high', ApprovalRequired: 'true', Execute: 'true', ChangeSetId: CHANGE_SET_ID, ChangeSetName: CHANGE_SET,
+        Changes: '2', NeedsAttention: '1',
+        ReportUrl: `https://eu-west-1.console.aws.amazon.com/s3/object/${BUCKET}?region=eu-west-1&bucketType=general&prefix=` +
+          encodeURIComponent(`change-reviews/Crosswalk-pipeline/${EXECUTION}/Prod.html`),
+      },
+    });
+    expect(reports[0].outputVariables.Summary.length).toBeLessThanOrEqual(500);
+    expect(reports[0].outputVariables.Summary).toContain('CheckinsTable');
+  });
+
+  test('an empty change set (a re-run of the same commit) is tier none: no approval, nothing to execute', async () => {
+    respond = aws({
+      describeChangeSet: () => xmlAnswer('DescribeChangeSet', toXml({
+        ChangeSetName: CHANGE_SET, ChangeSetId: CHANGE_SET_ID, StackName: STACK, Status: 'FAILED', ExecutionStatus: 'UNAVAILABLE',
+        StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set.",
+      }), CFN_NAMESPACE),
+    });
+    const outcome = await runChecks(jobEvent(reviewParams), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(jobReports()[0].outputVariables).toMatchObject({ RiskTier: 'none', ApprovalRequired: 'false', Execute: 'false', Changes: '0' });
+  });
+
+  test('a change set that failed for another reason fails the stage with CloudFormation\'s reason, reported once', async () => {
+    respond = aws({
+      describeChangeSet: () => xmlAnswer('DescribeChangeSet', toXml({
+        ChangeSetName: CHANGE_SET, ChangeSetId: CHANGE_SET_ID, StackName: STACK, Status: 'FAILED', StatusReason: 'Template format error: Unresolved resource dependencies [Missing]',
+      }), CFN_NAMESPACE),
+    });
+    const outcome = await runChecks(jobEvent(reviewParams), context(), deps());
+    expect(outcome.status).toBe('failed');
+    const reports = jobReports();
+    expect(reports.map((r) => r.operation)).toEqual(['PutJobFailureResult']);
+    expect(reports[0].failureDetails).toEqual({
+      type: 'JobFailed',
+      message: `change set '${CHANGE_SET}' of stack '${STACK}' failed: Template format error: Unresolved resource dependencies [Missing]`,
+    });
+    expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
+  });
+
+  test('a read-only role it may not assume fails the stage with the reason; nothing is written', async () => {
+    respond = aws({ assumeRole: () => xmlError(403, 'AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`) });
+    const outcome = await runChecks(jobEvent(reviewParams), context(), deps());
+    expect(outcome.status).toBe('failed');
+    expect(jobReports()).toEqual([expect.objectContaining({ operation: 'PutJobFailureResult' })]);
+    expect(jobReports()[0].failureDetails.message).toContain('AccessDenied');
+    expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
+  });
+
+  test('a hung CloudFormation endpoint: the time budget ends the review and the failure is still reported once', async () => {
+    respond = aws({ describeChangeSet: () => ({ status: 0, hang: true }) });
+    // 12 s left: 10 s are kept for the report, so the review gets 2 s.
+    const outcome = await runChecks(jobEvent(reviewParams), context(12_000), deps());
+    expect(outcome).toEqual({ status: 'failed', summary: 'the check did not finish within 2 s' });
+    expect(jobReports().map((r) => r.operation)).toEqual(['PutJobFailureResult']);
+  });
+
+  test('user parameters with an unresolved pipeline variable are refused before anything is read', async () => {
+    respond = aws({});
+    const outcome = await runChecks(jobEvent({ ...reviewParams, executionId: '#{codepipeline.PipelineExecutionId}' }), context(), deps());
+    expect(outcome).toEqual({ status: 'failed', summary: 'UserParameters.executionId holds an unresolved pipeline variable: #{codepipeline.PipelineExecutionId}' });
+    expect(server.requests.map((r) => jsonOperation(r) ?? queryFields(r).Action)).toEqual(['PutJobFailureResult']);
+  });
+});
+
+describe('verification of the reviewed change set', () => {
+  const verifyParams = { check: 'verify', ...target, changeSetName: CHANGE_SET, reviewedChangeSetId: CHANGE_SET_ID };
+
+  test('passes when the change set is the one reviewed and executable', async () => {
+    respond = aws({ describeChangeSet: () => changeSetPage([tableReplacement]) });
+    expect((await runChecks(jobEvent(verifyParams), context(), deps())).status).toBe('succeeded');
+    expect(jobReports()[0].outputVariables).toEqual({ ChangeSetName: CHANGE_SET, ChangeSetId: CHANGE_SET_ID });
+  });
+
+  test('fails, executing nothing, when the change set was replaced after the review', async () => {
+    const newer = CHANGE_SET_ID.replace('9d1e0c3a', '7777aaaa');
+    respond = aws({ describeChangeSet: () => changeSetPage([], { ChangeSetId: newer }) });
+    const outcome = await runChecks(jobEvent(verifyParams), context(), deps());
+    expect(outcome.status).toBe('failed');
+    expect(outcome.summary).toBe(`change set '${CHANGE_SET}' of stack '${STACK}' was replaced after the review: reviewed ${CHANGE_SET_ID}, now ${newer}. ` +
+      'Nothing was executed; release the change again to review what would now be executed');
+  });
+
+  test('fails when the change set is gone (another change set of the stack was executed)', async () => {
+    respond = aws({ describeChangeSet: () => xmlError(404, 'ChangeSetNotFound', `ChangeSet [${CHANGE_SET}] does not exist`) });
+    const outcome = await runChecks(jobEvent(verifyParams), context(), deps());
+    expect(outcome.status).toBe('failed');
+    expect(outcome.summary).toContain(`change set '${CHANGE_SET}' of stack '${STACK}' (account ${PROD}) no longer exists`);
+  });
+
+  test('fails when the change set is no longer executable', async () => {
+    respond = aws({ describeChangeSet: () => changeSetPage([], { ExecutionStatus: 'OBSOLETE' }) });
+    const outcome = await runChecks(jobEvent(verifyParams), context(), deps());
+    expect(outcome.summary).toBe(`change set '${CHANGE_SET}' of stack '${STACK}' cannot be executed: its execution status is OBSOLETE. Nothing was executed`);
+  });
+});
+
+describe('bake', () => {
+  const bakeParams = { check: 'bake', ...target, alarmNamePrefix: `${STACK}-`, bakeMinutes: 10 };
+  const alarm = (name: string, state = 'OK') => ({ AlarmName: `${STACK}-${name}`, StateValue: state, StateReason: `Threshold Crossed: 1 datapoint [3.0] was greater than the threshold (1.0).` });
+  const quietHistory = () => jsonAnswer({ AlarmHistoryItems: [] }, '1.0');
+
+  test('watches the stack\'s alarms through the read-only role and asks to be called again until the bake is over', async () => {
+    respond = aws({ describeAlarms: () => jsonAnswer({ MetricAlarms: [alarm('Api5xxAlarm'), alarm('ErrorsAlarm')], CompositeAlarms: [] }, '1.0'), describeAlarmHistory: quietHistory });
+    const started = now;
+    const first = await runChecks(jobEvent(bakeParams), context(), deps());
+    expect(first.status).toBe('continued');
+    const token = jobReports()[0].continuationToken;
+    expect(JSON.parse(token)).toEqual({ startedAt: started });
+    const describe = server.requests.filter((r) => jsonOperation(r) === 'DescribeAlarms');
+    expect(JSON.parse(describe[0].body)).toEqual({ AlarmNamePrefix: `${STACK}-`, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] });
+    expect(describe[0].headers.authorization).toContain('Credential=ASIATARGETACCOUNT/');
+    const history = server.requests.filter((r) => jsonOperation(r) === 'DescribeAlarmHistory').map((r) => JSON.parse(r.body));
+    expect(history[0]).toMatchObject({ AlarmName: `${STACK}-Api5xxAlarm`, HistoryItemType: 'StateUpdate', StartDate: started / 1000 });
+
+    // Called again after the bake time: passes.
+    server.requests.length = 0;
+    now = started + 10 * 60_000;
+    const last = await runChecks(jobEvent(bakeParams, token), context(), deps());
+    expect(last).toEqual({ status: 'succeeded', summary: `baked 10 min in account ${PROD}: no alarm went off (${STACK}-Api5xxAlarm, ${STACK}-ErrorsAlarm)` });
+    expect(jobReports()[0].continuationToken).toBeUndefined();
+  });
+
+  test('fails the stage when an alarm is in ALARM, or went to ALARM since the bake started and recovered', async () => {
+    respond = aws({ describeAlarms: () => jsonAnswer({ MetricAlarms: [alarm('Api5xxAlarm', 'ALARM')] }, '1.0'), describeAlarmHistory: quietHistory });
+    const firing = await runChecks(jobEvent(bakeParams), context(), deps());
+    expect(firing.status).toBe('failed');
+    expect(firing.summary).toContain(`alarm '${STACK}-Api5xxAlarm' is in ALARM during the bake of Prod (account ${PROD})`);
+
+    respond = aws({
+      describeAlarms: () => jsonAnswer({ MetricAlarms: [alarm('ErrorsAlarm')] }, '1.0'),
+      describeAlarmHistory: () => jsonAnswer({
+        AlarmHistoryItems: [{
+          AlarmName: `${STACK}-ErrorsAlarm`, Timestamp: now / 1000 - 30, HistoryItemType: 'StateUpdate', HistorySummary: 'Alarm updated from OK to ALARM',
+          HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: 'OK' }, newState: { stateValue: 'ALARM', stateReason: 'Threshold Crossed' } }),
+        }],
+      }, '1.0'),
+    });
+    const recovered = await runChecks(jobEvent(bakeParams, JSON.stringify({ startedAt: now - 60_000 })), context(), deps());
+    expect(recovered.status).toBe('failed');
+    expect(recovered.summary).toMatch(new RegExp(`^alarm '${STACK}-ErrorsAlarm' went to ALARM at .* during the bake of Prod`));
+  });
+
+  test('a bake with no alarm to watch fails instead of passing unwatched', async () => {
+    respond = aws({ describeAlarms: () => jsonAnswer({ MetricAlarms: [], CompositeAlarms: [] }, '1.0') });
+    const outcome = await runChecks(jobEvent(bakeParams), context(), deps());
+    expect(outcome.status).toBe('failed');
+    expect(outcome.summary).toContain(`no alarm whose name starts with '${STACK}-' in account ${PROD} (eu-west-1): the bake would watch nothing`);
+  });
+});
