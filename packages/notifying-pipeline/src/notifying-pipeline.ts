@@ -15,6 +15,7 @@ import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
 import { Construct } from 'constructs';
 import { AutoApprove, DeploymentWindow, PipelineEnvironment, PipelineTest } from './environment';
+import { FailureNotifier, ReportedProject } from './private/failure-notifier';
 import { actionFailureMessage, approvalWaitingMessage, executionMessage } from './private/messages';
 import { EXECUTION_ID, PipelineChecks } from './private/pipeline-checks';
 import { RuleOnlyTopicTarget } from './private/topic-target';
@@ -151,11 +152,24 @@ export interface NotifyingPipelineProps {
   readonly notifyOnApprovalWaiting?: boolean;
 
   /**
-   * Whether a failed action sends its own message, naming the stage and action, besides
+   * Whether a failed action sends its own short message, naming the stage and action, besides
    * the message about the failed execution.
-   * @default true
+   * @default - false when `explainFailures` is on (its message names the failed actions), else true
    */
   readonly notifyOnActionFailure?: boolean;
+
+  /**
+   * Whether a failed execution's message names its cause: a function of the build account
+   * (the failure notifier) reads the failed actions and their error summaries, the first
+   * resource that failed in the stack (through the target account's read-only role), the
+   * CodeDeploy deployment that an alarm or a hook stopped, and the failed tests of the
+   * CodeBuild report, with console links in the right region. When it cannot read the
+   * details it still sends the basic message and says why; an event it cannot handle at
+   * all reaches the topic as Lambda's raw failure record. Off: the basic message
+   * (execution, state, console link) straight from EventBridge.
+   * @default true
+   */
+  readonly explainFailures?: boolean;
 
   /**
    * The name of the IAM group whose members may approve the pipeline's approval actions
@@ -244,6 +258,12 @@ export class NotifyingPipeline extends Construct {
   /** The build output artifact (templates and whatever the buildspec emits). */
   public readonly buildOutput: codepipeline.Artifact;
 
+  /**
+   * The function that turns failed executions into messages naming the cause (with
+   * `explainFailures`, the default).
+   */
+  public readonly failureNotifier?: lambda.IFunction;
+
   /** The key encrypting the notification and approval topics. */
   public readonly notificationKey: kms.IKey;
 
@@ -269,6 +289,8 @@ export class NotifyingPipeline extends Construct {
   private readonly approvalActionArns = new Map<string, string>();
   /** The change review, verification and bake function, when an environment needs one. */
   private readonly pipelineChecks?: PipelineChecks;
+  /** The CodeBuild projects of the pipeline and their report groups. */
+  private readonly reportedProjects: ReportedProject[] = [];
 
   /** Where the report groups export the reports in the artifact bucket (a folder, no trailing slash). */
   private get reportsFolder(): string {
@@ -479,8 +501,24 @@ export class NotifyingPipeline extends Construct {
 
     // Built-in notifications, through rules that alone may publish to the topic
     const partition = this.naming.partition;
-    this.notifyOnFailure('NotifyOnFailure', new RuleOnlyTopicTarget(notificationTopic, executionMessage(partition, this.region)));
-    if (props.notifyOnActionFailure ?? true) {
+    const explainFailures = props.explainFailures ?? true;
+    if (explainFailures) {
+      const notifier = new FailureNotifier(this, 'FailureNotifier', {
+        naming: this.naming,
+        pipelineName: this.pipelineName,
+        pipelineArn: this.pipelineArn,
+        topic: notificationTopic,
+        topicKey: key,
+        targetAccounts: props.environments.map((env) => env.account),
+        projects: this.reportedProjects,
+        logRetention: this.logRetention,
+      });
+      this.failureNotifier = notifier.function;
+      this.notifyOnFailure('NotifyOnFailure', notifier.target());
+    } else {
+      this.notifyOnFailure('NotifyOnFailure', new RuleOnlyTopicTarget(notificationTopic, executionMessage(partition, this.region)));
+    }
+    if (props.notifyOnActionFailure ?? !explainFailures) {
       this.notifyOnActionFailure('NotifyOnActionFailure', new RuleOnlyTopicTarget(notificationTopic, actionFailureMessage(partition, this.region)));
     }
     if (props.notifyOnSuccess ?? false) {
@@ -767,7 +805,7 @@ export class NotifyingPipeline extends Construct {
       });
     }
 
-    return new codebuild.PipelineProject(scope, 'Project', {
+    const project = new codebuild.PipelineProject(scope, 'Project', {
       description: options.description,
       buildSpec: withReportsAndRuntime(options.buildSpec, reports.attrArn, options.reportFiles, this.nodeVersion),
       environment: { buildImage: this.buildImage, computeType: options.computeType },
@@ -777,6 +815,8 @@ export class NotifyingPipeline extends Construct {
       // CDK's grants (pipeline action, encryption key) would widen the role written above.
       role: role.withoutPolicyUpdates(),
     });
+    this.reportedProjects.push({ projectArn: project.projectArn, reportGroupArn: reports.attrArn });
+    return project;
   }
 
   /**

@@ -98,7 +98,7 @@ describe('NotifyingPipeline', () => {
       expect(action(template, stageName, actionName).RoleArn).toBeUndefined();
     }
     const roleNames = Object.values(template.findResources('AWS::IAM::Role')).map((r: any) => r.Properties.RoleName).filter(Boolean);
-    expect(roleNames.sort()).toEqual(['Crosswalk-eu-west-1-PipelineChecksRole', 'Crosswalk-eu-west-1-PipelineRole']);
+    expect(roleNames.sort()).toEqual(['Crosswalk-eu-west-1-FailureNotifierRole', 'Crosswalk-eu-west-1-PipelineChecksRole', 'Crosswalk-eu-west-1-PipelineRole']);
   });
 
   test('the pipeline role has the convention name, trusts CodePipeline with no condition the service does not document, and may assume exactly the environments\' deployment roles', () => {
@@ -202,11 +202,26 @@ describe('NotifyingPipeline', () => {
     expect(statementsOf(t, 'ReviewerDefaultPolicy')[0]).toMatchObject({ Action: 'codepipeline:PutApprovalResult' });
   });
 
-  test('a failed execution, and by default each failed action, reaches the topic as readable text with a console link in the pipeline\'s region', () => {
-    const link = `https://${REGION}.console.aws.amazon.com/codesuite/codepipeline/pipelines/<detail-pipeline>/executions/<detail-execution-id>/timeline?region=${REGION}`;
-    const topic = { Ref: template.getResourceId('AWS::SNS::Topic', { Properties: { DisplayName: 'Crosswalk-pipeline notifications' } }) };
-    template.resourceCountIs('AWS::Events::Rule', 2);
+  test('a failed execution goes to the failure notifier function, which names the cause; no separate action message by default', () => {
+    const notifier = template.getResourceId('AWS::Lambda::Function', { Properties: { Environment: { Variables: { READ_ONLY_ROLE_NAME: naming.readOnlyRoleName, TOPIC_ARN: Match.anyValue() } } } });
+    template.resourceCountIs('AWS::Events::Rule', 1);
     template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.codepipeline'],
+        'detail-type': ['CodePipeline Pipeline Execution State Change'],
+        'detail': { pipeline: ['Crosswalk-pipeline'], state: ['FAILED'] },
+      },
+      Targets: [{ Arn: { 'Fn::GetAtt': [notifier, 'Arn'] }, Id: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 } }],
+    });
+  });
+
+  test('explainFailures: false sends the basic messages straight from EventBridge, for executions and each failed action, with a console link in the pipeline\'s region', () => {
+    const t = Template.fromStack(synthPipeline({ explainFailures: false }).stack);
+    const link = `https://${REGION}.console.aws.amazon.com/codesuite/codepipeline/pipelines/<detail-pipeline>/executions/<detail-execution-id>/timeline?region=${REGION}`;
+    const topic = { Ref: t.getResourceId('AWS::SNS::Topic', { Properties: { DisplayName: 'Crosswalk-pipeline notifications' } }) };
+    t.resourceCountIs('AWS::Events::Rule', 2);
+    t.resourceCountIs('AWS::Lambda::Function', 1); // the pipeline checks only
+    t.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         'source': ['aws.codepipeline'],
         'detail-type': ['CodePipeline Pipeline Execution State Change'],
@@ -225,7 +240,7 @@ describe('NotifyingPipeline', () => {
         },
       }],
     });
-    template.hasResourceProperties('AWS::Events::Rule', {
+    t.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         'source': ['aws.codepipeline'],
         'detail-type': ['CodePipeline Action Execution State Change'],
@@ -242,7 +257,7 @@ describe('NotifyingPipeline', () => {
   });
 
   test('the console link follows the pipeline\'s own region', () => {
-    const { stack: s } = synthPipeline({ naming: new CrosswalkNaming({ projectName: 'Crosswalk', region: 'us-east-2' }) }, new App(), 'us-east-2');
+    const { stack: s } = synthPipeline({ naming: new CrosswalkNaming({ projectName: 'Crosswalk', region: 'us-east-2' }), explainFailures: false }, new App(), 'us-east-2');
     const rule = Object.values(Template.fromStack(s).findResources('AWS::Events::Rule'))[0] as any;
     expect(rule.Properties.Targets[0].InputTransformer.InputTemplate)
       .toContain('https://us-east-2.console.aws.amazon.com/codesuite/codepipeline/pipelines/<detail-pipeline>/executions/<detail-execution-id>/timeline?region=us-east-2');
@@ -267,8 +282,12 @@ describe('NotifyingPipeline', () => {
     const topicId = template.getResourceId('AWS::SNS::Topic', { Properties: { DisplayName: 'Crosswalk-pipeline notifications' } });
     template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Crosswalk-pipeline notifications', KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
     const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy')).find((p: any) => p.Properties.Topics[0].Ref === topicId) as any;
-    const ruleIds = Object.keys(template.findResources('AWS::Events::Rule'));
-    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+    const { stack: withRules } = synthPipeline({ explainFailures: false, notifyOnSuccess: true });
+    const t = Template.fromStack(withRules);
+    const ruleIds = Object.keys(t.findResources('AWS::Events::Rule'));
+    expect(ruleIds).toHaveLength(3);
+    const rulesPolicy = Object.values(t.findResources('AWS::SNS::TopicPolicy')).find((p: any) => p.Properties.Topics[0].Ref === topicId) as any;
+    expect(rulesPolicy.Properties.PolicyDocument.Statement).toEqual([
       {
         Sid: 'AllowPublishThroughSSLOnly', Effect: 'Deny', Principal: '*', Action: 'sns:Publish',
         Resource: { Ref: topicId }, Condition: { Bool: { 'aws:SecureTransport': 'false' } },
@@ -278,6 +297,8 @@ describe('NotifyingPipeline', () => {
         Resource: { Ref: topicId }, Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
       })),
     ]);
+    // With the failure notifier (the default) no rule publishes to the topic: only the TLS deny.
+    expect(policy.Properties.PolicyDocument.Statement.map((st: any) => st.Sid)).toEqual(['AllowPublishThroughSSLOnly']);
     const keyStatements = template.findResources('AWS::KMS::Key')[keyId].Properties.KeyPolicy.Statement;
     // EventBridge delivers to an encrypted topic only if the key statement carries no
     // aws:Source* condition (the topic policy narrows who publishes instead).
@@ -319,7 +340,7 @@ describe('NotifyingPipeline', () => {
     ]);
     const notificationTopic = t.getResourceId('AWS::SNS::Topic', { Properties: { DisplayName: 'Crosswalk-pipeline notifications' } });
     const policy = Object.values(t.findResources('AWS::SNS::TopicPolicy')).find((p: any) => p.Properties.Topics[0].Ref === notificationTopic) as any;
-    expect(policy.Properties.PolicyDocument.Statement).toHaveLength(3); // TLS deny + the two built-in rules
+    expect(policy.Properties.PolicyDocument.Statement).toHaveLength(1); // the TLS deny; the built-in failure rule targets the notifier
     expect(pipeline.notifyOnSuccess('Other', new targets.SnsTopic(chat))).toBeInstanceOf(events.Rule);
   });
 
