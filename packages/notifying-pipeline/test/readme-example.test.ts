@@ -48,7 +48,7 @@ describe('NotifyingPipeline with EncryptedArtifactStore (the README example)', (
     });
 
     const template = Template.fromStack(stack);
-    expect(pipeline.pipeline.stages.map((s) => s.stageName)).toEqual(['Source', 'Build', 'Dev', 'Prod']);
+    expect(pipeline.pipeline.stages.map((s) => s.stageName)).toEqual(['Source', 'Build', 'Dev', 'Prod', 'ProdApproval', 'ProdDeploy']);
     // Cross-account grants in the store's policies use account principals (narrowed by a
     // condition on aws:PrincipalArn); no statement has a target role as its principal.
     const resourcePolicies = [
