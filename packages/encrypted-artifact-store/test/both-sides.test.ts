@@ -11,8 +11,9 @@ const REGION = 'eu-west-1';
 const naming = new CrosswalkNaming({ projectName: 'Checkin', region: REGION });
 
 /**
- * The build account (artifact store, and a stand-in for the pipeline's role that
- * notifying-pipeline creates) and two target accounts with their deployment roles.
+ * The build account (artifact store, and stand-ins for the roles that notifying-pipeline
+ * creates: the pipeline's, and its checks' and failure notifier's, which read the target
+ * accounts) and two target accounts with their deployment roles.
  */
 function crosswalkApp(options: { admitted?: string[] } = {}): App {
   const app = new App();
@@ -27,6 +28,13 @@ function crosswalkApp(options: { admitted?: string[] } = {}): App {
     actions: ['sts:AssumeRole'],
     resources: [naming.deploymentRoleArn(DEV), naming.deploymentRoleArn(PROD)],
   }));
+  for (const roleName of [naming.pipelineChecksRoleName, naming.failureNotifierRoleName]) {
+    const reader = new iam.Role(build, roleName, { roleName, assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    reader.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      resources: [naming.readOnlyRoleArn(DEV), naming.readOnlyRoleArn(PROD)],
+    }));
+  }
   for (const [name, account] of [['Dev', DEV], ['Prod', PROD]]) {
     const stack = new Stack(app, `${name}DeploymentRoles`, { env: { account, region: REGION } });
     new CrossAccountDeploymentRoles(stack, 'Roles', { naming, buildAccountId: BUILD });
@@ -39,10 +47,13 @@ describe('both sides of every cross-account permission', () => {
     const model = new CrossAccountModel(crosswalkApp());
 
     expect(model.mismatches()).toEqual([]);
-    // Not vacuous: the store admits 2 roles in each of 2 accounts, and both deployment roles trust the pipeline.
+    // Not vacuous: the store admits 2 roles in each of 2 accounts, both deployment roles trust the
+    // pipeline, and both read-only roles the checks and the notifier.
     const admitted = new Set(model.resourceGrants.map((g) => g.principalArn));
     expect([...admitted].sort()).toEqual([
       naming.pipelineRoleArn(BUILD),
+      naming.pipelineChecksRoleArn(BUILD),
+      naming.failureNotifierRoleArn(BUILD),
       naming.executionRoleArn(DEV),
       naming.deploymentRoleArn(DEV),
       naming.executionRoleArn(PROD),
@@ -76,13 +87,17 @@ describe('both sides of every cross-account permission', () => {
     }
   });
 
-  test('the pipeline role is the only principal the target accounts trust, to assume their deployment roles', () => {
+  test('the target accounts trust the pipeline role to deploy, and the checks and notifier roles only to read', () => {
     const model = new CrossAccountModel(crosswalkApp());
     const trusts = model.resourceGrants.filter((g) => g.stack.endsWith('DeploymentRoles'));
-    expect(trusts.map((g) => [g.stack, g.principalArn, g.action, g.resource])).toEqual([
-      ['DevDeploymentRoles', naming.pipelineRoleArn(BUILD), 'sts:AssumeRole', naming.deploymentRoleArn(DEV)],
-      ['ProdDeploymentRoles', naming.pipelineRoleArn(BUILD), 'sts:AssumeRole', naming.deploymentRoleArn(PROD)],
-    ]);
+    expect(trusts.map((g) => [g.stack, g.principalArn, g.action, g.resource])).toEqual([DEV, PROD].flatMap((account) => {
+      const stack = account === DEV ? 'DevDeploymentRoles' : 'ProdDeploymentRoles';
+      return [
+        [stack, naming.pipelineRoleArn(BUILD), 'sts:AssumeRole', naming.deploymentRoleArn(account)],
+        [stack, naming.pipelineChecksRoleArn(BUILD), 'sts:AssumeRole', naming.readOnlyRoleArn(account)],
+        [stack, naming.failureNotifierRoleArn(BUILD), 'sts:AssumeRole', naming.readOnlyRoleArn(account)],
+      ];
+    }));
   });
 
   test('a target account the store does not admit shows up as a mismatch', () => {
