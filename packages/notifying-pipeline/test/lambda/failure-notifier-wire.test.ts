@@ -7,6 +7,7 @@
  */
 import type { StackEvent } from '@aws-sdk/client-cloudformation';
 import type { Context } from 'aws-lambda';
+import { isolateAws } from '../../../../test-support/isolated-aws';
 import { CannedResponse, LocalServer, RecordedRequest } from '../../../../test-support/local-server';
 import {
   assumeRoleAnswer, CFN_NAMESPACE, jsonAnswer, jsonError, jsonOperation, localAwsEnvironment, queryFields, SNS_NAMESPACE, toXml,
@@ -92,22 +93,14 @@ function fakeAws(overrides: Record<string, Answer> = {}): Answer {
 }
 
 describe('the failure notifier on the wire', () => {
-  const savedEnv = { ...process.env };
   let server: LocalServer;
+  let restoreEnvironment: () => void;
 
   beforeEach(() => {
-    // The notifier logs JSON lines; keep the test output readable.
-    for (const method of ['log', 'error'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
-    process.env = {
-      ...savedEnv,
-      AWS_CONFIG_FILE: '/nonexistent/aws-config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    restoreEnvironment = isolateAws();
   });
   afterEach(async () => {
-    jest.restoreAllMocks();
-    process.env = savedEnv;
+    restoreEnvironment();
     await server?.stop();
   });
 

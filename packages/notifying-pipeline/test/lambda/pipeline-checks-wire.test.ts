@@ -6,6 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { ChecksDependencies, runChecks } from '../../lambda/pipeline-checks';
 import { defaultClients } from '../../lambda/pipeline-checks/clients';
+import { isolateAws } from '../../../../test-support/isolated-aws';
 import { CannedResponse, LocalServer, RecordedRequest } from '../../../../test-support/local-server';
 import {
   assumeRoleAnswer, CFN_NAMESPACE, jsonAnswer, jsonOperation, localAwsEnvironment, queryFields, toXml, xmlAnswer, xmlError,
@@ -99,14 +100,14 @@ function aws(fake: Fake) {
 
 let server: LocalServer;
 let respond: (request: RecordedRequest) => CannedResponse;
-const savedEnv = { ...process.env };
+let restoreEnvironment: () => void;
 
 beforeAll(async () => {
   server = await LocalServer.start((request) => respond(request));
-  Object.assign(process.env, localAwsEnvironment(server.url));
+  restoreEnvironment = isolateAws(localAwsEnvironment(server.url));
 });
 afterAll(async () => {
-  process.env = savedEnv;
+  restoreEnvironment();
   await server.stop();
 });
 beforeEach(() => {

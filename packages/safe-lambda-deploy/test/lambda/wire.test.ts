@@ -14,6 +14,7 @@ import { DEFAULT_DEPENDENCIES, runHook } from '../../lambda/shared/run-hook';
 import { SafeLambdaDeploy } from '../../src';
 import { CONFIG_ENV, HookConfig, TARGET_ENV } from '../../src/private/hook-config';
 import { stackWithFunction } from '../fixtures';
+import { isolateAws } from '../../../../test-support/isolated-aws';
 import { CannedResponse, LocalServer, RecordedRequest } from '../../../../test-support/local-server';
 
 const VERSION_ARN = 'arn:aws:lambda:eu-west-1:111111111111:function:checkin-api:7';
@@ -98,25 +99,14 @@ function failingLookup(failures: string[]): LookupFunction {
 }
 
 describe('hook handlers on the wire', () => {
-  const savedEnv = { ...process.env };
   let server: LocalServer;
+  let restoreEnvironment: () => void;
 
   beforeEach(() => {
-    // The hooks log JSON lines; keep the test output readable.
-    for (const method of ['log', 'warn', 'error'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
-    process.env = {
-      ...savedEnv,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
-      AWS_SECRET_ACCESS_KEY: 'local-test-secret',
-      AWS_CONFIG_FILE: '/nonexistent/aws-config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    restoreEnvironment = isolateAws({ AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST', AWS_SECRET_ACCESS_KEY: 'local-test-secret' });
   });
   afterEach(async () => {
-    jest.restoreAllMocks();
-    process.env = savedEnv;
+    restoreEnvironment();
     await server?.stop();
   });
 
