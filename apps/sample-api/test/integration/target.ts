@@ -1,4 +1,4 @@
-import { LocalApi, startLocalApi } from '../../src/local/server';
+import type { LocalApi } from '../../src/local/server';
 
 /** Where the suites send their requests. */
 export interface ApiTarget {
@@ -12,6 +12,9 @@ export interface ApiTarget {
  * The API under test: `API_URL` when set (the pipeline sets it from the stack's
  * `ApiUrl` output), otherwise the local mode, started before the suite's tests and
  * stopped after them. Call it at the top of a test file; read the target inside tests.
+ *
+ * The local mode (and the in-memory DynamoDB it pulls in) is loaded only when it is
+ * started: the pipeline's test bundle (`src/test-bundle/`) leaves it out and requires `API_URL`.
  */
 export function useApiTarget(): () => ApiTarget {
   const given = process.env.API_URL?.trim();
@@ -20,8 +23,10 @@ export function useApiTarget(): () => ApiTarget {
 
   beforeAll(async () => {
     if (target) return;
-    api = await startLocalApi();
-    target = { url: api.url, local: true };
+    const { startLocalApi }: typeof import('../../src/local/server') = require('../../src/local/server');
+    const started = await startLocalApi();
+    api = started;
+    target = { url: started.url, local: true };
   }, 30_000);
   afterAll(async () => {
     await api?.stop();
