@@ -63,6 +63,7 @@ const buildAccount = new AppPackage(root, 'build-account', {
 new AppPackage(root, 'sample-api', {
   description: 'A serverless check-in API delivered by the Crosswalk pipeline, with a local mode',
   uses: [names, safeDeploy, rules, cli, buildAccount],
+  functionBundles: ['locations', 'registrations', 'version'],
   deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
   devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, cfnGuard, ...lambdaTestDeps],
   tasks: {

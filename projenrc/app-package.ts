@@ -14,6 +14,12 @@ export interface AppPackageOptions {
    * arguments given after the task name (`npx projen serve --port 3000`).
    */
   readonly tasks?: Record<string, { readonly description: string; readonly exec: string }>;
+  /**
+   * Lambda handlers under `src/handlers/<name>.ts` bundled by the nx build (cached) into
+   * `lib/functions/<name>/index.js`, which the stacks reference as prebuilt code: synth
+   * then bundles nothing.
+   */
+  readonly functionBundles?: string[];
 }
 
 /**
@@ -54,5 +60,15 @@ export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
     }
     // synth is its own nx target (cached, outputs cdk.out) that runs after build.
     this.tasks.tryFind('synth')?.reset('cdk synth -q');
+    for (const handler of options.functionBundles ?? []) {
+      this.compileTask.exec([
+        `esbuild src/handlers/${handler}.ts --bundle --minify --platform=node --target=node22 --format=cjs`,
+        `--external:@aws-sdk/* --outfile=lib/functions/${handler}/index.js --log-level=warning`,
+      ].join(' '), { name: `bundle ${handler}` });
+    }
+    if ((options.functionBundles ?? []).length > 0) {
+      // The stack tests read the bundles: on a fresh clone `test` waits for this app's own build.
+      this.package.file.addOverride('nx.targets.test.dependsOn', ['^build', 'build']);
+    }
   }
 }
