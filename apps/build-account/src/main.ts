@@ -10,14 +10,19 @@ import { addBuildAccountStacks, namingOf } from './stacks';
 /**
  * The build-account app: the artifact store and pipeline stacks (build account) and the
  * deployment-role stacks (dev, prod), on the config of `CROSSWALK_CONFIG` (or the
- * built-in example), with cdk-nag's AwsSolutions checks and Crosswalk's deploy rules: synth
- * fails on any finding that is not acknowledged with a reason.
+ * built-in example), with Crosswalk's deploy rules: synth fails on any finding.
+ *
+ * cdk-nag's AwsSolutions checks and CloudFormation's template validation run where they
+ * run once per change rather than on every synth: the tests (test/stacks/nag.test.ts,
+ * test/stacks/template-validation.test.ts) and the `compliance` task; `CDK_VALIDATION=true`
+ * turns the template validation on here too.
  */
-const app = new App();
+const app = new App({ builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
 const config = loadConfig();
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new DeployRules({ naming: namingOf(config) }));
+const compliance = Boolean(app.node.tryGetContext('compliance'));
+Validations.of(app).addPlugins(new DeployRules({ naming: namingOf(config) }), ...(compliance ? [new AwsSolutionsChecks(app)] : []));
 addBuildAccountStacks(app, config, { configFile: configFileInRepository(process.env[CONFIG_ENV_VAR]) });
-if (app.node.tryGetContext('compliance')) addCompliance(app, config); // Control Tower controls, `compliance` task only
+if (compliance) addCompliance(app, config); // Control Tower controls, `compliance` task only
 app.synth();
 
 /**

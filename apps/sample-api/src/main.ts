@@ -13,7 +13,10 @@ import { SampleApiStack, simulateFailureTarget } from './stacks';
  *   `-c isolatedAssetsBucket=<bucket>` uploads its code there instead of the bootstrap bucket.
  * - `-c simulateFailureIn=<dev|prod|prefix>` turns the rollback demo on for that one stack.
  */
-const app = new App();
+// CloudFormation's template validation (aws-cdk-lib's built-in plugin) runs in the tests
+// (test/stacks/template-validation.test.ts), once per change, not on every synth;
+// `CDK_VALIDATION=true` turns it on here too.
+const app = new App({ builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
 const config = loadConfig();
 Validations.of(app).addPlugins(
   new DeployRules({ naming: namingOf(config) }),

@@ -8,6 +8,7 @@ export type { ControlAcknowledgement } from './acknowledgements';
 export { CFN_GUARD_PLUGIN_NAME, ControlTowerChecks, RULE_RESULTS_FILE } from './plugin';
 export type { ControlTowerChecksProps, RuleResults, TemplateRuleResults } from './plugin';
 export { summarizeCompliance, formatCompliance, readCompliance } from './summary';
+export { validateTemplates } from './template-validation';
 export type { ComplianceSummary, StackCompliance, Finding, ValidationReport } from './summary';
 
 /** Options of {@link addCompliance}. */

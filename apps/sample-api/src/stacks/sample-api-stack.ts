@@ -1,3 +1,5 @@
+import { existsSync } from 'fs';
+import { join } from 'path';
 import { CrosswalkNaming, ServiceStackSynthesizer } from '@crosswalk/cross-account-role';
 import {
   CfnOutput, CliCredentialsStackSynthesizer, Duration, IStackSynthesizer, RemovalPolicy, Stack,
@@ -6,7 +8,6 @@ import {
   aws_dynamodb as dynamodb,
   aws_iam as iam,
   aws_lambda as lambda,
-  aws_lambda_nodejs as nodejs,
   aws_logs as logs,
   aws_ssm as ssm,
 } from 'aws-cdk-lib';
@@ -90,7 +91,7 @@ export class SampleApiStack extends Stack {
   public readonly apiUrlParameter: ssm.StringParameter;
   /** 5XX responses of the API stage: every deployment group rolls back when it fires. */
   public readonly apiServerErrorsAlarm: cloudwatch.Alarm;
-  public readonly functions: Readonly<Record<HandlerName, nodejs.NodejsFunction>>;
+  public readonly functions: Readonly<Record<HandlerName, lambda.Function>>;
   public readonly deployments: Readonly<Record<HandlerName, ServiceDeployment>>;
 
   /**
@@ -204,7 +205,7 @@ export class SampleApiStack extends Stack {
     });
 
     const build = props.buildInfo ?? resolveBuildInfo();
-    const functions: Partial<Record<HandlerName, nodejs.NodejsFunction>> = {};
+    const functions: Partial<Record<HandlerName, lambda.Function>> = {};
     const deployments: Partial<Record<HandlerName, ServiceDeployment>> = {};
     for (const [name, spec] of Object.entries(FUNCTIONS) as Array<[HandlerName, FunctionSpec]>) {
       const fn = this.serviceFunction(name, spec, {
@@ -227,7 +228,7 @@ export class SampleApiStack extends Stack {
       functions[name] = fn;
       deployments[name] = deployment;
     }
-    this.functions = functions as Record<HandlerName, nodejs.NodejsFunction>;
+    this.functions = functions as Record<HandlerName, lambda.Function>;
     this.deployments = deployments as Record<HandlerName, ServiceDeployment>;
 
     this.addRoutes();
@@ -285,7 +286,7 @@ export class SampleApiStack extends Stack {
     environment: Record<string, string>,
     retention: logs.RetentionDays,
     removalPolicy: RemovalPolicy,
-  ): nodejs.NodejsFunction {
+  ): lambda.Function {
     const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, { retention, removalPolicy });
     // Our own role: only its log group, X-Ray and the table actions it needs (no managed policy).
     const role = new iam.Role(this, `${spec.id}Role`, {
@@ -293,10 +294,12 @@ export class SampleApiStack extends Stack {
       description: `Execution role of the ${name} function of ${this.stackName}`,
     });
     logGroup.grantWrite(role);
-    const fn = new nodejs.NodejsFunction(this, `${spec.id}Function`, {
+    const fn = new lambda.Function(this, `${spec.id}Function`, {
       description: spec.description,
-      entry: `${packageRoot()}/src/handlers/${name}.ts`,
-      handler: 'handler',
+      // Bundled by the app's nx build (esbuild, minified, CommonJS for node22, the AWS SDK v3
+      // left to the runtime), so synth only stages the prebuilt code.
+      code: lambda.Code.fromAsset(functionBundle(name)),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
@@ -305,21 +308,21 @@ export class SampleApiStack extends Stack {
       role,
       logGroup,
       environment,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.CJS,
-        // The Lambda runtime ships the AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-      },
     });
     if (spec.tableActions.length > 0) {
       this.table.grant(fn, ...spec.tableActions);
     }
     return fn;
   }
+}
+
+/** The prebuilt bundle of a handler (`lib/functions/<name>`, written by the app's nx build). */
+function functionBundle(name: HandlerName): string {
+  const dir = join(packageRoot(), 'lib', 'functions', name);
+  if (!existsSync(join(dir, 'index.js'))) {
+    throw new Error(`the ${name} function's bundle is missing (${dir}/index.js): build the app first, npx nx run @crosswalk/sample-api:build`);
+  }
+  return dir;
 }
 
 function namingOf(config: CrosswalkConfig): CrosswalkNaming {
