@@ -66,7 +66,15 @@ export class NxConfig extends Component {
           'synth': {
             cache: true,
             dependsOn: ['build', '^build'],
-            inputs: ['production', '^production'],
+            // What synth reads besides the sources: the config override (its path and its
+            // content) and the commit baked into the functions' environment, so that a
+            // cached cloud assembly never carries another config or commit.
+            inputs: [
+              'production', '^production',
+              { env: 'CROSSWALK_CONFIG' },
+              { env: 'CODEBUILD_RESOLVED_SOURCE_VERSION' },
+              { runtime: 'cat "${CROSSWALK_CONFIG:-/dev/null}" 2>/dev/null; git rev-parse --short HEAD 2>/dev/null || true' },
+            ],
             outputs: outputs(TARGET_OUTPUTS.synth),
           },
           // Every TypeScript snippet of a construct package's README and doc comments compiles.
