@@ -109,6 +109,16 @@ export interface NotifyingPipelineProps {
   readonly buildReportFiles?: string[];
 
   /**
+   * Where the build project keeps the files its buildspec lists under `cache.paths` between
+   * runs (for example npm's cache and a task runner's cache), so that a run after a small
+   * change replays the rest. `codebuild.Cache.none()` turns it off.
+   * @default - an S3 cache in the artifact bucket, under `build-cache/<pipeline name>`,
+   * encrypted with the artifact key: it survives the build hosts, which a local cache does not
+   * ([build caching](https://docs.aws.amazon.com/codebuild/latest/userguide/build-caching.html))
+   */
+  readonly buildCache?: codebuild.Cache;
+
+  /**
    * The Node.js version the build and test projects install (`runtime-versions`).
    * @default '22'
    */
@@ -198,6 +208,8 @@ export interface NotifyingPipelineProps {
 }
 
 const DEFAULT_REPORT_FILES = ['**/test-reports/*.xml'];
+/** The key prefix of the build project's S3 cache in the artifact bucket. */
+const BUILD_CACHE_PREFIX = 'build-cache/';
 const DEFAULT_CAPABILITIES = [CfnCapabilities.NAMED_IAM, CfnCapabilities.AUTO_EXPAND];
 /** Read-only access an approver needs to find and review an execution. */
 const APPROVER_READ_ACTIONS = [
@@ -403,6 +415,7 @@ export class NotifyingPipeline extends Construct {
     this.buildProject = this.testedProject(buildScope, {
       buildSpec: props.buildSpec,
       writesArtifacts: true,
+      cache: props.buildCache ?? codebuild.Cache.bucket(this.artifactBucket, { prefix: `${BUILD_CACHE_PREFIX}${this.pipelineName}` }),
       computeType: props.buildComputeType ?? codebuild.ComputeType.MEDIUM,
       environmentVariables: props.buildEnvironmentVariables,
       reportFiles: props.buildReportFiles ?? DEFAULT_REPORT_FILES,
@@ -810,6 +823,7 @@ export class NotifyingPipeline extends Construct {
       buildSpec: withReportsAndRuntime(options.buildSpec, reports.attrArn, options.reportFiles, this.nodeVersion),
       environment: { buildImage: this.buildImage, computeType: options.computeType },
       environmentVariables: options.environmentVariables,
+      cache: options.cache,
       encryptionKey: this.artifactKey,
       logging: { cloudWatch: { logGroup } },
       // CDK's grants (pipeline action, encryption key) would widen the role written above.
@@ -865,6 +879,7 @@ interface ProjectOptions {
   readonly environmentVariables?: { [name: string]: codebuild.BuildEnvironmentVariable };
   readonly reportFiles: string[];
   readonly description: string;
+  readonly cache?: codebuild.Cache;
 }
 
 function testBuildSpec(test: PipelineTest): codebuild.BuildSpec {

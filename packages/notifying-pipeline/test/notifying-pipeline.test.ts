@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -417,6 +418,18 @@ describe('NotifyingPipeline', () => {
     // what `crosswalk publish-assets` (cdk-assets-lib) reads before it puts a code asset
     expect(buildStatements).toContainEqual({ Action: 's3:GetEncryptionConfiguration', Effect: 'Allow', Resource: bucket });
     expect(statements.flatMap((st: any) => asList(st.Action))).not.toContain('s3:GetEncryptionConfiguration');
+  });
+
+  test('the build keeps its cache in the artifact bucket by default (encrypted with the artifact key); Cache.none() turns it off', () => {
+    const [build] = Object.values<any>(template.findResources('AWS::CodeBuild::Project', { Properties: { Description: 'Build of the Crosswalk-pipeline pipeline' } }));
+    expect(build.Properties.Cache).toEqual({ Type: 'S3', Location: `${naming.artifactBucketName(BUILD)}/build-cache/Crosswalk-pipeline` });
+    expect(build.Properties.EncryptionKey).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^ArtifactStore:ExportsOutputFnGetAttKey.*Arn/) });
+    // the build role already reads and writes the bucket's objects (the cache is one of them)
+    const tests = Object.values<any>(template.findResources('AWS::CodeBuild::Project')).filter((p) => p !== build);
+    for (const project of tests) expect(project.Properties.Cache).toEqual({ Type: 'NO_CACHE' });
+    const { stack: s } = synthPipeline({ buildCache: codebuild.Cache.none() });
+    const [noCache] = Object.values<any>(Template.fromStack(s).findResources('AWS::CodeBuild::Project', { Properties: { Description: 'Build of the Crosswalk-pipeline pipeline' } }));
+    expect(noCache.Properties.Cache).toEqual({ Type: 'NO_CACHE' });
   });
 
   test('permissions the build needs go to buildRole', () => {
