@@ -14,8 +14,16 @@ export const DELIVERED_SERVICE = {
   appDir: 'apps/sample-api',
   /** The output the integration and sanity suites read as `API_URL`. */
   urlOutput: 'ApiUrl',
-  /** The suites run after each deployment, by nx target of `nxProject`. */
+  /**
+   * The suites run after each deployment, by nx target of `nxProject` (jest, locally); the
+   * same names are the suites' test bundles (`testBundlePath`), which the test actions run.
+   */
   testTargets: { dev: 'integ', prod: 'sanity' } as Record<EnvironmentName, string>,
+  /**
+   * The nx target of `nxProject` that bundles every suite of `testTargets` into one
+   * self-contained file each, `<suite>.cjs`, in the folder given as its argument.
+   */
+  testBundleTarget: 'test-bundle',
 } as const;
 
 /**
@@ -35,4 +43,42 @@ export const TEMPLATES_DIR = 'templates';
 /** The path of an environment's template inside the build output artifact (the pipeline's `templatePath`). */
 export function serviceTemplatePath(config: CrosswalkConfig, environmentName: EnvironmentName): string {
   return `${TEMPLATES_DIR}/${serviceStackName(config, environmentName)}.template.json`;
+}
+
+/** Where the build stage puts the suites' test bundles, inside the build output artifact. */
+export const TEST_BUNDLE_DIR = 'test-bundle';
+
+/** The path of an environment's test bundle inside the build output artifact: `test-bundle/<suite>.cjs`. */
+export function testBundlePath(environmentName: EnvironmentName): string {
+  return `${TEST_BUNDLE_DIR}/${DELIVERED_SERVICE.testTargets[environmentName]}.cjs`;
+}
+
+/**
+ * The name of the build output artifact in the pipeline (`NotifyingPipeline.buildOutput`): a
+ * test action finds it, its secondary input, in `$CODEBUILD_SRC_DIR_<name>`.
+ */
+export const BUILD_OUTPUT_ARTIFACT = 'BuildOutput';
+
+/**
+ * Where a test action writes its JUnit report, relative to its primary input (the source
+ * checkout, `$CODEBUILD_SRC_DIR`): where the suites' jest reports always went, which the
+ * report group's default pattern `**\/test-reports/*.xml` matches.
+ */
+export const TEST_REPORTS_DIR = `${DELIVERED_SERVICE.appDir}/test-reports`;
+
+/**
+ * The commands of an environment's test action: run the suite's bundle from the build
+ * output with Node's test runner (spec output in the log, a JUnit report for the report
+ * group). Nothing is installed: the bundle holds the suite, its imports, jest's `expect` and
+ * the globals on `node:test`. The junit reporter needs Node.js >= 20.13 (CodeBuild runs 22).
+ */
+export function testActionCommands(environmentName: EnvironmentName): string[] {
+  const suite = DELIVERED_SERVICE.testTargets[environmentName];
+  const reports = `$CODEBUILD_SRC_DIR/${TEST_REPORTS_DIR}`;
+  return [
+    `mkdir -p "${reports}"`,
+    'node --test --test-reporter=spec --test-reporter-destination=stdout '
+      + `--test-reporter=junit --test-reporter-destination="${reports}/${suite}.xml" `
+      + `"$CODEBUILD_SRC_DIR_${BUILD_OUTPUT_ARTIFACT}/${testBundlePath(environmentName)}"`,
+  ];
 }
