@@ -213,6 +213,13 @@ describe('hook handlers on the wire', () => {
     expect(JSON.parse(server.requests[0].body).status).toBe('Failed');
   });
 
+  // The construct's default check, synthesized once (a CDK synthesis, which is slow on a
+  // busy machine, has no place inside a test's own time limit).
+  let defaultConfig: string;
+  beforeAll(() => {
+    defaultConfig = defaultPreTrafficConfig();
+  }, 60_000);
+
   test.each([
     ['null', null],
     ['a bare string', 'Internal Server Error'],
@@ -220,7 +227,7 @@ describe('hook handlers on the wire', () => {
     ['a body that is not a string', { statusCode: 200, body: { version: '1.4.0' } }],
   ])('with the construct\'s default check, a new version answering %s (a 502 behind API Gateway) is reported Failed once', async (_what, answer) => {
     server = await LocalServer.start(awsEndpoints(codeDeployAccepts, answer));
-    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: defaultPreTrafficConfig() });
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: defaultConfig });
 
     const outcome = await handler(event, lambdaContext(60_000));
 
@@ -231,7 +238,7 @@ describe('hook handlers on the wire', () => {
 
   test('with the construct\'s default check, a well-formed 200 passes on the wire', async () => {
     server = await LocalServer.start(awsEndpoints(codeDeployAccepts, { statusCode: 200, body: 'ok' }));
-    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: defaultPreTrafficConfig() });
+    const handler = loadHook('pre-traffic-hook', { ...endpoints(), [TARGET_ENV]: VERSION_ARN, [CONFIG_ENV]: defaultConfig });
 
     const outcome = await handler(event, lambdaContext(60_000));
 
