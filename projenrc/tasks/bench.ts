@@ -2,23 +2,30 @@
  * `npm run bench`: measures this checkout and prints one table (plus a JSON file with the
  * same figures). A benchmark, not a test: it never fails on slow figures, it reports them.
  *
- *   build   cold `npx projen build` (nx cache cleared), no-change rebuild, and an nx affected
- *           run after touching one file of apps/sample-api (which projects it ran)
- *   synth   each app, all stacks (`cdk synth -q`)
+ *   stage   the pipeline's Build stage as it runs locally (`build-stage --skip-publish`):
+ *           cold (nx cache cleared) and warm (cache present, one file of apps/sample-api changed)
+ *   synth   each app, all stacks (`cdk synth -q`), and where the time goes (construction,
+ *           assets, validation plugins, writing) from a CPU profile of the app
+ *   action  a test action's setup: from a clean folder holding only the build output to the
+ *           first test starting
  *   lambda  every function of both apps and the safe-lambda-deploy hooks: bundle size
  *           (minified, gzipped) and cold init (fresh node processes loading the bundle)
  *           next to a floor (a process loading only the AWS SDK clients the bundle uses)
- *   tests   the full test suite, uncached (the test phase of the cold build)
+ *   tests   the full test suite, uncached
+ *   path    the modelled critical path of the pipeline (push → dev deployed → prod ready for
+ *           approval → prod done): the steps measured here plus AWS durations, each labelled
  *
+ * With --full-build also: cold `npx projen build`, a no-change rebuild and an nx affected run.
  * Options: --runs N (cheap figures, default 3), --init-runs N (default 7),
- * --heavy-runs N (cold build, affected run and full tests: minutes each, default 1),
- * --skip-build, --out FILE.
+ * --heavy-runs N (minutes each, default 1), --skip-build (no build-stage figures), --out FILE.
  */
 import { execSync, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { cpus, totalmem } from 'os';
 import { dirname, join, resolve } from 'path';
 import { gzipSync } from 'zlib';
+import { benchTestActionSetup } from './bench-test-action';
+import { profileSynth, SynthBreakdown } from './bench-synth-profile';
 
 const ROOT = resolve(__dirname, '..', '..');
 const args = process.argv.slice(2);
@@ -31,6 +38,7 @@ const INIT_RUNS = Math.max(5, opt('init-runs', 7));
 const HEAVY_RUNS = opt('heavy-runs', 1);
 const OUT = (() => { const i = args.indexOf('--out'); return i >= 0 ? resolve(args[i + 1]) : join(ROOT, '.tmp', 'bench.json'); })();
 const SKIP_BUILD = args.includes('--skip-build');
+const FULL_BUILD = args.includes('--full-build');
 
 interface Figure { readonly median: number; readonly min: number; readonly max: number; readonly runs: number }
 
@@ -97,9 +105,34 @@ function benchBuild() {
   return { cold, rebuild, affected, affectedProjects: [...ran].sort(), tests: figure(testSamples) };
 }
 
+/** The Build stage's command, as the pipeline runs it but without publishing (no AWS call). */
+const BUILD_STAGE = 'npx nx run @crosswalk/build-account:build-stage --output-style=stream -- --skip-publish';
+
+function benchBuildStage() {
+  log(`build stage cold x${HEAVY_RUNS} (nx cache cleared)`);
+  const cold = repeat(HEAVY_RUNS, () => {
+    timed('npx nx reset');
+    return timed(BUILD_STAGE).seconds;
+  });
+  const touched = join(ROOT, 'apps', 'sample-api', 'src', 'routes.ts');
+  const original = readFileSync(touched, 'utf-8');
+  log(`build stage warm x${HEAVY_RUNS} (cache present, ${touched.slice(ROOT.length + 1)} changed)`);
+  let warm: Figure;
+  try {
+    warm = repeat(HEAVY_RUNS, () => {
+      // A new comment each run, so each run is a real change (not a cache hit of the last one).
+      writeFileSync(touched, `${original}\n// bench ${Date.now()}\n`);
+      return timed(BUILD_STAGE).seconds;
+    });
+  } finally {
+    writeFileSync(touched, original);
+  }
+  return { cold, warm };
+}
+
 function benchSynth() {
   const apps = readdirSync(join(ROOT, 'apps')).sort();
-  const result: Record<string, Figure & { stacks: number }> = {};
+  const result: Record<string, Figure & { stacks: number; breakdown: SynthBreakdown; builtinValidation: Figure }> = {};
   for (const app of apps) {
     const dir = join(ROOT, 'apps', app);
     log(`synth ${app} x${RUNS}`);
@@ -107,7 +140,10 @@ function benchSynth() {
     // Count the stacks of this synthesis (the manifest), not template files an older synth left behind.
     const manifest = JSON.parse(readFileSync(join(dir, 'cdk.out', 'manifest.json'), 'utf-8'));
     const stacks = Object.values<any>(manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack').length;
-    result[app] = { ...fig, stacks };
+    log(`synth ${app}: CPU profile, and one synth with CloudFormation's built-in validation on (what the tests run instead)`);
+    const breakdown = profileSynth(dir);
+    const builtinValidation = repeat(1, () => timed('CDK_VALIDATION=true npx cdk synth -q', dir).seconds);
+    result[app] = { ...fig, stacks, breakdown, builtinValidation };
   }
   return result;
 }
@@ -178,6 +214,64 @@ function benchTests() {
   return repeat(HEAVY_RUNS, () => timed('npx nx run-many -t test --skip-nx-cache').seconds);
 }
 
+interface PathStep {
+  readonly step: string;
+  readonly seconds: number;
+  /** measured here, or modelled (an AWS figure, or an assumption where AWS documents none) */
+  readonly kind: 'measured' | 'modelled';
+  readonly source: string;
+}
+
+const NO_AWS_FIGURE = 'assumption: AWS documents no duration for this';
+const CODEBUILD_PHASES = 'assumption; CodeBuild documents its QUEUED and PROVISIONING phases but no duration (https://docs.aws.amazon.com/codebuild/latest/userguide/view-build-details.html)';
+
+/**
+ * The pipeline's critical path, push → dev deployed → prod ready for approval → prod done
+ * (the person's approval itself excluded), from the steps measured here and AWS durations.
+ */
+function criticalPath(stageWarmSeconds: number | undefined, actionSetupSeconds: number, suiteSeconds: number) {
+  const provisioning = (what: string): PathStep => ({ step: `${what}: CodeBuild queue and provisioning`, seconds: 60, kind: 'modelled', source: CODEBUILD_PHASES });
+  const testAction = (what: string): PathStep[] => [
+    provisioning(what),
+    { step: `${what}: setup (build output only, no install)`, seconds: actionSetupSeconds, kind: 'measured', source: 'action setup, above' },
+    { step: `${what}: the suite`, seconds: suiteSeconds, kind: 'measured', source: 'the integration suite against the local mode (jest), as a stand-in for the deployed API' },
+  ];
+  const toDev: PathStep[] = [
+    { step: 'push → pipeline started (CodeConnections trigger)', seconds: 30, kind: 'modelled', source: NO_AWS_FIGURE },
+    provisioning('Build'),
+    { step: 'Build: npm ci (npm cache restored)', seconds: 45, kind: 'modelled', source: 'assumption: not measured here, it would replace this checkout\'s node_modules' },
+    { step: 'Build: cache download and upload (S3)', seconds: 20, kind: 'modelled', source: NO_AWS_FIGURE },
+    stageWarmSeconds === undefined
+      ? { step: 'Build: build-stage (warm)', seconds: 0, kind: 'measured', source: 'not measured (--skip-build)' }
+      : { step: 'Build: build-stage after a one-file change (warm cache)', seconds: stageWarmSeconds, kind: 'measured', source: 'stage warm, above' },
+    { step: 'Dev: CloudFormation update with a CodeDeploy AllAtOnce shift and its hooks', seconds: 180, kind: 'modelled', source: NO_AWS_FIGURE },
+    ...testAction('Dev integration'),
+  ];
+  const toApproval: PathStep[] = [
+    { step: 'Prod: create change set', seconds: 30, kind: 'modelled', source: NO_AWS_FIGURE },
+    { step: 'Prod: review (Lambda invoke action)', seconds: 10, kind: 'modelled', source: NO_AWS_FIGURE },
+  ];
+  const toDone: PathStep[] = [
+    { step: 'Prod: verify the reviewed change set', seconds: 5, kind: 'modelled', source: NO_AWS_FIGURE },
+    { step: 'Prod: CodeDeploy Linear10PercentEvery1Minute shift (10 increments of a minute)', seconds: 600, kind: 'modelled', source: 'https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html' },
+    { step: 'Prod: the rest of the CloudFormation update and the hooks', seconds: 120, kind: 'modelled', source: NO_AWS_FIGURE },
+    ...testAction('Prod sanity'),
+    { step: 'Prod: bake on the prod alarms', seconds: 600, kind: 'modelled', source: 'the config: environments.prod.bakeMinutes = 10' },
+  ];
+  const sum = (steps: PathStep[]) => steps.reduce((t, st) => t + st.seconds, 0);
+  const devDeployed = sum(toDev);
+  const readyForApproval = devDeployed + sum(toApproval);
+  return {
+    steps: [...toDev, ...toApproval, ...toDone],
+    milestones: { devDeployedSeconds: devDeployed, prodReadyForApprovalSeconds: readyForApproval, prodDoneSeconds: readyForApproval + sum(toDone) },
+  };
+}
+
+function benchSuite(): Figure {
+  log(`integration suite x${RUNS} (local mode, jest)`);
+  return repeat(RUNS, () => timed('npx jest --ci test/integration', join(ROOT, 'apps', 'sample-api')).seconds);
+}
+
 // ---------------------------------------------------------------------------------------
 const fmt = (f: Figure, unit: string, digits = 1) => `${f.median.toFixed(digits)} ${unit} (min ${f.min.toFixed(digits)}, max ${f.max.toFixed(digits)}, n=${f.runs})`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -185,33 +279,52 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 function main(): void {
   const started = Date.now();
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, commit: execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf-8' }).trim() };
-  const build = SKIP_BUILD ? undefined : benchBuild();
-  if (SKIP_BUILD) timed('npx nx run-many -t build,synth');
+  const build = FULL_BUILD ? benchBuild() : undefined;
+  const stage = SKIP_BUILD ? undefined : benchBuildStage();
+  timed('npx nx run-many -t build,synth');
   const synth = benchSynth();
+  log('test action setup');
+  const action = repeat(RUNS, () => benchTestActionSetup(ROOT).setupSeconds);
+  const suite = benchSuite();
   const functions = benchFunctions();
-  // The cold build already ran the whole suite uncached; measure it on its own only with --skip-build.
   const tests = build ? build.tests : benchTests();
+  const path = criticalPath(stage?.warm.median, action.median, suite.median);
   const totalSeconds = (Date.now() - started) / 1000;
 
   const rows: string[][] = [];
+  if (stage) {
+    rows.push(['stage', 'build-stage --skip-publish, cold', fmt(stage.cold, 's'), '1.00 x cold']);
+    rows.push(['stage', 'build-stage, warm (1 sample-api file)', fmt(stage.warm, 's'), `${(stage.warm.median / stage.cold.median).toFixed(2)} x cold`]);
+  }
   if (build) {
-    rows.push(['build', 'cold (nx cache cleared)', fmt(build.cold, 's'), '1.00 x cold']);
+    rows.push(['build', 'cold npx projen build (nx cache cleared)', fmt(build.cold, 's'), '1.00 x cold']);
     rows.push(['build', 'no-change rebuild', fmt(build.rebuild, 's'), `${(build.rebuild.median / build.cold.median).toFixed(2)} x cold`]);
     rows.push(['build', 'affected after 1 sample-api file', fmt(build.affected, 's'), `${(build.affected.median / build.cold.median).toFixed(2)} x cold; ran: ${build.affectedProjects.join(' ')}`]);
   }
-  for (const [app, f] of Object.entries(synth)) rows.push(['synth', app, fmt(f, 's'), `${f.stacks} stacks`]);
+  const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
+  for (const [app, f] of Object.entries(synth)) {
+    const b = f.breakdown;
+    rows.push(['synth', app, fmt(f, 's'), `${f.stacks} stacks; profile: construct ${ms(b.constructMs)}, assets ${ms(b.assetsMs)}, validation plugins ${ms(b.validationMs)}, write ${ms(b.writeMs)} of ${ms(b.totalMs)}`]);
+    rows.push(['synth', `${app}, CloudFormation validation on`, fmt(f.builtinValidation, 's'), 'CDK_VALIDATION=true: what the template-validation tests run instead']);
+  }
+  rows.push(['action', 'test action setup (build output only)', fmt(action, 's'), 'clean folder → first test starting']);
   for (const f of functions) {
     rows.push(['lambda', f.name, `${kb(f.minifiedBytes)} min, ${kb(f.gzippedBytes)} gz`,
       `init ${fmt(f.initMs, 'ms')} vs floor ${f.floorMs.median.toFixed(1)} ms = ${(f.initMs.median / f.floorMs.median).toFixed(2)} x`]);
   }
-  rows.push(['tests', 'full suite, uncached', fmt(tests, 's'), build ? 'the test phase of the cold build' : '']);
+  rows.push(['tests', 'full suite, uncached', fmt(tests, 's'), build ? 'the test phase of the cold build' : 'nx run-many -t test --skip-nx-cache']);
+  const minutes = (sec: number) => `${(sec / 60).toFixed(1)} min`;
+  for (const st of path.steps) rows.push(['path', st.step, `${st.seconds.toFixed(1)} s`, `${st.kind}: ${st.source}`]);
+  rows.push(['path', 'push → dev deployed and tested', minutes(path.milestones.devDeployedSeconds), '']);
+  rows.push(['path', 'push → prod ready for approval', minutes(path.milestones.prodReadyForApprovalSeconds), '']);
+  rows.push(['path', 'push → prod done (approval time excluded)', minutes(path.milestones.prodDoneSeconds), '']);
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
   console.log(`Crosswalk bench — ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, commit ${machine.commit}`);
   for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`);
   console.log(`bench took ${(totalSeconds / 60).toFixed(1)} min; figures in ${OUT}`);
 
   mkdirSync(dirname(OUT), { recursive: true });
-  writeFileSync(OUT, JSON.stringify({ machine, build, synth, functions, tests, totalSeconds }, null, 2));
+  writeFileSync(OUT, JSON.stringify({ machine, stage, build, synth, action, suite, functions, tests, path, totalSeconds }, null, 2));
 }
 
 main();
