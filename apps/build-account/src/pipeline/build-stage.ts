@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { AssemblyError, PublishAssetsOptions, PublishAssetsResult, publishAssets, readAssembly, selectStacks } from '@crosswalk/cli';
 import { CrosswalkConfig, ENVIRONMENT_NAMES, loadConfig } from '../config';
-import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, TEMPLATES_DIR, serviceStackName, serviceTemplatePath } from './delivered-service';
+import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, TEMPLATES_DIR, TEST_BUNDLE_DIR, serviceStackName, serviceTemplatePath, testBundlePath } from './delivered-service';
 import { findRepositoryRoot } from './repository';
 
 /**
@@ -15,9 +15,11 @@ import { findRepositoryRoot } from './repository';
  * 3. publish the code assets of the dev and prod stacks to the artifact bucket
  *    (`publishAssets` of `@crosswalk/cli`, the `crosswalk publish-assets` command);
  * 4. copy their templates into the build output folder, where the pipeline's deploy
- *    actions find them (`templates/<stack name>.template.json`).
+ *    actions find them (`templates/<stack name>.template.json`);
+ * 5. bundle the service's suites into the build output (`@crosswalk/sample-api:test-bundle`,
+ *    `test-bundle/<suite>.cjs`): the test actions run them with `node --test`, nothing installed.
  *
- * Options: `--skip-build` (steps 2-4 only), `--skip-publish` (no AWS call at all),
+ * Options: `--skip-build` (steps 2-5 only), `--skip-publish` (no AWS call at all),
  * `--dry-run` (list the uploads, make no AWS call).
  */
 export interface BuildStageOptions {
@@ -36,6 +38,8 @@ export interface BuildStageOptions {
 export interface BuildStageResult {
   /** The templates written into the build output, relative to it. */
   readonly templates: string[];
+  /** The suites' test bundles written into the build output, relative to it. */
+  readonly testBundles: string[];
   readonly published?: PublishAssetsResult;
 }
 
@@ -75,9 +79,20 @@ export async function runBuildStage(options: BuildStageOptions): Promise<BuildSt
     templates.push(target);
     log(`template ${env}: ${BUILD_OUTPUT_DIR}/${target}`);
   }
+
+  step('bundle the test suites', [
+    'npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:${DELIVERED_SERVICE.testBundleTarget}`, '--output-style=stream', '--', join(outputDir, TEST_BUNDLE_DIR),
+  ]);
+  const testBundles = ENVIRONMENT_NAMES.map((env) => testBundlePath(env));
+  const missing = testBundles.filter((bundle) => !existsSync(join(outputDir, bundle)));
+  if (missing.length > 0) {
+    throw new Error(`bundle the test suites wrote no ${missing.join(', ')} into ${BUILD_OUTPUT_DIR}: the test actions run these files`);
+  }
+  for (const bundle of testBundles) log(`test bundle: ${BUILD_OUTPUT_DIR}/${bundle}`);
+
   const publication = published && { uploaded: published.uploaded, found: published.found };
-  writeFileSync(join(outputDir, 'build-info.json'), JSON.stringify({ stacks: stackNames, templates, published: publication }, null, 2));
-  return { templates, published };
+  writeFileSync(join(outputDir, 'build-info.json'), JSON.stringify({ stacks: stackNames, templates, testBundles, published: publication }, null, 2));
+  return { templates, testBundles, published };
 }
 
 /** The service's stacks in the assembly, or an error that points at the config both apps must share. */

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AutoApproveName, CONFIG_ENV_VAR, CrosswalkConfig, EnvironmentName, validateConfig } from '../config';
-import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, serviceStackName, serviceTemplatePath } from '../pipeline/delivered-service';
+import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, serviceStackName, serviceTemplatePath, testActionCommands } from '../pipeline/delivered-service';
 import { namingOf } from './naming';
 
 /** The config's approval policies as the pipeline's enum. */
@@ -42,10 +42,12 @@ const STAGE_NAMES: Record<EnvironmentName, string> = { dev: 'Dev', prod: 'Prod' 
 /**
  * The build account's pipeline that delivers the sample API:
  * Source (GitHub) → Build (`npm ci`, then the build stage script: build + test, synth,
- * publish the code assets, collect the templates) → Dev (deploy, integration suite with
- * `API_URL` from the stack's `ApiUrl` output) → Prod (change set → approval → execute when
- * the config requires approval, then the read-only sanity suite). Failures (and, by the
- * config, successes and waiting approvals) reach the configured email addresses.
+ * publish the code assets, collect the templates, bundle the suites) → Dev (deploy,
+ * integration suite with `API_URL` from the stack's `ApiUrl` output) → Prod (change set →
+ * approval → execute when the config requires approval, then the read-only sanity suite).
+ * The suites run from their self-contained bundles in the build output, without `npm ci`.
+ * Failures (and, by the config, successes and waiting approvals) reach the configured
+ * email addresses.
  */
 export class PipelineStack extends Stack {
   /** `<resourcePrefix>Pipeline`, e.g. `Crosswalk-Pipeline`. */
@@ -102,7 +104,6 @@ export class PipelineStack extends Stack {
   }
 
   private pipelineEnvironment(config: CrosswalkConfig, environmentName: EnvironmentName, testName: string): PipelineEnvironment {
-    const target = DELIVERED_SERVICE.testTargets[environmentName];
     const { bakeMinutes: bake, autoApprove } = config.environments[environmentName];
     return {
       name: STAGE_NAMES[environmentName],
@@ -117,7 +118,7 @@ export class PipelineStack extends Stack {
       outputs: [DELIVERED_SERVICE.urlOutput],
       tests: [{
         name: testName,
-        commands: ['npm ci', `npx nx run ${DELIVERED_SERVICE.nxProject}:${target}`],
+        commands: testActionCommands(environmentName),
         environmentFromOutputs: { API_URL: DELIVERED_SERVICE.urlOutput },
       }],
     };

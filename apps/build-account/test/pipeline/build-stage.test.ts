@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { loadConfig } from '../../src/config';
@@ -18,6 +18,22 @@ function fakeRepository(): string {
   return root;
 }
 
+/**
+ * A runner that records the steps and, for the test bundle step, writes what sample-api's
+ * `test-bundle` target writes: `<suite>.cjs` into the folder it is given.
+ */
+function recordingRunner(steps: string[][], bundles = ['integ', 'sanity']): (argv: readonly string[]) => number {
+  return (argv) => {
+    steps.push([...argv]);
+    if (argv.includes('@crosswalk/sample-api:test-bundle')) {
+      const outDir = argv[argv.length - 1];
+      mkdirSync(outDir, { recursive: true });
+      for (const suite of bundles) writeFileSync(join(outDir, `${suite}.cjs`), `// ${suite}`);
+    }
+    return 0;
+  };
+}
+
 describe('runBuildStage', () => {
   test('builds and tests through nx, synthesizes sample-api, publishes its two stacks\' assets, then puts the templates where the pipeline reads them', async () => {
     const root = fakeRepository();
@@ -28,10 +44,11 @@ describe('runBuildStage', () => {
       const found = [`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${CODE_HASH}.zip`];
       return { planned: [], uploaded: [], found };
     };
-    const result = await runBuildStage({ repositoryRoot: root, config, runStep: (argv) => (steps.push([...argv]), 0), publish, log: () => undefined });
+    const result = await runBuildStage({ repositoryRoot: root, config, runStep: recordingRunner(steps), publish, log: () => undefined });
     expect(steps).toEqual([
       ['npx', 'nx', 'run-many', '-t', 'build', 'test', '--output-style=stream'],
       ['npx', 'nx', 'run', '@crosswalk/sample-api:synth', '--output-style=stream'],
+      ['npx', 'nx', 'run', '@crosswalk/sample-api:test-bundle', '--output-style=stream', '--', join(root, BUILD_OUTPUT_DIR, 'test-bundle')],
     ]);
     expect(publications.map(({ assemblyDir, stackNames, dryRun }) => ({ assemblyDir, stackNames, dryRun }))).toEqual([{
       assemblyDir: join(root, 'apps', 'sample-api', 'cdk.out'),
@@ -43,21 +60,37 @@ describe('runBuildStage', () => {
       const copied = JSON.parse(readFileSync(join(root, BUILD_OUTPUT_DIR, result.templates[i]), 'utf-8'));
       expect(copied).toEqual({ Description: `${env} template` });
     }
-    expect(JSON.parse(readFileSync(join(root, BUILD_OUTPUT_DIR, 'build-info.json'), 'utf-8')).published)
-      .toEqual({ uploaded: [], found: [`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${CODE_HASH}.zip`] });
+    expect(result.testBundles).toEqual(['test-bundle/integ.cjs', 'test-bundle/sanity.cjs']);
+    const info = JSON.parse(readFileSync(join(root, BUILD_OUTPUT_DIR, 'build-info.json'), 'utf-8'));
+    expect(info.published).toEqual({ uploaded: [], found: [`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${CODE_HASH}.zip`] });
+    expect(info.testBundles).toEqual(['test-bundle/integ.cjs', 'test-bundle/sanity.cjs']);
     expect(result.published?.found).toHaveLength(1);
   });
 
-  test('--skip-build and --skip-publish: only the synth, no publication; templates still collected', async () => {
+  test('the build output holds the suites\' test bundles, which the test actions run without installing anything', async () => {
+    const root = fakeRepository();
+    const result = await runBuildStage({ repositoryRoot: root, config, skipBuild: true, skipPublish: true, runStep: recordingRunner([]), log: () => undefined });
+    for (const bundle of result.testBundles) {
+      expect(existsSync(join(root, BUILD_OUTPUT_DIR, bundle))).toBe(true);
+    }
+  });
+
+  test('fails when the test bundle step leaves a suite out', async () => {
+    const root = fakeRepository();
+    await expect(runBuildStage({ repositoryRoot: root, config, skipBuild: true, skipPublish: true, runStep: recordingRunner([], ['integ']), log: () => undefined }))
+      .rejects.toThrow('bundle the test suites wrote no test-bundle/sanity.cjs into apps/build-account/dist/build-output');
+  });
+
+  test('--skip-build and --skip-publish: only the synth and the test bundles, no publication; templates still collected', async () => {
     const root = fakeRepository();
     const steps: string[][] = [];
     const publish = async (): Promise<PublishAssetsResult> => {
       throw new Error('no publication expected');
     };
     const result = await runBuildStage({
-      repositoryRoot: root, config, skipBuild: true, skipPublish: true, runStep: (argv) => (steps.push([...argv]), 0), publish, log: () => undefined,
+      repositoryRoot: root, config, skipBuild: true, skipPublish: true, runStep: recordingRunner(steps), publish, log: () => undefined,
     });
-    expect(steps).toEqual([['npx', 'nx', 'run', '@crosswalk/sample-api:synth', '--output-style=stream']]);
+    expect(steps.map((argv) => argv[3])).toEqual(['@crosswalk/sample-api:synth', '@crosswalk/sample-api:test-bundle']);
     expect(result.published).toBeUndefined();
     expect(existsSync(join(root, BUILD_OUTPUT_DIR, 'templates', 'Crosswalk-SampleApi-prod.template.json'))).toBe(true);
   });

@@ -2,6 +2,7 @@ import { TargetAccountSynthesizer } from '@crosswalk/cross-account-role';
 import { App, Stack } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { loadConfig } from '../../src/config';
+import { BUILD_OUTPUT_ARTIFACT } from '../../src/pipeline/delivered-service';
 import { ArtifactStoreStack, DeploymentRolesStack, PipelineStack } from '../../src/stacks';
 import { SynthesizedApp, buildSpecOf, resourcesOf, synthesizeBuildAccount, valuesOf } from './synth';
 
@@ -135,7 +136,7 @@ describe('PipelineStack', () => {
     });
   });
 
-  test('the suites get API_URL from the stack output ApiUrl and run through nx', () => {
+  test('the suites get API_URL from the stack output ApiUrl and run from their bundles in the build output, nothing installed', () => {
     const template = synth.template(synth.stacks.pipeline);
     const stages = pipelineStages(template);
     const [dev, prodDeploy] = ['Dev', 'ProdDeploy'].map((name) => stages.find((st: any) => st.Name === name));
@@ -143,8 +144,28 @@ describe('PipelineStack', () => {
     expect(JSON.parse(prodDeploy.Actions.find((a: any) => a.Name === 'Sanity').Configuration.EnvironmentVariables)).toEqual([{ name: 'API_URL', type: 'PLAINTEXT', value: '#{ProdStack.ApiUrl}' }]);
     const specs = resourcesOf(template, 'AWS::CodeBuild::Project').map(([, p]) => buildSpecOf(p));
     const commands = specs.map((s) => s.phases.build.commands);
-    expect(commands).toContainEqual(['npm ci', 'npx nx run @crosswalk/sample-api:integ']);
-    expect(commands).toContainEqual(['npm ci', 'npx nx run @crosswalk/sample-api:sanity']);
+    for (const suite of ['integ', 'sanity']) {
+      expect(commands).toContainEqual([
+        'mkdir -p "$CODEBUILD_SRC_DIR/apps/sample-api/test-reports"',
+        'node --test --test-reporter=spec --test-reporter-destination=stdout '
+          + `--test-reporter=junit --test-reporter-destination="$CODEBUILD_SRC_DIR/apps/sample-api/test-reports/${suite}.xml" `
+          + `"$CODEBUILD_SRC_DIR_BuildOutput/test-bundle/${suite}.cjs"`,
+      ]);
+    }
+    const testSpecs = specs.filter((s) => s.phases.build.commands.some((c: string) => c.startsWith('node --test')));
+    expect(testSpecs).toHaveLength(2);
+    for (const spec of testSpecs) {
+      expect(JSON.stringify(spec.phases)).not.toMatch(/npm (ci|install)|npx/);
+      // The JUnit report is where the report group looks (relative to the primary input, the source checkout).
+      expect(Object.values(spec.reports)).toEqual([{ 'files': ['**/test-reports/*.xml'], 'file-format': 'JUNITXML' }]);
+    }
+  });
+
+  test('the test actions read the bundles from the build output artifact, under the name they expect', () => {
+    expect(synth.stacks.pipeline.pipeline.buildOutput.artifactName).toBe(BUILD_OUTPUT_ARTIFACT);
+    const stages = pipelineStages(synth.template(synth.stacks.pipeline));
+    const tests = stages.flatMap((st: any) => st.Actions).filter((a: any) => ['Integration', 'Sanity'].includes(a.Name));
+    expect(tests.map((a: any) => a.InputArtifacts.map((i: any) => i.Name))).toEqual([['Source', 'BuildOutput'], ['Source', 'BuildOutput']]);
   });
 
   test('the build\'s buildspec stays thin: npm ci, then the build stage script; its output folder is the artifact', () => {
