@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { AssemblyError, PublishAssetsOptions, PublishAssetsResult, publishAssets, readAssembly, selectStacks } from '@crosswalk/cli';
 import { CrosswalkConfig, ENVIRONMENT_NAMES, loadConfig } from '../config';
@@ -43,6 +43,37 @@ export interface BuildStageResult {
   readonly published?: PublishAssetsResult;
 }
 
+/**
+ * The workspace packages `project` depends on, itself first: its `dependencies`,
+ * `peerDependencies` and `devDependencies` that are members of the workspace, transitively,
+ * as nx's project graph has them (the graph follows the package.json files).
+ */
+export function serviceProjects(repositoryRoot: string, project: string): string[] {
+  const members = new Map<string, any>();
+  for (const folder of ['packages', 'apps']) {
+    const dir = join(repositoryRoot, folder);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const manifest = join(dir, name, 'package.json');
+      if (existsSync(manifest)) {
+        const json = JSON.parse(readFileSync(manifest, 'utf-8'));
+        members.set(json.name, json);
+      }
+    }
+  }
+  if (!members.has(project)) throw new Error(`${project} is not a workspace package of ${repositoryRoot} (packages/*, apps/*)`);
+  const found = [project];
+  for (let i = 0; i < found.length; i++) {
+    const json = members.get(found[i]);
+    for (const field of ['dependencies', 'peerDependencies', 'devDependencies']) {
+      for (const dependency of Object.keys(json[field] ?? {})) {
+        if (members.has(dependency) && !found.includes(dependency)) found.push(dependency);
+      }
+    }
+  }
+  return found;
+}
+
 export async function runBuildStage(options: BuildStageOptions): Promise<BuildStageResult> {
   const { repositoryRoot, config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -54,7 +85,11 @@ export async function runBuildStage(options: BuildStageOptions): Promise<BuildSt
   };
 
   if (!options.skipBuild) {
-    step('build and test the monorepo', ['npx', 'nx', 'run-many', '-t', 'build', 'test', '--output-style=stream']);
+    // Only what the service needs: its project and the workspace packages it depends on,
+    // built and tested (no docs, no packaging). nx replays from its cache every project a
+    // change did not touch.
+    const projects = serviceProjects(repositoryRoot, DELIVERED_SERVICE.nxProject);
+    step('build and test the service and its dependencies', ['npx', 'nx', 'run-many', '-t', 'build', 'test', `--projects=${projects.join(',')}`, '--output-style=stream']);
   }
   step('synthesize the service', ['npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:synth`, '--output-style=stream']);
 

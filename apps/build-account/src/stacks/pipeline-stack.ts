@@ -55,15 +55,24 @@ export class PipelineStack extends Stack {
     return `${namingOf(config).resourcePrefix}Pipeline`;
   }
 
-  /** The Build stage's buildspec: install, then one command (the logic is in `src/pipeline/build-stage.ts`). */
+  /**
+   * The Build stage's buildspec: install, then one command (the logic is in
+   * `src/pipeline/build-stage.ts`). npm's cache and nx's cache are kept between runs (the
+   * pipeline's build cache): `npm ci` installs from the cache, and nx replays the build and
+   * tests of every project a change did not touch. nx's cache keys cover each target's
+   * inputs, and synth's include the config override and the commit it bakes in, so nothing
+   * of another run's environment is replayed.
+   */
   public static buildSpec(): codebuild.BuildSpec {
     return codebuild.BuildSpec.fromObject({
       version: '0.2',
       phases: {
-        install: { commands: ['npm ci'] },
+        install: { commands: ['npm ci --prefer-offline --no-audit --no-fund'] },
         build: { commands: ['npx nx run @crosswalk/build-account:build-stage'] },
       },
       artifacts: { 'base-directory': BUILD_OUTPUT_DIR, 'files': ['**/*'] },
+      // https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.cache
+      cache: { paths: ['/root/.npm/**/*', '.nx/cache/**/*'] },
     });
   }
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { loadConfig } from '../../src/config';
-import { runBuildStage } from '../../src/pipeline/build-stage';
+import { runBuildStage, serviceProjects } from '../../src/pipeline/build-stage';
 import { BUILD_OUTPUT_DIR } from '../../src/pipeline/delivered-service';
 import type { PublishAssetsOptions, PublishAssetsResult } from '@crosswalk/cli';
 import { CODE_HASH, writeFakeAssembly } from './fake-assembly';
@@ -10,13 +10,28 @@ import { CODE_HASH, writeFakeAssembly } from './fake-assembly';
 const config = loadConfig(undefined, {});
 
 /** A repository root whose sample-api has been "synthesized" into the fake assembly. */
+/** Workspace members of the fake repository: the service, what it needs, and one package it does not. */
+const MEMBERS: Record<string, { readonly name: string; readonly dependencies?: object; readonly peerDependencies?: object; readonly devDependencies?: object }> = {
+  'apps/sample-api': { name: '@crosswalk/sample-api', dependencies: { '@crosswalk/build-account': '0.0.0', 'aws-cdk-lib': '2.276.0' } },
+  'apps/build-account': { name: '@crosswalk/build-account', dependencies: { '@crosswalk/notifying-pipeline': '0.0.0' } },
+  'packages/notifying-pipeline': { name: '@crosswalk/notifying-pipeline', peerDependencies: { '@crosswalk/cross-account-role': '^0.0.0' } },
+  'packages/cross-account-role': { name: '@crosswalk/cross-account-role', devDependencies: { jsii: '5.9.0' } },
+  'packages/unrelated': { name: '@crosswalk/unrelated', dependencies: { '@crosswalk/cross-account-role': '0.0.0' } },
+};
+
 function fakeRepository(): string {
   const root = mkdtempSync(join(tmpdir(), 'repo-'));
+  for (const [dir, manifest] of Object.entries(MEMBERS)) {
+    mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, dir, 'package.json'), JSON.stringify(manifest));
+  }
   const assembly = join(root, 'apps', 'sample-api', 'cdk.out');
   mkdirSync(assembly, { recursive: true });
   writeFakeAssembly(assembly);
   return root;
 }
+
+const SERVICE_PROJECTS = '--projects=@crosswalk/sample-api,@crosswalk/build-account,@crosswalk/notifying-pipeline,@crosswalk/cross-account-role';
 
 /**
  * A runner that records the steps and, for the test bundle step, writes what sample-api's
@@ -34,8 +49,25 @@ function recordingRunner(steps: string[][], bundles = ['integ', 'sanity']): (arg
   };
 }
 
+describe('serviceProjects', () => {
+  test('the delivered service and every workspace package it depends on, through any dependency field, and nothing else', () => {
+    expect(serviceProjects(fakeRepository(), '@crosswalk/sample-api'))
+      .toEqual(['@crosswalk/sample-api', '@crosswalk/build-account', '@crosswalk/notifying-pipeline', '@crosswalk/cross-account-role']);
+    expect(() => serviceProjects(fakeRepository(), '@crosswalk/missing')).toThrow(/@crosswalk\/missing is not a workspace package of /);
+  });
+
+  test('in this repository, the sample API needs every package (build-account composes them all)', () => {
+    const projects = serviceProjects(join(__dirname, '..', '..', '..', '..'), '@crosswalk/sample-api');
+    expect(projects[0]).toBe('@crosswalk/sample-api');
+    expect([...projects].sort()).toEqual([
+      '@crosswalk/build-account', '@crosswalk/cli', '@crosswalk/cross-account-role', '@crosswalk/deploy-rules', '@crosswalk/encrypted-artifact-store',
+      '@crosswalk/notifying-pipeline', '@crosswalk/safe-lambda-deploy', '@crosswalk/sample-api',
+    ]);
+  });
+});
+
 describe('runBuildStage', () => {
-  test('builds and tests through nx, synthesizes sample-api, publishes its two stacks\' assets, then puts the templates where the pipeline reads them', async () => {
+  test('builds and tests the service and the workspace packages it needs through nx, synthesizes sample-api, publishes its two stacks\' assets, then puts the templates where the pipeline reads them', async () => {
     const root = fakeRepository();
     const steps: string[][] = [];
     const publications: PublishAssetsOptions[] = [];
@@ -46,7 +78,7 @@ describe('runBuildStage', () => {
     };
     const result = await runBuildStage({ repositoryRoot: root, config, runStep: recordingRunner(steps), publish, log: () => undefined });
     expect(steps).toEqual([
-      ['npx', 'nx', 'run-many', '-t', 'build', 'test', '--output-style=stream'],
+      ['npx', 'nx', 'run-many', '-t', 'build', 'test', SERVICE_PROJECTS, '--output-style=stream'],
       ['npx', 'nx', 'run', '@crosswalk/sample-api:synth', '--output-style=stream'],
       ['npx', 'nx', 'run', '@crosswalk/sample-api:test-bundle', '--output-style=stream', '--', join(root, BUILD_OUTPUT_DIR, 'test-bundle')],
     ]);
@@ -98,7 +130,7 @@ describe('runBuildStage', () => {
   test('fails at the first failing step, naming it', async () => {
     const root = fakeRepository();
     await expect(runBuildStage({ repositoryRoot: root, config, runStep: () => 2, log: () => undefined }))
-      .rejects.toThrow('build and test the monorepo failed (exit 2): npx nx run-many -t build test --output-style=stream');
+      .rejects.toThrow(`build and test the service and its dependencies failed (exit 2): npx nx run-many -t build test ${SERVICE_PROJECTS} --output-style=stream`);
   });
 
   test('fails when the synthesis lacks a stack the pipeline deploys (config mismatch), before publishing anything', async () => {

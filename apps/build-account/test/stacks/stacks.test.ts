@@ -168,11 +168,13 @@ describe('PipelineStack', () => {
     expect(tests.map((a: any) => a.InputArtifacts.map((i: any) => i.Name))).toEqual([['Source', 'BuildOutput'], ['Source', 'BuildOutput']]);
   });
 
-  test('the build\'s buildspec stays thin: npm ci, then the build stage script; its output folder is the artifact', () => {
+  test('the build\'s buildspec stays thin: npm ci, then the build stage script; its output folder is the artifact; npm\'s and nx\'s caches are kept', () => {
     const template = synth.template(synth.stacks.pipeline);
     const [[, build]] = resourcesOf(template, 'AWS::CodeBuild::Project').filter(([id]) => id.includes('Build'));
     const spec = buildSpecOf(build);
-    expect(spec.phases.install.commands).toEqual(['npm ci']);
+    expect(spec.phases.install.commands).toEqual(['npm ci --prefer-offline --no-audit --no-fund']);
+    expect(spec.cache).toEqual({ paths: ['/root/.npm/**/*', '.nx/cache/**/*'] });
+    expect(build.Properties.Cache).toEqual({ Type: 'S3', Location: expect.stringMatching(/-artifacts-\d{12}-[a-z0-9-]+\/build-cache\/Crosswalk-pipeline$/) });
     expect(spec.phases.build.commands).toEqual(['npx nx run @crosswalk/build-account:build-stage']);
     expect(spec.artifacts).toEqual({ 'base-directory': 'apps/build-account/dist/build-output', 'files': ['**/*'] });
     expect(build.Properties.Environment.EnvironmentVariables).toBeUndefined();
