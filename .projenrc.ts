@@ -65,7 +65,8 @@ new AppPackage(root, 'sample-api', {
   uses: [names, safeDeploy, rules, cli, buildAccount],
   functionBundles: ['locations', 'registrations', 'version'],
   deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
-  devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, cfnGuard, ...lambdaTestDeps],
+  // expect: jest's matcher library, bundled into the suites' self-contained test bundles.
+  devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, `expect@${VERSIONS.jest}`, cfnGuard, ...lambdaTestDeps],
   tasks: {
     'serve': { description: 'Run the API locally on 127.0.0.1 over an in-memory DynamoDB (Ctrl-C stops)', exec: 'ts-node --transpile-only src/local/serve.ts' },
     'integ': { description: 'Integration suite against API_URL (or a local server it starts); JUnit in test-reports/', exec: 'jest --ci test/integration' },
