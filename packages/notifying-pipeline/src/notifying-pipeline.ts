@@ -682,7 +682,11 @@ export class NotifyingPipeline extends Construct {
           }, review, 2),
         ],
       });
-      // The approval is skipped when the review says no person is needed.
+      // The approval is skipped when the review says no person is needed. Its text and link are
+      // the review's output variables (a Lambda invoke action's outputVariables become its
+      // namespace's variables, and an approval's configuration may reference them:
+      // https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html,
+      // https://docs.aws.amazon.com/codepipeline/latest/userguide/tutorials-lambda-variables.html).
       const approvalStage = `${env.name}Approval`;
       this.pipeline.addStage({
         stageName: approvalStage,
