@@ -1,8 +1,8 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountDeploymentRoles } from '@crosswalk/cross-account-role';
 import { AutoApprove, PipelineEnvironment } from '../src';
-import { BUILD, DEV, PROD, REGION, dev, naming, prod, synthPipeline } from './fixtures';
+import { BUILD, DEV, PROD, REGION, dev, naming, newApp, prod, synthPipeline } from './fixtures';
 
 function pipelineOf(environments: PipelineEnvironment[]) {
   const { stack } = synthPipeline({ environments });
@@ -103,7 +103,7 @@ describe('change review before an approval', () => {
   });
 
   test('both sides line up: the target account\'s read-only role trusts exactly the role the pipeline-checks function runs as', () => {
-    const app = new App();
+    const app = newApp();
     const targetStack = new Stack(app, 'ProdRoles', { env: { account: PROD, region: REGION } });
     new CrossAccountDeploymentRoles(targetStack, 'Roles', { naming, buildAccountId: BUILD });
     const [readOnly] = Object.values<any>(Template.fromStack(targetStack).findResources('AWS::IAM::Role', { Properties: { RoleName: naming.readOnlyRoleName } }));

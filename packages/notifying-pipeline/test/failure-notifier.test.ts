@@ -1,7 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CrossAccountDeploymentRoles } from '@crosswalk/cross-account-role';
-import { BUILD, DEV, PROD, REGION, naming, synthPipeline } from './fixtures';
+import { BUILD, DEV, PROD, REGION, naming, newApp, synthPipeline } from './fixtures';
 
 const list = (value: any): any[] => (value === undefined ? [] : [].concat(value));
 
@@ -59,7 +59,7 @@ describe('failure notifier', () => {
 
   test('both sides line up: each target account\'s read-only role trusts exactly the role the notifier runs as', () => {
     for (const account of [DEV, PROD]) {
-      const targetStack = new Stack(new App(), 'Roles', { env: { account, region: REGION } });
+      const targetStack = new Stack(newApp(), 'Roles', { env: { account, region: REGION } });
       new CrossAccountDeploymentRoles(targetStack, 'Roles', { naming, buildAccountId: BUILD });
       const [readOnly] = Object.values<any>(Template.fromStack(targetStack).findResources('AWS::IAM::Role', { Properties: { RoleName: naming.readOnlyRoleName } }));
       expect(readOnly.Properties.AssumeRolePolicyDocument.Statement[0].Condition.ArnEquals['aws:PrincipalArn'])

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
-import { BUILD, DEV, PROD, REGION, dev, naming, prod, synthPipeline } from './fixtures';
+import { BUILD, DEV, PROD, REGION, dev, naming, newApp, prod, synthPipeline } from './fixtures';
 
 /** The stages of the pipeline, each as [name, [action name, run order][]]. */
 function stageLayout(template: Template): Array<[string, Array<[string, number]>]> {
@@ -258,7 +258,7 @@ describe('NotifyingPipeline', () => {
   });
 
   test('the console link follows the pipeline\'s own region', () => {
-    const { stack: s } = synthPipeline({ naming: new CrosswalkNaming({ projectName: 'Crosswalk', region: 'us-east-2' }), explainFailures: false }, new App(), 'us-east-2');
+    const { stack: s } = synthPipeline({ naming: new CrosswalkNaming({ projectName: 'Crosswalk', region: 'us-east-2' }), explainFailures: false }, newApp(), 'us-east-2');
     const rule = Object.values(Template.fromStack(s).findResources('AWS::Events::Rule'))[0] as any;
     expect(rule.Properties.Targets[0].InputTransformer.InputTemplate)
       .toContain('https://us-east-2.console.aws.amazon.com/codesuite/codepipeline/pipelines/<detail-pipeline>/executions/<detail-execution-id>/timeline?region=us-east-2');

@@ -1,15 +1,15 @@
-import { App, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
 import { NotifyingPipeline, NotifyingPipelineProps, PipelineEnvironment } from '../src';
-import { BUILD, DEV, PROD, REGION, buildSpec, dev, naming, prod } from './fixtures';
+import { BUILD, DEV, PROD, REGION, buildSpec, dev, naming, newApp, prod } from './fixtures';
 
 /** Builds the pipeline in a fresh stack of the build account; the store is imported (no synth needed to fail). */
 function build(overrides: Partial<NotifyingPipelineProps> = {}, env: { account?: string; region?: string } = { account: BUILD, region: REGION }) {
-  const stack = new Stack(new App(), 'Pipeline', { env });
+  const stack = new Stack(newApp(), 'Pipeline', { env });
   return new NotifyingPipeline(stack, 'Pipeline', {
     naming,
     artifactBucket: s3.Bucket.fromBucketName(stack, 'Bucket', naming.artifactBucketName(BUILD)),
@@ -131,7 +131,7 @@ describe('NotifyingPipeline validation', () => {
   });
 
   test('fails on an artifact bucket that is not the convention\'s', () => {
-    const stack = new Stack(new App(), 'Pipeline', { env: { account: BUILD, region: REGION } });
+    const stack = new Stack(newApp(), 'Pipeline', { env: { account: BUILD, region: REGION } });
     const props = {
       naming,
       artifactKey: new kms.Key(stack, 'Key'),
@@ -146,7 +146,7 @@ describe('NotifyingPipeline validation', () => {
   });
 
   test('fails on an artifact bucket whose name is not known at synth time, and accepts the convention\'s bucket however it is given', () => {
-    const app = new App();
+    const app = newApp();
     const stack = new Stack(app, 'Pipeline', { env: { account: BUILD, region: REGION } });
     const props = {
       naming,
@@ -172,7 +172,7 @@ describe('NotifyingPipeline validation', () => {
   describe('an environment account the artifact store of the app does not admit', () => {
     /** The store (admitting `admitted`) in its own stack, and the pipeline over dev and prod with `bucketOf` the store. */
     function withStore(admitted: string[], bucketOf: (store: EncryptedArtifactStore, stack: Stack) => s3.IBucket = (store) => store.bucket) {
-      const app = new App();
+      const app = newApp();
       const env = { account: BUILD, region: REGION };
       const store = new EncryptedArtifactStore(new Stack(app, 'ArtifactStore', { env }), 'ArtifactStore', { naming, targetAccounts: admitted });
       const stack = new Stack(app, 'Pipeline', { env });
