@@ -17,7 +17,11 @@ export interface BothApps {
 }
 
 export function synthesizeBothApps(config: CrosswalkConfig = loadConfig(undefined, {})): BothApps {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'crosswalk-system-')) });
+  // Without aws-cdk-lib's built-in CloudFormation template validation: the system tests read
+  // the templates, not the validation report, where it only writes warnings (it fails no synth
+  // without the @aws-cdk/core:validateAgainstDefaultRules flag), and it costs ~2.5 s to load.
+  // test/stacks/template-validation.test.ts runs it over the service stacks.
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'crosswalk-system-')), builtinCloudFormationValidation: false });
   const build = addBuildAccountStacks(app, config);
   const buildInfo = { version: '1.0.0', commit: 'abcdef0' };
   const service = {
