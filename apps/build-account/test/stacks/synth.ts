@@ -27,13 +27,22 @@ export interface SynthesizedApp {
   readonly manifest: any;
 }
 
-/** Synthesizes the four stacks of `config` (the example by default) into a temporary directory. */
+/**
+ * Synthesizes the four stacks of `config` (the example by default) into a temporary directory.
+ *
+ * Like `src/main.ts`, without aws-cdk-lib's built-in CloudFormation template validation unless
+ * `templateValidation` asks for it: a test that reads every plugin's findings in the report
+ * does. Without the `@aws-cdk/core:validateAgainstDefaultRules` flag that validation only adds
+ * warnings to the report (it fails no synthesis), and it costs each test file ~2.5 s (its
+ * WebAssembly) and each synthesis ~0.2 s.
+ */
 export function synthesizeBuildAccount(
   config: CrosswalkConfig = loadConfig(undefined, {}),
   configFile?: string,
   change?: (stacks: BuildAccountStacks) => void,
+  templateValidation = false,
 ): SynthesizedApp {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'build-account-synth-')) });
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'build-account-synth-')), builtinCloudFormationValidation: templateValidation });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stacks = addBuildAccountStacks(app, config, { configFile });
   change?.(stacks);
