@@ -12,9 +12,17 @@ const BUILD = '111111111111';
 const DEV = '222222222222';
 const naming = new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1' });
 
+/**
+ * An app without aws-cdk-lib's built-in CloudFormation template validation: these tests read
+ * the check's own report (the first) and what a failed check throws; that validation, which
+ * without the @aws-cdk/core:validateAgainstDefaultRules flag only adds warnings of its own
+ * (it fails no synthesis), costs each test file ~2.5 s.
+ */
+const newApp = (): App => new App({ builtinCloudFormationValidation: false });
+
 /** Synthesizes one service stack of the dev account under the check; returns the findings by rule. */
 function findings(build: (stack: Stack) => void, props: Partial<ConventionRolesCheckProps> = {}): Record<string, string> {
-  const app = new App();
+  const app = newApp();
   Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD, ...props }));
   const stack = new Stack(app, 'Checkin-Service', { env: { account: DEV, region: naming.region } });
   CrossAccountDeploymentRoles.applyPermissionsBoundary(stack, naming);
@@ -96,7 +104,7 @@ describe('ConventionRolesCheck', () => {
   });
 
   test('fails for a role without the permissions boundary, pointing at applyPermissionsBoundary', () => {
-    const app = new App();
+    const app = newApp();
     Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD }));
     const stack = new Stack(app, 'Checkin-Service', { env: { account: DEV, region: naming.region } });
     new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -104,19 +112,19 @@ describe('ConventionRolesCheck', () => {
   });
 
   test('checks only stacks named with the project prefix: the roles stack of a target account is deployed by hand', () => {
-    const app = new App();
+    const app = newApp();
     Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD }));
     const roles = new Stack(app, 'CheckinDeploymentRoles-dev', { env: { account: DEV, region: naming.region } });
     new CrossAccountDeploymentRoles(roles, 'DeploymentRoles', { naming, buildAccountId: BUILD });
     expect(() => app.synth()).not.toThrow();
-    const named = new App();
+    const named = newApp();
     Validations.of(named).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD }));
     new sqs.Queue(new Stack(named, 'Queues', { stackName: 'Checkin-Queues', env: { account: DEV, region: naming.region } }), 'Queue');
     expect(() => named.synth()).toThrow(/is a AWS::SQS::Queue/);
   });
 
   test('checks only stacks of target accounts, and refuses a resourceTypeActions entry that is not a type', () => {
-    const app = new App();
+    const app = newApp();
     Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD }));
     new sqs.Queue(new Stack(app, 'Checkin-Build', { env: { account: BUILD, region: naming.region } }), 'Queue');
     expect(() => app.synth()).not.toThrow();

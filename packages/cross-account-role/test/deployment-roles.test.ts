@@ -18,7 +18,7 @@ interface Statement {
   readonly in: string;
 }
 
-function rolesStack(props: Partial<CrossAccountDeploymentRolesProps> = {}, app: App = new App()) {
+function rolesStack(props: Partial<CrossAccountDeploymentRolesProps> = {}, app: App = newApp()) {
   const stack = new Stack(app, 'DevRoles', { env: { account: DEV, region: 'eu-west-1' } });
   const roles = new CrossAccountDeploymentRoles(stack, 'Roles', { naming, buildAccountId: BUILD, ...props });
   return { stack, roles };
@@ -269,7 +269,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('executionManagedPolicies are attached to the execution role', () => {
-      const app = new App();
+      const app = newApp();
       const shared = new Stack(app, 'Shared', { env: { account: DEV, region: 'eu-west-1' } });
       const policy = new iam.ManagedPolicy(shared, 'Queues', {
         statements: [new iam.PolicyStatement({ actions: ['sqs:CreateQueue'], resources: [`arn:aws:sqs:eu-west-1:${DEV}:Checkin-*`] })],
@@ -312,7 +312,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('applyPermissionsBoundary makes every role of a service stack carry the boundary', () => {
-      const app = new App();
+      const app = newApp();
       const service = new Stack(app, 'Checkin-Service', { env: { account: DEV, region: 'eu-west-1' } });
       new iam.Role(service, 'FunctionRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       new iam.Role(service, 'DeploymentGroupRole', { assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com') });
