@@ -14,7 +14,7 @@ const STAGING = '444444444444';
 const naming = new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1' });
 const BUCKET_NAME = 'checkin-artifacts-111111111111-eu-west-1';
 
-function storeStack(props: Partial<EncryptedArtifactStoreProps> = {}, app: App = new App()) {
+function storeStack(props: Partial<EncryptedArtifactStoreProps> = {}, app: App = newApp()) {
   const stack = new Stack(app, 'Build', { env: { account: BUILD, region: 'eu-west-1' } });
   const store = new EncryptedArtifactStore(stack, 'ArtifactStore', { naming, ...props });
   return { stack, store };
@@ -200,7 +200,7 @@ describe('EncryptedArtifactStore', () => {
     });
 
     test('accessLogsBucket sends the access logs to the caller\'s bucket, and no log bucket is created', () => {
-      const app = new App();
+      const app = newApp();
       const stack = new Stack(app, 'Build', { env: { account: BUILD, region: 'eu-west-1' } });
       const central = new s3.Bucket(stack, 'CentralLogs', { enforceSSL: true });
       const store = new EncryptedArtifactStore(stack, 'ArtifactStore', { naming, accessLogsBucket: central, accessLogsExpiration: Duration.days(7) });
