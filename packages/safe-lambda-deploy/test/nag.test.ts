@@ -7,6 +7,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { SafeLambdaDeploy, TrafficShift } from '../src';
 import { EXISTING_FUNCTION_ARN, stackWithExistingFunction, stackWithFunction } from './fixtures';
 
+// The report read here holds every plugin's findings, the built-in template validation's too.
+const templateValidation = true;
+
 interface Finding {
   readonly rule: string;
   readonly path: string;
@@ -31,7 +34,7 @@ function nag(app: App): { unacknowledged: Finding[]; acknowledged: Finding[] } {
 
 describe('SafeLambdaDeploy under cdk-nag AwsSolutions', () => {
   test('has no unacknowledged findings with both hooks, HTTP checks and the errors alarm', () => {
-    const { app, stack, fn } = stackWithFunction();
+    const { app, stack, fn } = stackWithFunction({ templateValidation });
     new SafeLambdaDeploy(stack, 'Deploy', {
       lambdaFunction: fn,
       trafficShift: TrafficShift.LINEAR_10_PERCENT_EVERY_1_MINUTE,
@@ -57,7 +60,7 @@ describe('SafeLambdaDeploy under cdk-nag AwsSolutions', () => {
   });
 
   test('has no unacknowledged findings for an existing function, whose invoke pattern is its ARN', () => {
-    const { app, stack, fn, version } = stackWithExistingFunction();
+    const { app, stack, fn, version } = stackWithExistingFunction(undefined, { templateValidation });
     new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn, version });
 
     const { unacknowledged, acknowledged } = nag(app);
@@ -70,7 +73,7 @@ describe('SafeLambdaDeploy under cdk-nag AwsSolutions', () => {
   });
 
   test('has no unacknowledged findings with a given application and role and no hooks', () => {
-    const { app, stack, fn } = stackWithFunction();
+    const { app, stack, fn } = stackWithFunction({ templateValidation });
     new SafeLambdaDeploy(stack, 'Deploy', {
       lambdaFunction: fn,
       application: codedeploy.LambdaApplication.fromLambdaApplicationName(stack, 'App', 'checkin'),
@@ -83,7 +86,7 @@ describe('SafeLambdaDeploy under cdk-nag AwsSolutions', () => {
   });
 
   test('the acknowledgements are narrow: another wildcard on a hook role is still reported', () => {
-    const { app, stack, fn } = stackWithFunction();
+    const { app, stack, fn } = stackWithFunction({ templateValidation });
     const construct = new SafeLambdaDeploy(stack, 'Deploy', { lambdaFunction: fn });
     construct.preTrafficHook!.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/*'] }));
 
