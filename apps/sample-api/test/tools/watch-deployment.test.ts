@@ -48,6 +48,35 @@ async function fakeApi(options: { switchAfter: number; failEvery: number; hang?:
   };
 }
 
+/** The real timer, for the waits on real I/O while jest's fake clock runs the watch. */
+const realSetTimeout = setTimeout;
+const realWait = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms));
+
+/**
+ * Runs a watch on jest's fake clock (Date and setTimeout): its rounds fire one after the
+ * other without the real wait between them, while the requests stay real (the server is
+ * local and answers in a few milliseconds; a request's own timeout is a real one). After
+ * each move of the clock to the next timer (a round, or an abort `watch` set before it
+ * called watchDeployment), the round's requests get `ioMs` of real time, and the first
+ * round until `firstAnswered()` (at most 2 s), so that what the watch saw of a round is
+ * what it would have seen at the round's time.
+ */
+async function onFakeClock<T>(watch: () => Promise<T>, firstAnswered: () => boolean = () => true, ioMs = 20): Promise<T> {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+  try {
+    let done = false;
+    const result = watch().finally(() => { done = true; });
+    for (let round = 0; !done; round++) {
+      if (jest.getTimerCount() > 0) await jest.advanceTimersToNextTimerAsync();
+      for (let waited = 0; round === 0 && !firstAnswered() && waited < 2000; waited += 5) await realWait(5);
+      await realWait(ioMs);
+    }
+    return await result;
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
 describe('parseWatchArgs', () => {
   test('reads --url and applies the defaults (120 s, a round every 500 ms, 5 s timeout)', () => {
     expect(parseWatchArgs(['--url', 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/'])).toEqual({
@@ -107,7 +136,7 @@ describe('watchDeployment', () => {
     const out = output(false);
     try {
       // Act
-      const summary = await watchDeployment({ url: api.url, durationMs: 1500, intervalMs: 100, timeoutMs: 2000, out });
+      const summary = await onFakeClock(() => watchDeployment({ url: api.url, durationMs: 1500, intervalMs: 100, timeoutMs: 2000, out }), () => out.text() !== '');
       // Assess
       expect(summary.rounds).toBeGreaterThanOrEqual(10);
       expect(summary.rounds).toBeLessThanOrEqual(15);
@@ -133,7 +162,7 @@ describe('watchDeployment', () => {
     const out = output(true);
     try {
       // Act
-      const summary = await watchDeployment({ url: api.url, durationMs: 1200, intervalMs: 80, timeoutMs: 2000, out });
+      const summary = await onFakeClock(() => watchDeployment({ url: api.url, durationMs: 1200, intervalMs: 80, timeoutMs: 2000, out }));
       // Assess
       expect(summary.versions.map((v) => v.label)).toEqual(['1.0.0 (aaaaaaa)', '2.0.0 (bbbbbbb)']);
       expect(summary.versions[0].count).toBe(5);
@@ -156,7 +185,7 @@ describe('watchDeployment', () => {
     try {
       const started = Date.now();
 
-      const summary = await watchDeployment({ url: api.url, durationMs: 500, intervalMs: 100, timeoutMs: 300, out: output(false) });
+      const summary = await onFakeClock(() => watchDeployment({ url: api.url, durationMs: 500, intervalMs: 100, timeoutMs: 300, out: output(false) }));
 
       expect(summary.errors).toEqual({ 'GET /locations timeout': summary.rounds });
       expect(summary.versions[0].count).toBe(summary.rounds);
@@ -170,7 +199,7 @@ describe('watchDeployment', () => {
     const api = await fakeApi({ switchAfter: 1, failEvery: 1 });
     await api.close();
 
-    const summary = await watchDeployment({ url: api.url, durationMs: 300, intervalMs: 100, timeoutMs: 1000, out: output(false) });
+    const summary = await onFakeClock(() => watchDeployment({ url: api.url, durationMs: 300, intervalMs: 100, timeoutMs: 1000, out: output(false) }));
 
     expect(summary.versions).toEqual([]);
     expect(summary.errors).toEqual({ 'GET /version ECONNREFUSED': summary.rounds, 'GET /locations ECONNREFUSED': summary.rounds });
@@ -180,10 +209,12 @@ describe('watchDeployment', () => {
     const api = await fakeApi({ switchAfter: 1000, failEvery: 1000 });
     const stop = new AbortController();
     try {
-      setTimeout(() => stop.abort(), 300);
       const started = Date.now();
 
-      const summary = await watchDeployment({ url: api.url, durationMs: 60_000, intervalMs: 100, timeoutMs: 1000, out: output(false), signal: stop.signal });
+      const summary = await onFakeClock(() => {
+        setTimeout(() => stop.abort(), 300);
+        return watchDeployment({ url: api.url, durationMs: 60_000, intervalMs: 100, timeoutMs: 1000, out: output(false), signal: stop.signal });
+      });
 
       expect(Date.now() - started).toBeLessThan(2000);
       expect(summary.rounds).toBeGreaterThan(0);
