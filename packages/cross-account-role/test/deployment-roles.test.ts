@@ -24,6 +24,10 @@ function rolesStack(props: Partial<CrossAccountDeploymentRolesProps> = {}, app: 
   return { stack, roles };
 }
 
+/** The template of the default roles stack: synthesized once, for the tests that only read it. */
+let defaultRoles: Template | undefined;
+const defaultTemplate = (): Template => (defaultRoles ??= Template.fromStack(rolesStack().stack));
+
 const list = (value: any): any[] => (value === undefined ? [] : [].concat(value));
 
 /** Every identity-policy statement of the template (inline, managed and separate policies). */
@@ -58,7 +62,7 @@ function statementsOfRole(template: Template, roleName: string): Statement[] {
 describe('CrossAccountDeploymentRoles', () => {
   describe('read-only role', () => {
     test('is trusted only by the build account\'s pipeline checks and failure notifier roles, by convention name', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       template.hasResourceProperties('AWS::IAM::Role', {
         RoleName: 'Checkin-eu-west-1-ReadOnlyRole',
         AssumeRolePolicyDocument: {
@@ -80,7 +84,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('reads the project\'s change sets, stacks, alarms and deployments, and can write nothing', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const statements = statementsOfRole(template, naming.readOnlyRoleName);
       expect(statements.map((s) => [s.Effect, s.Action, s.Resource])).toEqual([
         ['Allow', [
@@ -98,7 +102,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('is protected from the project\'s stacks like the other convention roles', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const deny = statementsOfRole(template, naming.executionRoleName).find((s) => s.Sid === 'ProtectConventionRoles')!;
       expect(deny.Resource).toContain(naming.readOnlyRoleArn(DEV));
       expect(deny.Action).toEqual(expect.arrayContaining(['iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']));
@@ -107,7 +111,7 @@ describe('CrossAccountDeploymentRoles', () => {
 
   describe('deployment role', () => {
     test('is named by convention and trusted only by the build account\'s pipeline role', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       template.hasResourceProperties('AWS::IAM::Role', {
         RoleName: 'Checkin-eu-west-1-DeploymentRole',
         AssumeRolePolicyDocument: {
@@ -122,7 +126,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('acts on CloudFormation stacks and change sets only for the project\'s stacks', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const cfn = identityStatements(template)
         .filter((s) => s.Action.some((a) => a.startsWith('cloudformation:')) && !s.in.startsWith(`${roleLogicalId(template, naming.readOnlyRoleName)}/`));
       expect(cfn.map((s) => s.Sid).sort()).toEqual(['ChangeProjectStacksWithExecutionRole', 'OperateProjectStacks']);
@@ -139,14 +143,14 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('creates and updates stacks only with the execution role', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const change = identityStatements(template).find((s) => s.Sid === 'ChangeProjectStacksWithExecutionRole')!;
       expect(change.Action.sort()).toEqual(['cloudformation:CreateChangeSet', 'cloudformation:CreateStack', 'cloudformation:UpdateStack']);
       expect(change.Condition).toEqual({ StringEquals: { 'cloudformation:RoleArn': `arn:aws:iam::${DEV}:role/Checkin-eu-west-1-CfnExecutionRole` } });
     });
 
     test('only reads the artifact bucket and key of the build account, by convention name', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const artifacts = statementsOfRole(template, naming.deploymentRoleName).filter((s) => s.in.endsWith('/ArtifactStore'));
       expect(artifacts.map(({ in: _, ...s }) => s)).toEqual([
         { Sid: 'ArtifactBucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: ['arn:aws:s3:::checkin-artifacts-111111111111-eu-west-1'] },
@@ -164,7 +168,7 @@ describe('CrossAccountDeploymentRoles', () => {
 
   describe('execution role', () => {
     test('is named by convention and trusted only by CloudFormation', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       template.hasResourceProperties('AWS::IAM::Role', {
         RoleName: 'Checkin-eu-west-1-CfnExecutionRole',
         AssumeRolePolicyDocument: {
@@ -174,7 +178,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('is passable only by the deployment role, and only to CloudFormation', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const executionRoleArn = `arn:aws:iam::${DEV}:role/Checkin-eu-west-1-CfnExecutionRole`;
       const allowsPassing = identityStatements(template).filter((s) => s.Effect === 'Allow' && s.Action.includes('iam:PassRole'));
       const passesExecutionRole = allowsPassing.filter((s) => s.Resource.includes(executionRoleArn));
@@ -192,7 +196,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('reads only the published code assets of the artifact store', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const s3 = statementsOfRole(template, naming.executionRoleName).filter((s) => s.Action.some((a) => a.startsWith('s3:')));
       expect(s3).toHaveLength(1);
       expect(s3[0].Action).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
@@ -206,7 +210,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('creates roles only with the convention permissions boundary', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const statements = statementsOfRole(template, naming.executionRoleName);
       const roleWrites = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:DetachRolePolicy', 'iam:DeleteRolePolicy'];
       for (const action of roleWrites) {
@@ -220,7 +224,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('by default covers a serverless API\'s resources, scoped to the project prefix where ARNs carry names', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const statements = statementsOfRole(template, naming.executionRoleName).filter((s) => s.in.endsWith('/Execution'));
       const resourcesOf = (action: string) => statements.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
       expect(resourcesOf('lambda:CreateFunction')).toEqual([`arn:aws:lambda:eu-west-1:${DEV}:function:Checkin-*`]);
@@ -248,7 +252,7 @@ describe('CrossAccountDeploymentRoles', () => {
     });
 
     test('fits IAM\'s quota for a role\'s inline policies, and the boundary fits a managed policy\'s', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       const size = (doc: any) => JSON.stringify(doc).replace(/\s/g, '').length;
       const execution = template.toJSON().Resources[roleLogicalId(template, naming.executionRoleName)];
       const inline = (execution.Properties.Policies as any[]).reduce((sum, p) => sum + size(p.PolicyDocument), 0);
@@ -292,7 +296,7 @@ describe('CrossAccountDeploymentRoles', () => {
 
   describe('permissions boundary', () => {
     test('is a managed policy named by convention that caps the runtime needs of a serverless API', () => {
-      const template = Template.fromStack(rolesStack().stack);
+      const template = defaultTemplate();
       template.hasResourceProperties('AWS::IAM::ManagedPolicy', { ManagedPolicyName: 'Checkin-eu-west-1-PermissionsBoundary' });
       const boundary = identityStatements(template).filter((s) => s.in.includes('PermissionsBoundary'));
       const actions = boundary.flatMap((s) => s.Action);
@@ -327,7 +331,7 @@ describe('CrossAccountDeploymentRoles', () => {
   });
 
   test('no statement allows every action, in any policy or trust', () => {
-    const template = Template.fromStack(rolesStack().stack);
+    const template = defaultTemplate();
     const allows = identityStatements(template).filter((s) => s.Effect === 'Allow');
     expect(allows.length).toBeGreaterThan(10);
     for (const statement of allows) {

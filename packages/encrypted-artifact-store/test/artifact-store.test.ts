@@ -20,6 +20,10 @@ function storeStack(props: Partial<EncryptedArtifactStoreProps> = {}, app: App =
   return { stack, store };
 }
 
+/** The template of the default store's stack: synthesized once, for the tests that only read it. */
+let defaultStore: Template | undefined;
+const defaultTemplate = (): Template => (defaultStore ??= Template.fromStack(storeStack().stack));
+
 const list = (value: any): any[] => (value === undefined ? [] : [].concat(value));
 const root = (account: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]] });
 
@@ -52,13 +56,13 @@ function admittedRoles(statements: any[]): string[] {
 describe('EncryptedArtifactStore', () => {
   describe('defaults', () => {
     test('the key rotates and carries the convention alias', () => {
-      const template = Template.fromStack(storeStack().stack);
+      const template = defaultTemplate();
       template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
       template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/Checkin/eu-west-1/artifacts' });
     });
 
     test('the key policy leaves administration to the build account\'s IAM policies and lets only AWS services create grants', () => {
-      const template = Template.fromStack(storeStack().stack);
+      const template = defaultTemplate();
       expect(keyPolicyStatements(template)).toEqual([
         { Effect: 'Allow', Action: 'kms:*', Principal: { AWS: root(BUILD) }, Resource: '*' },
         {
@@ -73,7 +77,7 @@ describe('EncryptedArtifactStore', () => {
     });
 
     test('the bucket is named by convention, KMS-encrypted with a bucket key, versioned, private and owner-enforced', () => {
-      const template = Template.fromStack(storeStack().stack);
+      const template = defaultTemplate();
       template.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: BUCKET_NAME,
         BucketEncryption: {
@@ -89,7 +93,7 @@ describe('EncryptedArtifactStore', () => {
     });
 
     test('the bucket refuses requests without TLS, or with TLS older than 1.2', () => {
-      const template = Template.fromStack(storeStack().stack);
+      const template = defaultTemplate();
       const denies = bucketPolicyStatements(template).filter((s) => s.Effect === 'Deny');
       expect(denies.map((s) => [s.Action, s.Principal, s.Condition])).toEqual([
         ['s3:*', { AWS: '*' }, { Bool: { 'aws:SecureTransport': 'false' } }],
@@ -98,7 +102,7 @@ describe('EncryptedArtifactStore', () => {
     });
 
     test('pipeline artifacts and test reports expire after 90 days, replaced versions after 30, unfinished uploads after 7', () => {
-      const template = Template.fromStack(storeStack().stack);
+      const template = defaultTemplate();
       template.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: BUCKET_NAME,
         LifecycleConfiguration: {
@@ -140,7 +144,7 @@ describe('EncryptedArtifactStore', () => {
 
     test('server access logs go to a private, TLS-only log bucket, delivered by bucket policy whatever the app\'s feature flags', () => {
       // A bare App: the serverAccessLogsUseBucketPolicy feature flag is not set.
-      const template = Template.fromStack(storeStack().stack);
+      const template = defaultTemplate();
       const logsId = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { BucketName: Match.absent() } }))[0];
       template.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: BUCKET_NAME,
@@ -167,13 +171,13 @@ describe('EncryptedArtifactStore', () => {
     });
 
     test('the key and the buckets are retained when they leave the stack', () => {
-      const template = Template.fromStack(storeStack().stack);
+      const template = defaultTemplate();
       template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
       expect(Object.values<any>(template.findResources('AWS::S3::Bucket')).map((b) => b.DeletionPolicy)).toEqual(['Retain', 'Retain']);
     });
 
     test('with no target account, no other account is admitted', () => {
-      const template = Template.fromStack(storeStack().stack);
+      const template = defaultTemplate();
       expect(admittedRoles([...bucketPolicyStatements(template), ...keyPolicyStatements(template)])).toEqual([]);
     });
   });
