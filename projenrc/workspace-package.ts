@@ -23,6 +23,9 @@ export const COMMON_OPTIONS = {
       jestConfig: {
         // text-summary on the console, cobertura for CodeBuild's coverage reports.
         coverageReporters: ['text-summary', 'cobertura'],
+        // Coverage is a report nobody gates on (no threshold, no consumer of the files), and it
+        // doubled the suite's time on 2 cores; `npx jest --coverage` in a package still gives it.
+        collectCoverage: false,
         // Template tests synthesize CDK apps inside tests; on a busy 2-core machine one
         // synthesis can take several seconds, well past jest's 5 s default.
         testTimeout: 30_000,
