@@ -10,8 +10,10 @@ import { findRepositoryRoot } from './repository';
  * What the pipeline's Build stage runs after `npm ci`, and what a developer runs locally
  * (`npx nx run @crosswalk/build-account:build-stage -- --skip-publish`):
  *
- * 1. build and test every package of the monorepo (nx);
- * 2. synthesize the service's stacks (`@crosswalk/sample-api:synth`, with the same config);
+ * 1. build and test the service and the workspace packages it needs, and synthesize the
+ *    service's stacks (`@crosswalk/sample-api:synth`, with the same config), in one nx run
+ *    that replays from nx's cache whatever a change did not touch;
+ * 2. (with `--skip-build`: only the synthesis);
  * 3. publish the code assets of the dev and prod stacks to the artifact bucket
  *    (`publishAssets` of `@crosswalk/cli`, the `crosswalk publish-assets` command);
  * 4. copy their templates into the build output folder, where the pipeline's deploy
@@ -88,10 +90,13 @@ export async function runBuildStage(options: BuildStageOptions): Promise<BuildSt
     // Only what the service needs: its project and the workspace packages it depends on,
     // built and tested (no docs, no packaging). nx replays from its cache every project a
     // change did not touch.
+    // The service's synth runs in the same nx invocation, next to its tests.
     const projects = serviceProjects(repositoryRoot, DELIVERED_SERVICE.nxProject);
-    step('build and test the service and its dependencies', ['npx', 'nx', 'run-many', '-t', 'build', 'test', `--projects=${projects.join(',')}`, '--output-style=stream']);
+    step('build, test and synthesize the service and its dependencies',
+      ['npx', 'nx', 'run-many', '-t', 'build', 'test', 'synth', `--projects=${projects.join(',')}`, '--output-style=stream']);
+  } else {
+    step('synthesize the service', ['npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:synth`, '--output-style=stream']);
   }
-  step('synthesize the service', ['npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:synth`, '--output-style=stream']);
 
   const assemblyDir = join(repositoryRoot, DELIVERED_SERVICE.appDir, 'cdk.out');
   const stackNames = ENVIRONMENT_NAMES.map((env) => serviceStackName(config, env));

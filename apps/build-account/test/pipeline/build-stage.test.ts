@@ -78,8 +78,7 @@ describe('runBuildStage', () => {
     };
     const result = await runBuildStage({ repositoryRoot: root, config, runStep: recordingRunner(steps), publish, log: () => undefined });
     expect(steps).toEqual([
-      ['npx', 'nx', 'run-many', '-t', 'build', 'test', SERVICE_PROJECTS, '--output-style=stream'],
-      ['npx', 'nx', 'run', '@crosswalk/sample-api:synth', '--output-style=stream'],
+      ['npx', 'nx', 'run-many', '-t', 'build', 'test', 'synth', SERVICE_PROJECTS, '--output-style=stream'],
       ['npx', 'nx', 'run', '@crosswalk/sample-api:test-bundle', '--output-style=stream', '--', join(root, BUILD_OUTPUT_DIR, 'test-bundle')],
     ]);
     expect(publications.map(({ assemblyDir, stackNames, dryRun }) => ({ assemblyDir, stackNames, dryRun }))).toEqual([{
@@ -130,7 +129,7 @@ describe('runBuildStage', () => {
   test('fails at the first failing step, naming it', async () => {
     const root = fakeRepository();
     await expect(runBuildStage({ repositoryRoot: root, config, runStep: () => 2, log: () => undefined }))
-      .rejects.toThrow(`build and test the service and its dependencies failed (exit 2): npx nx run-many -t build test ${SERVICE_PROJECTS} --output-style=stream`);
+      .rejects.toThrow(`build, test and synthesize the service and its dependencies failed (exit 2): npx nx run-many -t build test synth ${SERVICE_PROJECTS} --output-style=stream`);
   });
 
   test('fails when the synthesis lacks a stack the pipeline deploys (config mismatch), before publishing anything', async () => {
