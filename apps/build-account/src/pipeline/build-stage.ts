@@ -1,6 +1,6 @@
 import { spawnSync } from 'child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { basename, join } from 'path';
 import { AssemblyError, PublishAssetsOptions, PublishAssetsResult, publishAssets, readAssembly, selectStacks } from '@crosswalk/cli';
 import { CrosswalkConfig, ENVIRONMENT_NAMES, loadConfig } from '../config';
 import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, TEMPLATES_DIR, TEST_BUNDLE_DIR, serviceStackName, serviceTemplatePath, testBundlePath } from './delivered-service';
@@ -92,10 +92,12 @@ export async function runBuildStage(options: BuildStageOptions): Promise<BuildSt
     // change did not touch.
     // The service's synth runs in the same nx invocation, next to its tests.
     const projects = serviceProjects(repositoryRoot, DELIVERED_SERVICE.nxProject);
-    step('build, test and synthesize the service and its dependencies',
-      ['npx', 'nx', 'run-many', '-t', 'build', 'test', 'synth', `--projects=${projects.join(',')}`, '--output-style=stream']);
+    // The service's synth and its test bundles run in the same nx invocation, next to its tests.
+    step('build, test and synthesize the service and its dependencies, and bundle its test suites',
+      ['npx', 'nx', 'run-many', '-t', 'build', 'test', 'synth', DELIVERED_SERVICE.testBundleTarget, `--projects=${projects.join(',')}`, '--output-style=stream']);
   } else {
     step('synthesize the service', ['npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:synth`, '--output-style=stream']);
+    step('bundle the test suites', ['npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:${DELIVERED_SERVICE.testBundleTarget}`, '--output-style=stream']);
   }
 
   const assemblyDir = join(repositoryRoot, DELIVERED_SERVICE.appDir, 'cdk.out');
@@ -120,15 +122,18 @@ export async function runBuildStage(options: BuildStageOptions): Promise<BuildSt
     log(`template ${env}: ${BUILD_OUTPUT_DIR}/${target}`);
   }
 
-  step('bundle the test suites', [
-    'npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:${DELIVERED_SERVICE.testBundleTarget}`, '--output-style=stream', '--', join(outputDir, TEST_BUNDLE_DIR),
-  ]);
+  // The test-bundle target writes into its default folder, `<app>/dist/test-bundle`.
+  const bundlesDir = join(repositoryRoot, DELIVERED_SERVICE.appDir, 'dist', TEST_BUNDLE_DIR);
   const testBundles = ENVIRONMENT_NAMES.map((env) => testBundlePath(env));
-  const missing = testBundles.filter((bundle) => !existsSync(join(outputDir, bundle)));
+  const missing = testBundles.filter((bundle) => !existsSync(join(bundlesDir, basename(bundle))));
   if (missing.length > 0) {
-    throw new Error(`bundle the test suites wrote no ${missing.join(', ')} into ${BUILD_OUTPUT_DIR}: the test actions run these files`);
+    throw new Error(`bundle the test suites wrote no ${missing.map((b) => basename(b)).join(', ')} into ${DELIVERED_SERVICE.appDir}/dist/${TEST_BUNDLE_DIR}: the test actions run these files`);
   }
-  for (const bundle of testBundles) log(`test bundle: ${BUILD_OUTPUT_DIR}/${bundle}`);
+  mkdirSync(join(outputDir, TEST_BUNDLE_DIR), { recursive: true });
+  for (const bundle of testBundles) {
+    copyFileSync(join(bundlesDir, basename(bundle)), join(outputDir, bundle));
+    log(`test bundle: ${BUILD_OUTPUT_DIR}/${bundle}`);
+  }
 
   const publication = published && { uploaded: published.uploaded, found: published.found };
   writeFileSync(join(outputDir, 'build-info.json'), JSON.stringify({ stacks: stackNames, templates, testBundles, published: publication }, null, 2));

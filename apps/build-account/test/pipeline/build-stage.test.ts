@@ -19,8 +19,12 @@ const MEMBERS: Record<string, { readonly name: string; readonly dependencies?: o
   'packages/unrelated': { name: '@crosswalk/unrelated', dependencies: { '@crosswalk/cross-account-role': '0.0.0' } },
 };
 
+/** The fake repository made last: where the recording runner writes what the test-bundle target writes. */
+let lastRepository = '';
+
 function fakeRepository(): string {
   const root = mkdtempSync(join(tmpdir(), 'repo-'));
+  lastRepository = root;
   for (const [dir, manifest] of Object.entries(MEMBERS)) {
     mkdirSync(join(root, dir), { recursive: true });
     writeFileSync(join(root, dir, 'package.json'), JSON.stringify(manifest));
@@ -40,8 +44,8 @@ const SERVICE_PROJECTS = '--projects=@crosswalk/sample-api,@crosswalk/build-acco
 function recordingRunner(steps: string[][], bundles = ['integ', 'sanity']): (argv: readonly string[]) => number {
   return (argv) => {
     steps.push([...argv]);
-    if (argv.includes('@crosswalk/sample-api:test-bundle')) {
-      const outDir = argv[argv.length - 1];
+    if (argv.includes('@crosswalk/sample-api:test-bundle') || (argv.includes('run-many') && argv.includes('test-bundle'))) {
+      const outDir = join(lastRepository, 'apps', 'sample-api', 'dist', 'test-bundle');
       mkdirSync(outDir, { recursive: true });
       for (const suite of bundles) writeFileSync(join(outDir, `${suite}.cjs`), `// ${suite}`);
     }
@@ -78,8 +82,7 @@ describe('runBuildStage', () => {
     };
     const result = await runBuildStage({ repositoryRoot: root, config, runStep: recordingRunner(steps), publish, log: () => undefined });
     expect(steps).toEqual([
-      ['npx', 'nx', 'run-many', '-t', 'build', 'test', 'synth', SERVICE_PROJECTS, '--output-style=stream'],
-      ['npx', 'nx', 'run', '@crosswalk/sample-api:test-bundle', '--output-style=stream', '--', join(root, BUILD_OUTPUT_DIR, 'test-bundle')],
+      ['npx', 'nx', 'run-many', '-t', 'build', 'test', 'synth', 'test-bundle', SERVICE_PROJECTS, '--output-style=stream'],
     ]);
     expect(publications.map(({ assemblyDir, stackNames, dryRun }) => ({ assemblyDir, stackNames, dryRun }))).toEqual([{
       assemblyDir: join(root, 'apps', 'sample-api', 'cdk.out'),
@@ -109,7 +112,7 @@ describe('runBuildStage', () => {
   test('fails when the test bundle step leaves a suite out', async () => {
     const root = fakeRepository();
     await expect(runBuildStage({ repositoryRoot: root, config, skipBuild: true, skipPublish: true, runStep: recordingRunner([], ['integ']), log: () => undefined }))
-      .rejects.toThrow('bundle the test suites wrote no test-bundle/sanity.cjs into apps/build-account/dist/build-output');
+      .rejects.toThrow('bundle the test suites wrote no sanity.cjs into apps/sample-api/dist/test-bundle');
   });
 
   test('--skip-build and --skip-publish: only the synth and the test bundles, no publication; templates still collected', async () => {
@@ -129,7 +132,7 @@ describe('runBuildStage', () => {
   test('fails at the first failing step, naming it', async () => {
     const root = fakeRepository();
     await expect(runBuildStage({ repositoryRoot: root, config, runStep: () => 2, log: () => undefined }))
-      .rejects.toThrow(`build, test and synthesize the service and its dependencies failed (exit 2): npx nx run-many -t build test synth ${SERVICE_PROJECTS} --output-style=stream`);
+      .rejects.toThrow(`build, test and synthesize the service and its dependencies, and bundle its test suites failed (exit 2): npx nx run-many -t build test synth test-bundle ${SERVICE_PROJECTS} --output-style=stream`);
   });
 
   test('fails when the synthesis lacks a stack the pipeline deploys (config mismatch), before publishing anything', async () => {
