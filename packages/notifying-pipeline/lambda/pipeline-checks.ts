@@ -10,9 +10,8 @@ import { CheckClients, defaultClients } from './pipeline-checks/clients';
 import { JobOutcome, Log, parseJob, runJob } from './pipeline-checks/job';
 import { parseParams } from '../src/private/check-params';
 import { review, verify } from './pipeline-checks/review';
+import { READ_ONLY_ROLE_ENV } from './shared/read-only-role';
 
-/** The target accounts' read-only convention role, named by the construct. */
-export const READ_ONLY_ROLE_ENV = 'READ_ONLY_ROLE_NAME';
 
 const log: Log = (message, fields) => {
   try {

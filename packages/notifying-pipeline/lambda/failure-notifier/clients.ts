@@ -14,6 +14,9 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { RoleCredentials } from '../shared/read-only-role';
+
+export type { RoleCredentials };
 
 /**
  * Reads: the SDK's standard retry mode with 3 attempts in all retries throttling, 5xx and
@@ -49,13 +52,6 @@ export interface TargetAccountClients {
   readonly codeDeploy: CodeDeployClient;
 }
 
-/** Temporary credentials of an assumed role (STS AssumeRole's Credentials). */
-export interface RoleCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-  readonly expiration?: Date;
-}
 
 /** Makes the clients of a target account from the read-only role's credentials. */
 export type TargetClientFactory = (credentials: RoleCredentials, region: string) => TargetAccountClients;

@@ -11,7 +11,9 @@
 /** The environment variable holding the ARN of the (encrypted) notification topic. */
 export const TOPIC_ARN_ENV = 'TOPIC_ARN';
 /** The environment variable holding the name of the read-only convention role of every target account. */
-export const READ_ONLY_ROLE_NAME_ENV = 'READ_ONLY_ROLE_NAME';
+import { READ_ONLY_ROLE_ENV as READ_ONLY_ROLE_NAME_ENV } from '../shared/read-only-role';
+
+export { READ_ONLY_ROLE_NAME_ENV };
 /** The environment variable holding the partition of the accounts (`aws` unless set). */
 export const PARTITION_ENV = 'PARTITION';
 

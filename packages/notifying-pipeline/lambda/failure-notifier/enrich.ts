@@ -14,9 +14,9 @@ import { ActionExecutionDetail, ListActionExecutionsCommand } from '@aws-sdk/cli
 import {
   BatchGetDeploymentTargetsCommand, DeploymentInfo, DeploymentTarget, GetDeploymentCommand, ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { BuildAccountClients, RoleCredentials, TargetAccountClients, TargetClientFactory } from './clients';
 import { READ_ONLY_ROLE_NAME_ENV, ROLE_SESSION_NAME } from './config';
+import { assumeRole, readOnlyRoleArn } from '../shared/read-only-role';
 import {
   ALARM_ACTIVE, deploymentFinding, DeploymentFinding, deploymentIdIn, ExecutionEvent, FailedAction, failed, failedActions,
   Findings, firstFailure, involvesCodeDeploy, isCloudFormationAction, isTestAction, Lookup, read, reachesOperationStart, READING,
@@ -114,7 +114,9 @@ class TargetSessions {
 
   /** The ARN of the read-only role in an account: `arn:<partition>:iam::<account>:role/<READ_ONLY_ROLE_NAME>`. */
   public roleArn(partition: string, account: string): string {
-    return `arn:${partition}:iam::${account}:role/${this.settings.readOnlyRoleName}`;
+    const roleName = this.settings.readOnlyRoleName;
+    if (roleName === undefined) throw new Error(`${READ_ONLY_ROLE_NAME_ENV} is not set`); // callers check `configured` first
+    return readOnlyRoleArn(partition, account, roleName);
   }
 
   /** Clients of an account in a region, acting as its read-only role. */
@@ -134,16 +136,9 @@ class TargetSessions {
     return clients;
   }
 
-  /** STS AssumeRole (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html): `Credentials` of the session. */
+  /** The read-only role's credentials, through the shared AssumeRole of both functions. */
   private async assume(roleArn: string): Promise<RoleCredentials> {
-    const out = await call('AssumeRole', () => this.deps.clients.sts.send(new AssumeRoleCommand({
-      RoleArn: roleArn,
-      RoleSessionName: ROLE_SESSION_NAME,
-      DurationSeconds: 900, // the shortest session STS grants; the notifier needs seconds
-    }), { abortSignal: this.signal }));
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole answered without credentials');
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+    return call('AssumeRole', () => assumeRole(this.deps.clients.sts, roleArn, ROLE_SESSION_NAME, this.signal));
   }
 }
 

@@ -8,25 +8,19 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { TargetParams } from '../../src/private/check-params';
+import { assumeRole, readOnlyRoleArn, RoleCredentials } from '../shared/read-only-role';
 
 /** Reads with the SDK's standard retries (throttling included), three attempts. */
 const READ_ATTEMPTS = 3;
-
-export interface TargetCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly expiration?: Date;
-}
 
 /** The clients a check uses; the handler builds them, tests may pass their own. */
 export interface CheckClients {
   readonly codePipeline: CodePipelineClient;
   readonly s3: S3Client;
   /** Credentials of the target account's read-only role (`READ_ONLY_ROLE_NAME`). */
-  assumeReadOnlyRole(target: TargetParams, session: string, signal: AbortSignal): Promise<TargetCredentials>;
+  assumeReadOnlyRole(target: TargetParams, session: string, signal: AbortSignal): Promise<RoleCredentials>;
 }
 
 export function defaultClients(readOnlyRoleName: string): CheckClients {
@@ -35,25 +29,14 @@ export function defaultClients(readOnlyRoleName: string): CheckClients {
     // Reports are not retried blindly: a refused report is thrown and logged.
     codePipeline: new CodePipelineClient({ maxAttempts: READ_ATTEMPTS }),
     s3: new S3Client({ maxAttempts: READ_ATTEMPTS }),
-    async assumeReadOnlyRole(target, session, signal) {
-      const roleArn = `arn:${target.partition}:iam::${target.account}:role/${readOnlyRoleName}`;
-      const { Credentials: c } = await sts.send(new AssumeRoleCommand({
-        RoleArn: roleArn,
-        // Role session names: 2 to 64 characters of [\w+=,.@-].
-        // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
-        RoleSessionName: session.replace(/[^\w+=,.@-]/g, '-').slice(0, 64),
-        DurationSeconds: 900,
-      }), { abortSignal: signal });
-      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
-    },
+    assumeReadOnlyRole: (target, session, signal) => assumeRole(sts, readOnlyRoleArn(target.partition, target.account, readOnlyRoleName), session, signal),
   };
 }
 
-export function cloudFormationIn(target: TargetParams, credentials: TargetCredentials): CloudFormationClient {
+export function cloudFormationIn(target: TargetParams, credentials: RoleCredentials): CloudFormationClient {
   return new CloudFormationClient({ region: target.region, credentials, maxAttempts: READ_ATTEMPTS });
 }
 
-export function cloudWatchIn(target: TargetParams, credentials: TargetCredentials): CloudWatchClient {
+export function cloudWatchIn(target: TargetParams, credentials: RoleCredentials): CloudWatchClient {
   return new CloudWatchClient({ region: target.region, credentials, maxAttempts: READ_ATTEMPTS });
 }

@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Construct } from 'constructs';
+import { READ_ONLY_ROLE_ENV } from './read-only-role';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -91,7 +92,7 @@ export class FailureNotifier extends Construct {
       memorySize: 256,
       environment: {
         TOPIC_ARN: props.topic.topicArn,
-        READ_ONLY_ROLE_NAME: naming.readOnlyRoleName,
+        [READ_ONLY_ROLE_ENV]: naming.readOnlyRoleName,
         PARTITION: naming.partition,
       },
       // Nothing is lost: an event the function could not handle after Lambda's retries still

@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Construct } from 'constructs';
+import { READ_ONLY_ROLE_ENV } from './read-only-role';
 import type { BakeParams, ReviewParams, VerifyParams } from './check-params';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
@@ -99,7 +100,7 @@ export class PipelineChecks extends Construct {
       memorySize: 512,
       // CodePipeline invokes it and waits for its report; a retry would report twice.
       retryAttempts: 0,
-      environment: { READ_ONLY_ROLE_NAME: naming.readOnlyRoleName },
+      environment: { [READ_ONLY_ROLE_ENV]: naming.readOnlyRoleName },
     });
     this.function.node.addDependency(this.role);
     Validations.of(this.function).acknowledge({

@@ -1,0 +1,6 @@
+/**
+ * The environment variable through which both build-account functions (the pipeline checks
+ * and the failure notifier) learn the name of the target accounts' read-only convention role.
+ * Shared by the constructs, which set it, and the functions, which read it.
+ */
+export const READ_ONLY_ROLE_ENV = 'READ_ONLY_ROLE_NAME';
