@@ -15,9 +15,9 @@ export interface AppPackageOptions {
    */
   readonly tasks?: Record<string, { readonly description: string; readonly exec: string }>;
   /**
-   * Lambda handlers under `src/handlers/<name>.ts` bundled by the nx build (cached) into
-   * `lib/functions/<name>/index.js`, which the stacks reference as prebuilt code: synth
-   * then bundles nothing.
+   * Lambda handlers under `src/handlers/<name>.ts` bundled by the app's cached nx `bundle`
+   * target into `bundles/<name>/index.js`, which the stacks reference as prebuilt code:
+   * synth then bundles nothing.
    */
   readonly functionBundles?: string[];
 }
@@ -60,15 +60,37 @@ export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
     }
     // synth is its own nx target (cached, outputs cdk.out) that runs after build.
     this.tasks.tryFind('synth')?.reset('cdk synth -q');
-    for (const handler of options.functionBundles ?? []) {
-      this.compileTask.exec([
+    this.bundleFunctions(options.functionBundles ?? []);
+  }
+
+  /**
+   * The functions' bundles are an nx target of their own (`bundle`, cached, output
+   * `bundles/`), apart from the tsc `build`: the tests and synth read the bundles, not the
+   * compiled tests, so the app's jest suite starts as soon as the (1 s) bundling is done
+   * and runs beside the type-check instead of after it.
+   */
+  private bundleFunctions(handlers: string[]): void {
+    if (handlers.length === 0) return;
+    const bundle = this.tasks.tryFind('bundle') ?? this.addTask('bundle');
+    bundle.description = 'Bundle the Lambda handlers (esbuild) into bundles/<name>/index.js (nx target `bundle`, cached)';
+    for (const handler of handlers) {
+      bundle.exec([
         `esbuild src/handlers/${handler}.ts --bundle --minify --platform=node --target=node22 --format=cjs`,
-        `--external:@aws-sdk/* --outfile=lib/functions/${handler}/index.js --log-level=warning`,
+        `--external:@aws-sdk/* --outfile=bundles/${handler}/index.js --log-level=warning`,
       ].join(' '), { name: `bundle ${handler}` });
     }
-    if ((options.functionBundles ?? []).length > 0) {
-      // The stack tests read the bundles: on a fresh clone `test` waits for this app's own build.
-      this.package.file.addOverride('nx.targets.test.dependsOn', ['^build', 'build']);
-    }
+    // `npx projen build` inside the app (no nx) still leaves the bundles its tests read.
+    this.postCompileTask.spawn(bundle);
+    this.gitignore.exclude('/bundles/');
+    this.package.file.addOverride('nx.targets.bundle', {
+      cache: true,
+      dependsOn: ['^build'],
+      inputs: ['production', '^production'],
+      outputs: ['{projectRoot}/bundles'],
+    });
+    // Everything that synthesizes the app reads the bundles: its tests, synth, the compliance report.
+    this.package.file.addOverride('nx.targets.test.dependsOn', ['^build', 'bundle']);
+    this.package.file.addOverride('nx.targets.synth.dependsOn', ['build', '^build', 'bundle']);
+    this.package.file.addOverride('nx.targets.compliance.dependsOn', ['build', '^build', 'bundle']);
   }
 }

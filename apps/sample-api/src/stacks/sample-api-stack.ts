@@ -316,11 +316,11 @@ export class SampleApiStack extends Stack {
   }
 }
 
-/** The prebuilt bundle of a handler (`lib/functions/<name>`, written by the app's nx build). */
+/** The prebuilt bundle of a handler (`bundles/<name>`, written by the app's nx `bundle` target). */
 function functionBundle(name: HandlerName): string {
-  const dir = join(packageRoot(), 'lib', 'functions', name);
+  const dir = join(packageRoot(), 'bundles', name);
   if (!existsSync(join(dir, 'index.js'))) {
-    throw new Error(`the ${name} function's bundle is missing (${dir}/index.js): build the app first, npx nx run @crosswalk/sample-api:build`);
+    throw new Error(`the ${name} function's bundle is missing (${dir}/index.js): bundle the functions first, npx nx run @crosswalk/sample-api:bundle`);
   }
   return dir;
 }
