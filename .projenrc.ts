@@ -57,7 +57,9 @@ const buildAccount = new AppPackage(root, 'build-account', {
   devDeps: [cfnGuard],
   tasks: {
     'compliance': { description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of this app; prints a report', exec: 'cdk synth -q -c compliance=true && ts-node --transpile-only src/compliance/report.ts' },
-    'build-stage': { description: 'What the pipeline\'s Build stage runs: build + test, synth the service stacks, publish their assets, collect the templates', exec: 'ts-node --transpile-only src/pipeline/build-stage.ts' },
+    // Imports @crosswalk/cli and the other workspace packages: on a fresh clone (the
+    // pipeline's first run) nx builds them first.
+    'build-stage': { description: 'What the pipeline\'s Build stage runs: build + test, synth the service stacks, publish their assets, collect the templates', exec: 'ts-node --transpile-only src/pipeline/build-stage.ts', dependsOn: ['^build'] },
   },
 });
 new AppPackage(root, 'sample-api', {
@@ -74,7 +76,8 @@ new AppPackage(root, 'sample-api', {
     'test-bundle': { description: 'Bundle the integ and sanity suites into one self-contained file each (<out dir>/<suite>.cjs, default dist/test-bundle) that the pipeline\'s test actions run with node --test', exec: 'ts-node --transpile-only src/test-bundle/bundle-suites.ts' },
     'watch-deployment': { description: 'Watch which versions answer and how many errors occur during a deployment', exec: 'ts-node --transpile-only src/tools/watch-deployment.ts' },
     'compliance': { description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of this app; prints a report', exec: 'cdk synth -q -c compliance=true && ts-node --transpile-only ../build-account/src/compliance/report.ts' },
-    'deploy:isolated': { description: 'Deploy an isolated copy of the service (own table) into the dev account under a personal prefix', exec: 'ts-node --transpile-only src/tools/deploy-isolated.ts' },
+    // Imports @crosswalk/build-account and runs the compiled app with its function bundles.
+    'deploy:isolated': { description: 'Deploy an isolated copy of the service (own table) into the dev account under a personal prefix', exec: 'ts-node --transpile-only src/tools/deploy-isolated.ts', dependsOn: ['^build', 'build', 'bundle'] },
   },
 });
 

@@ -13,13 +13,26 @@ export interface AppPackageOptions {
    * Extra tasks of the app (scripts it runs with ts-node), by name. Each receives the
    * arguments given after the task name (`npx projen serve --port 3000`).
    */
-  readonly tasks?: Record<string, { readonly description: string; readonly exec: string }>;
+  readonly tasks?: Record<string, AppTask>;
   /**
    * Lambda handlers under `src/handlers/<name>.ts` bundled by the app's cached nx `bundle`
    * target into `bundles/<name>/index.js`, which the stacks reference as prebuilt code:
    * synth then bundles nothing.
    */
   readonly functionBundles?: string[];
+}
+
+/** A script of the app, run by projen (`npx projen <name>`) and by nx (`npx nx run <app>:<name>`). */
+export interface AppTask {
+  readonly description: string;
+  readonly exec: string;
+  /**
+   * nx targets to run first (the nx target's `dependsOn`): a script that imports a
+   * workspace package loads its compiled `lib/`, which a fresh clone does not have, so it
+   * needs `^build`.
+   * @default none
+   */
+  readonly dependsOn?: string[];
 }
 
 /**
@@ -57,6 +70,9 @@ export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
     this.cdkConfig.json.addDeletionOverride('build');
     for (const [taskName, task] of Object.entries(options.tasks ?? {})) {
       this.addTask(taskName, { description: task.description, exec: task.exec, receiveArgs: true });
+      if (task.dependsOn !== undefined) {
+        this.package.file.addOverride(`nx.targets.${taskName}.dependsOn`, task.dependsOn);
+      }
     }
     // synth is its own nx target (cached, outputs cdk.out) that runs after build.
     this.tasks.tryFind('synth')?.reset('cdk synth -q');

@@ -145,3 +145,39 @@ describe('runBuildStage', () => {
       .rejects.toThrow(/no stack named 'Other-SampleApi-dev'.*same config \(CROSSWALK_CONFIG\)/);
   });
 });
+
+describe('the command the Build stage runs on a fresh clone', () => {
+  // The buildspec runs `npx nx run @crosswalk/build-account:build-stage` right after
+  // `npm ci`: no workspace package has its compiled lib/ yet, and the script (run by
+  // ts-node) imports some of them. The nx target must build them first, or the
+  // pipeline's first run fails with "Cannot find module …/lib/src/index.js".
+  const appDir = join(__dirname, '..', '..');
+  const manifest = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf-8'));
+
+  /** The workspace packages a TypeScript file imports, following its relative imports inside the app. */
+  function workspaceImports(file: string, seen = new Set<string>()): Set<string> {
+    const found = new Set<string>();
+    if (seen.has(file)) return found;
+    seen.add(file);
+    const source = readFileSync(file, 'utf-8');
+    for (const [, spec] of source.matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)) {
+      if (spec.startsWith('@crosswalk/')) {
+        found.add(spec.split('/').slice(0, 2).join('/'));
+      } else if (spec.startsWith('.')) {
+        const base = join(file, '..', spec);
+        const target = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+        if (target) workspaceImports(target, seen).forEach((p) => found.add(p));
+      }
+    }
+    return found;
+  }
+
+  test('its nx target builds the workspace packages the script imports first', () => {
+    expect(manifest.nx.targets['build-stage'].dependsOn).toContain('^build');
+    const imported = [...workspaceImports(join(appDir, 'src', 'pipeline', 'build-stage.ts'))];
+    expect(imported).toContain('@crosswalk/cli');
+    // `^build` builds the app's own workspace dependencies: each imported package must be one.
+    const declared = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
+    expect(imported.filter((p) => !declared.includes(p))).toEqual([]);
+  });
+});
