@@ -77,7 +77,10 @@ export function asWorkspaceMember(project: typescript.TypeScriptProject): void {
 export const ONE_PROGRAM_TSCONFIG = {
   extends: javascript.TypescriptConfigExtends.fromPaths(['../../tsconfig.base.json']),
   include: ['src/**/*.ts', 'test/**/*.ts'],
-  compilerOptions: { rootDir: '.', outDir: 'lib' },
+  // incremental: lib/tsconfig.tsbuildinfo (restored with lib/ from nx's cache) keeps the
+  // last program's per-file signatures, so a one-file change re-checks that file and its
+  // dependents instead of the whole program (sample-api: 5.4 s instead of 7.4 s).
+  compilerOptions: { rootDir: '.', outDir: 'lib', incremental: true },
 };
 
 /**
