@@ -2,8 +2,9 @@
  * `npm run bench`: measures this checkout and prints one table (plus a JSON file with the
  * same figures). A benchmark, not a test: it never fails on slow figures, it reports them.
  *
- *   stage   the pipeline's Build stage as it runs locally (`build-stage --skip-publish`):
- *           cold (nx cache cleared) and warm (cache present, one file of apps/sample-api changed)
+ *   stage   the pipeline's Build stage as it runs locally (`build-stage --skip-publish`) on
+ *           what a fresh clone has (build outputs removed): cold (nx cache cleared) and warm
+ *           (cache present, one file of apps/sample-api changed)
  *   synth   each app, all stacks (`cdk synth -q`), and where the time goes (construction,
  *           assets, validation plugins, writing) from a CPU profile of the app
  *   action  a test action's setup: from a clean folder holding only the build output to the
@@ -17,10 +18,11 @@
  *
  * With --full-build also: cold `npx projen build`, a no-change rebuild and an nx affected run.
  * Options: --runs N (cheap figures, default 3), --init-runs N (default 7),
- * --heavy-runs N (minutes each, default 1), --skip-build (no build-stage figures), --out FILE.
+ * --heavy-runs N (minutes each, default 1), --skip-build (no build-stage figures),
+ * --stage-only (only the build-stage figures), --out FILE.
  */
 import { execSync, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { cpus, totalmem } from 'os';
 import { dirname, join, resolve } from 'path';
 import { gzipSync } from 'zlib';
@@ -39,14 +41,15 @@ const HEAVY_RUNS = opt('heavy-runs', 1);
 const OUT = (() => { const i = args.indexOf('--out'); return i >= 0 ? resolve(args[i + 1]) : join(ROOT, '.tmp', 'bench.json'); })();
 const SKIP_BUILD = args.includes('--skip-build');
 const FULL_BUILD = args.includes('--full-build');
+const STAGE_ONLY = args.includes('--stage-only');
 
-interface Figure { readonly median: number; readonly min: number; readonly max: number; readonly runs: number }
+interface Figure { readonly median: number; readonly min: number; readonly max: number; readonly runs: number; readonly samples: readonly number[] }
 
 function figure(samples: number[]): Figure {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length, samples };
 }
 
 /** Runs a shell command in the repo, returns seconds; output goes to a log, not the console. */
@@ -108,10 +111,43 @@ function benchBuild() {
 /** The Build stage's command, as the pipeline runs it but without publishing (no AWS call). */
 const BUILD_STAGE = 'npx nx run @crosswalk/build-account:build-stage --output-style=stream -- --skip-publish';
 
+/**
+ * Removes what a fresh checkout does not have: every output nx would restore from its cache
+ * (each target's `outputs`, from nx.json's target defaults and each project's package.json),
+ * so the Build stage is measured as CodeBuild runs it, on a new clone. Left in place, the
+ * outputs make tsc --build skip "up to date" projects on a cold run, and spare nx the
+ * restoring on a warm one. node_modules stays: `npm ci` is not part of the stage's command.
+ */
+function removeTargetOutputs(): string[] {
+  const nx = JSON.parse(readFileSync(join(ROOT, 'nx.json'), 'utf-8'));
+  const removed: string[] = [];
+  for (const folder of ['packages', 'apps']) {
+    for (const name of readdirSync(join(ROOT, folder))) {
+      const projectRoot = join(ROOT, folder, name);
+      if (!existsSync(join(projectRoot, 'package.json'))) continue;
+      const targets = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf-8')).nx?.targets ?? {};
+      const outputs = new Set<string>();
+      for (const target of [...Object.values<any>(nx.targetDefaults ?? {}), ...Object.values<any>(targets)]) {
+        for (const output of target.outputs ?? []) outputs.add(output);
+      }
+      for (const output of outputs) {
+        if (!output.startsWith('{projectRoot}/')) throw new Error(`bench: cannot place the nx output ${output} (only {projectRoot}/… outputs are known)`);
+        const path = join(projectRoot, output.slice('{projectRoot}/'.length));
+        if (existsSync(path)) {
+          rmSync(path, { recursive: true, force: true });
+          removed.push(path.slice(ROOT.length + 1));
+        }
+      }
+    }
+  }
+  return removed;
+}
+
 function benchBuildStage() {
-  log(`build stage cold x${HEAVY_RUNS} (nx cache cleared)`);
+  log(`build stage cold x${HEAVY_RUNS} (nx cache cleared, build outputs removed as on a fresh clone)`);
   const cold = repeat(HEAVY_RUNS, () => {
     timed('npx nx reset');
+    removeTargetOutputs();
     return timed(BUILD_STAGE).seconds;
   });
   const touched = join(ROOT, 'apps', 'sample-api', 'src', 'routes.ts');
@@ -122,6 +158,9 @@ function benchBuildStage() {
     warm = repeat(HEAVY_RUNS, () => {
       // A new comment each run, so each run is a real change (not a cache hit of the last one).
       writeFileSync(touched, `${original}\n// bench ${Date.now()}\n`);
+      // A fresh clone with the cache restored: nx replays (copies back) every output a
+      // change did not touch.
+      removeTargetOutputs();
       return timed(BUILD_STAGE).seconds;
     });
   } finally {
@@ -274,13 +313,34 @@ function benchSuite(): Figure {
 
 // ---------------------------------------------------------------------------------------
 const fmt = (f: Figure, unit: string, digits = 1) => `${f.median.toFixed(digits)} ${unit} (min ${f.min.toFixed(digits)}, max ${f.max.toFixed(digits)}, n=${f.runs})`;
+const runsOf = (f: Figure) => f.samples.map((x) => x.toFixed(1)).join(', ');
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function stageRows(stage: { cold: Figure; warm: Figure }): string[][] {
+  return [
+    ['stage', 'build-stage --skip-publish, cold (fresh clone)', fmt(stage.cold, 's'), `1.00 x cold; runs ${runsOf(stage.cold)}`],
+    ['stage', 'build-stage, warm (1 sample-api file, cache restored)', fmt(stage.warm, 's'), `${(stage.warm.median / stage.cold.median).toFixed(2)} x cold; runs ${runsOf(stage.warm)}`],
+  ];
+}
+
+function printTable(machine: { cores: number; cpu: string; memoryGiB: number; node: string; commit: string }, rows: string[][], totalSeconds: number): void {
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  console.log(`Crosswalk bench — ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, commit ${machine.commit}`);
+  for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`);
+  console.log(`bench took ${(totalSeconds / 60).toFixed(1)} min; figures in ${OUT}`);
+}
 
 function main(): void {
   const started = Date.now();
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, commit: execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf-8' }).trim() };
   const build = FULL_BUILD ? benchBuild() : undefined;
   const stage = SKIP_BUILD ? undefined : benchBuildStage();
+  if (STAGE_ONLY && stage) {
+    mkdirSync(dirname(OUT), { recursive: true });
+    writeFileSync(OUT, JSON.stringify({ machine, stage }, null, 2));
+    printTable(machine, stageRows(stage), (Date.now() - started) / 1000);
+    return;
+  }
   timed('npx nx run-many -t build,synth');
   const synth = benchSynth();
   log('test action setup');
@@ -292,10 +352,7 @@ function main(): void {
   const totalSeconds = (Date.now() - started) / 1000;
 
   const rows: string[][] = [];
-  if (stage) {
-    rows.push(['stage', 'build-stage --skip-publish, cold', fmt(stage.cold, 's'), '1.00 x cold']);
-    rows.push(['stage', 'build-stage, warm (1 sample-api file)', fmt(stage.warm, 's'), `${(stage.warm.median / stage.cold.median).toFixed(2)} x cold`]);
-  }
+  if (stage) rows.push(...stageRows(stage));
   if (build) {
     rows.push(['build', 'cold npx projen build (nx cache cleared)', fmt(build.cold, 's'), '1.00 x cold']);
     rows.push(['build', 'no-change rebuild', fmt(build.rebuild, 's'), `${(build.rebuild.median / build.cold.median).toFixed(2)} x cold`]);
@@ -318,10 +375,7 @@ function main(): void {
   rows.push(['path', 'push → dev deployed and tested', minutes(path.milestones.devDeployedSeconds), '']);
   rows.push(['path', 'push → prod ready for approval', minutes(path.milestones.prodReadyForApprovalSeconds), '']);
   rows.push(['path', 'push → prod done (approval time excluded)', minutes(path.milestones.prodDoneSeconds), '']);
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
-  console.log(`Crosswalk bench — ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}, commit ${machine.commit}`);
-  for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`);
-  console.log(`bench took ${(totalSeconds / 60).toFixed(1)} min; figures in ${OUT}`);
+  printTable(machine, rows, totalSeconds);
 
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify({ machine, stage, build, synth, action, suite, functions, tests, path, totalSeconds }, null, 2));
