@@ -104,6 +104,6 @@ export class NxConfig extends Component {
       },
       committed: true,
     });
-    project.gitignore.exclude('/.nx/cache', '/.nx/workspace-data');
+    project.gitignore.exclude('/.nx/cache', '/.nx/workspace-data', '/.nx/task-cache');
   }
 }

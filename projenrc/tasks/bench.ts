@@ -2,9 +2,9 @@
  * `npm run bench`: measures this checkout and prints one table (plus a JSON file with the
  * same figures). A benchmark, not a test: it never fails on slow figures, it reports them.
  *
- *   stage   the pipeline's Build stage as it runs locally (`build-stage --skip-publish`) on
- *           what a fresh clone has (build outputs removed): cold (nx cache cleared) and warm
- *           (cache present, one file of apps/sample-api changed)
+ *   stage   the pipeline's Build stage, its buildspec command with `--skip-publish`, on what
+ *           a fresh clone has (no build outputs, no .nx): cold (task cache empty) and warm
+ *           (the task cache of the previous run, one file of apps/sample-api changed)
  *   synth   each app, all stacks (`cdk synth -q`), and where the time goes (construction,
  *           assets, validation plugins, writing) from a CPU profile of the app
  *   action  a test action's setup: from a clean folder holding only the build output to the
@@ -109,7 +109,12 @@ function benchBuild() {
 }
 
 /** The Build stage's command, as the pipeline runs it but without publishing (no AWS call). */
-const BUILD_STAGE = 'npx nx run @crosswalk/build-account:build-stage --output-style=stream -- --skip-publish';
+const BENCH_TASK_CACHE = join(ROOT, '.tmp', 'bench-task-cache');
+/**
+ * The buildspec's build command (`PipelineStack.buildSpec()`): the build-stage script under
+ * `nx-cache` of @crosswalk/cli, here over a folder of the bench and without publishing.
+ */
+const BUILD_STAGE = `npx ts-node --transpile-only packages/cli/src/nx-cache.ts ${BENCH_TASK_CACHE} -- npx nx run @crosswalk/build-account:build-stage --output-style=stream -- --skip-publish`;
 
 /**
  * Removes what a fresh checkout does not have: every output nx would restore from its cache
@@ -144,22 +149,26 @@ function removeTargetOutputs(): string[] {
 }
 
 function benchBuildStage() {
-  log(`build stage cold x${HEAVY_RUNS} (nx cache cleared, build outputs removed as on a fresh clone)`);
+  // As CodeBuild runs it: a fresh clone (no build output, no .nx), with the task cache
+  // folder empty (cold) or as the previous run left it (warm).
+  log(`build stage cold x${HEAVY_RUNS} (fresh clone: no .nx, no build outputs, task cache empty)`);
   const cold = repeat(HEAVY_RUNS, () => {
     timed('npx nx reset');
     removeTargetOutputs();
+    rmSync(BENCH_TASK_CACHE, { recursive: true, force: true });
     return timed(BUILD_STAGE).seconds;
   });
   const touched = join(ROOT, 'apps', 'sample-api', 'src', 'routes.ts');
   const original = readFileSync(touched, 'utf-8');
-  log(`build stage warm x${HEAVY_RUNS} (cache present, ${touched.slice(ROOT.length + 1)} changed)`);
+  log(`build stage warm x${HEAVY_RUNS} (fresh clone, task cache of the previous run, ${touched.slice(ROOT.length + 1)} changed)`);
   let warm: Figure;
   try {
     warm = repeat(HEAVY_RUNS, () => {
       // A new comment each run, so each run is a real change (not a cache hit of the last one).
       writeFileSync(touched, `${original}\n// bench ${Date.now()}\n`);
-      // A fresh clone with the cache restored: nx replays (copies back) every output a
-      // change did not touch.
+      // A fresh clone with the task cache restored: nx fetches from it (and unpacks) every
+      // output a change did not touch; its own .nx is gone, as on a new build host.
+      timed('npx nx reset');
       removeTargetOutputs();
       return timed(BUILD_STAGE).seconds;
     });

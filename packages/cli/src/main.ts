@@ -1,6 +1,7 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { cleanAssets } from './clean-assets';
 import { doctor } from './doctor';
+import { runWithNxCache } from './nx-cache';
 import { publishAssets } from './publish-assets';
 
 export const USAGE = `Usage: crosswalk <command> [options]
@@ -16,6 +17,11 @@ Commands:
   clean-assets --bucket <artifact bucket> --region <region> [--stack <name>[@<profile>]]... [--delete]
       List (dry run) or delete the code assets no deployed, pending or current template
       references; \`crosswalk clean-assets --help\` tells the rest.
+  nx-cache <dir> -- <command>...
+      Run the command (e.g. npx nx run-many -t build test) with nx's task cache served from
+      <dir> (nx's self-hosted remote cache protocol, on 127.0.0.1), for a build host that keeps
+      <dir> between runs but not its machine; afterwards removes the entries the run did not use.
+      Exits with the command's status.
   help
       Print this text.`;
 
@@ -79,6 +85,13 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
           log: io.out,
         });
         return 0;
+      }
+      case 'nx-cache': {
+        const separator = rest.indexOf('--');
+        if (separator !== 1 || rest.length < 3) {
+          throw new UsageError('nx-cache takes one folder, then -- and the command to run, e.g. nx-cache .nx/task-cache -- npx nx run-many -t build test');
+        }
+        return await runWithNxCache({ dir: rest[0], command: rest.slice(2), log: io.err });
       }
       case 'clean-assets':
         return await cleanAssets(rest, { out: io.out, err: io.err });

@@ -49,6 +49,9 @@ const STAGE_NAMES: Record<EnvironmentName, string> = { dev: 'Dev', prod: 'Prod' 
  * Failures (and, by the config, successes and waiting approvals) reach the configured
  * email addresses.
  */
+/** Where the Build stage keeps nx's task outputs between runs (the build cache), relative to the source. */
+export const NX_TASK_CACHE_DIR = '.nx/task-cache';
+
 export class PipelineStack extends Stack {
   /** `<resourcePrefix>Pipeline`, e.g. `Crosswalk-Pipeline`. */
   public static stackNameFor(config: CrosswalkConfig): string {
@@ -57,22 +60,29 @@ export class PipelineStack extends Stack {
 
   /**
    * The Build stage's buildspec: install, then one command (the logic is in
-   * `src/pipeline/build-stage.ts`). npm's cache and nx's cache are kept between runs (the
-   * pipeline's build cache): `npm ci` installs from the cache, and nx replays the build and
-   * tests of every project a change did not touch. nx's cache keys cover each target's
+   * `src/pipeline/build-stage.ts`). npm's cache and nx's task outputs are kept between runs
+   * (the pipeline's build cache): `npm ci` installs from the cache, and nx replays the build
+   * and tests of every project a change did not touch. nx's cache keys cover each target's
    * inputs, and synth's include the config override and the commit it bakes in, so nothing
    * of another run's environment is replayed.
+   *
+   * The task outputs are served to nx by `nx-cache` of @crosswalk/cli (nx's self-hosted
+   * remote cache protocol over `.nx/task-cache`), not kept as `.nx/cache`: nx indexes
+   * `.nx/cache` in a database named after the machine id, and CodeBuild gives no assurance
+   * that the next build runs on the same machine; a restored `.nx/cache` on another one is
+   * never read. It runs from its TypeScript source here because nothing of the workspace is
+   * built yet (a consumer runs `npx crosswalk nx-cache` from the installed package).
    */
   public static buildSpec(): codebuild.BuildSpec {
     return codebuild.BuildSpec.fromObject({
       version: '0.2',
       phases: {
         install: { commands: ['npm ci --prefer-offline --no-audit --no-fund'] },
-        build: { commands: ['npx nx run @crosswalk/build-account:build-stage'] },
+        build: { commands: [`npx ts-node --transpile-only packages/cli/src/nx-cache.ts ${NX_TASK_CACHE_DIR} -- npx nx run @crosswalk/build-account:build-stage`] },
       },
       artifacts: { 'base-directory': BUILD_OUTPUT_DIR, 'files': ['**/*'] },
       // https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.cache
-      cache: { paths: ['/root/.npm/**/*', '.nx/cache/**/*'] },
+      cache: { paths: ['/root/.npm/**/*', `${NX_TASK_CACHE_DIR}/**/*`] },
     });
   }
 

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { builtinModules } from 'module';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { loadConfig } from '../../src/config';
 import { runBuildStage, serviceProjects } from '../../src/pipeline/build-stage';
 import { BUILD_OUTPUT_DIR } from '../../src/pipeline/delivered-service';
+import { PipelineStack } from '../../src/stacks/pipeline-stack';
 import type { PublishAssetsOptions, PublishAssetsResult } from '@crosswalk/cli';
 import { CODE_HASH, writeFakeAssembly } from './fake-assembly';
 
@@ -179,5 +181,15 @@ describe('the command the Build stage runs on a fresh clone', () => {
     // `^build` builds the app's own workspace dependencies: each imported package must be one.
     const declared = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
     expect(imported.filter((p) => !declared.includes(p))).toEqual([]);
+  });
+
+  test('the task cache it runs under is run from source before anything is built: it imports only Node\'s own modules', () => {
+    const command = JSON.stringify((PipelineStack.buildSpec() as unknown as { spec: object }).spec);
+    const script = /ts-node --transpile-only (\S+\.ts) /.exec(command)?.[1];
+    expect(script).toBe('packages/cli/src/nx-cache.ts');
+    const source = readFileSync(join(appDir, '..', '..', script!), 'utf-8');
+    const modules = [...source.matchAll(/^import[^;]*?from\s+'([^']+)'/gms)].map(([, spec]) => spec);
+    expect(modules.length).toBeGreaterThan(0);
+    expect(modules.filter((m) => !builtinModules.includes(m.replace(/^node:/, '')))).toEqual([]);
   });
 });

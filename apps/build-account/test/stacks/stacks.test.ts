@@ -168,14 +168,15 @@ describe('PipelineStack', () => {
     expect(tests.map((a: any) => a.InputArtifacts.map((i: any) => i.Name))).toEqual([['Source', 'BuildOutput'], ['Source', 'BuildOutput']]);
   });
 
-  test('the build\'s buildspec stays thin: npm ci, then the build stage script; its output folder is the artifact; npm\'s and nx\'s caches are kept', () => {
+  test('the build\'s buildspec stays thin: npm ci, then the build stage script under the nx task cache; its output folder is the artifact; npm\'s cache and nx\'s task outputs are kept', () => {
     const template = synth.template(synth.stacks.pipeline);
     const [[, build]] = resourcesOf(template, 'AWS::CodeBuild::Project').filter(([id]) => id.includes('Build'));
     const spec = buildSpecOf(build);
     expect(spec.phases.install.commands).toEqual(['npm ci --prefer-offline --no-audit --no-fund']);
-    expect(spec.cache).toEqual({ paths: ['/root/.npm/**/*', '.nx/cache/**/*'] });
+    // Not .nx/cache: nx indexes it in a database named after the machine id, so another build host never reads it.
+    expect(spec.cache).toEqual({ paths: ['/root/.npm/**/*', '.nx/task-cache/**/*'] });
     expect(build.Properties.Cache).toEqual({ Type: 'S3', Location: expect.stringMatching(/-artifacts-\d{12}-[a-z0-9-]+\/build-cache\/Crosswalk-pipeline$/) });
-    expect(spec.phases.build.commands).toEqual(['npx nx run @crosswalk/build-account:build-stage']);
+    expect(spec.phases.build.commands).toEqual(['npx ts-node --transpile-only packages/cli/src/nx-cache.ts .nx/task-cache -- npx nx run @crosswalk/build-account:build-stage']);
     expect(spec.artifacts).toEqual({ 'base-directory': 'apps/build-account/dist/build-output', 'files': ['**/*'] });
     expect(build.Properties.Environment.EnvironmentVariables).toBeUndefined();
   });
