@@ -73,7 +73,9 @@ new AppPackage(root, 'sample-api', {
     'serve': { description: 'Run the API locally on 127.0.0.1 over an in-memory DynamoDB (Ctrl-C stops)', exec: 'ts-node --transpile-only src/local/serve.ts' },
     'integ': { description: 'Integration suite against API_URL (or a local server it starts); JUnit in test-reports/', exec: 'jest --ci test/integration' },
     'sanity': { description: 'Read-only sanity suite against API_URL (prod)', exec: 'jest --ci test/sanity' },
-    'test-bundle': { description: 'Bundle the integ and sanity suites into one self-contained file each (<out dir>/<suite>.cjs, default dist/test-bundle) that the pipeline\'s test actions run with node --test', exec: 'ts-node --transpile-only src/test-bundle/bundle-suites.ts' },
+    // After the type-check (tsc checks the suites too): it bundles only code that compiles,
+    // and in the Build stage it waits beside the app's tests instead of delaying their start.
+    'test-bundle': { description: 'Bundle the integ and sanity suites into one self-contained file each (<out dir>/<suite>.cjs, default dist/test-bundle) that the pipeline\'s test actions run with node --test', exec: 'ts-node --transpile-only src/test-bundle/bundle-suites.ts', dependsOn: ['build'] },
     'watch-deployment': { description: 'Watch which versions answer and how many errors occur during a deployment', exec: 'ts-node --transpile-only src/tools/watch-deployment.ts' },
     'compliance': { description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of this app; prints a report', exec: 'cdk synth -q -c compliance=true && ts-node --transpile-only ../build-account/src/compliance/report.ts' },
     // Imports @crosswalk/build-account and runs the compiled app with its function bundles.
