@@ -59,7 +59,7 @@ const buildAccount = new AppPackage(root, 'build-account', {
     'compliance': { description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of this app; prints a report', exec: 'cdk synth -q -c compliance=true && ts-node --transpile-only src/compliance/report.ts' },
     // Imports @crosswalk/cli and the other workspace packages: on a fresh clone (the
     // pipeline's first run) nx builds them first.
-    'build-stage': { description: 'What the pipeline\'s Build stage runs: build + test, synth the service stacks, publish their assets, collect the templates', exec: 'ts-node --transpile-only src/pipeline/build-stage.ts', dependsOn: ['^build'] },
+    'build-stage': { description: 'What the pipeline\'s Build stage runs: build + test, synth the service stacks, publish their assets, collect the templates', exec: 'ts-node --transpile-only src/pipeline/build-stage.ts', dependsOn: ['^build'], direct: true },
   },
 });
 new AppPackage(root, 'sample-api', {
