@@ -119,12 +119,15 @@ const BUILD_STAGE = `npx ts-node --transpile-only packages/cli/src/nx-cache.ts $
 /**
  * Removes what a fresh checkout does not have: every output nx would restore from its cache
  * (each target's `outputs`, from nx.json's target defaults and each project's package.json),
- * so the Build stage is measured as CodeBuild runs it, on a new clone. Left in place, the
- * outputs make tsc --build skip "up to date" projects on a cold run, and spare nx the
- * restoring on a warm one. node_modules stays: `npm ci` is not part of the stage's command.
+ * except the committed ones (docgen's API.md), so the Build stage is measured as CodeBuild
+ * runs it, on a new clone. Left in place, the outputs make tsc --build skip "up to date"
+ * projects on a cold run, and spare nx the restoring on a warm one. node_modules stays: `npm ci` is not part of the stage's command.
  */
 function removeTargetOutputs(): string[] {
   const nx = JSON.parse(readFileSync(join(ROOT, 'nx.json'), 'utf-8'));
+  // A clone has the committed outputs (e.g. docgen's API.md): those stay.
+  const tracked = execSync('git ls-files', { cwd: ROOT, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 }).split('\n').filter(Boolean);
+  const isTracked = (relative: string) => tracked.some((file) => file === relative || file.startsWith(`${relative}/`));
   const removed: string[] = [];
   for (const folder of ['packages', 'apps']) {
     for (const name of readdirSync(join(ROOT, folder))) {
@@ -138,7 +141,7 @@ function removeTargetOutputs(): string[] {
       for (const output of outputs) {
         if (!output.startsWith('{projectRoot}/')) throw new Error(`bench: cannot place the nx output ${output} (only {projectRoot}/… outputs are known)`);
         const path = join(projectRoot, output.slice('{projectRoot}/'.length));
-        if (existsSync(path)) {
+        if (existsSync(path) && !isTracked(path.slice(ROOT.length + 1))) {
           rmSync(path, { recursive: true, force: true });
           removed.push(path.slice(ROOT.length + 1));
         }
