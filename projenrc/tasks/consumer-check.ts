@@ -101,7 +101,16 @@ function checkDelivery(work: string): void {
     throw new Error('consumer-check: publish-assets did not plan the code assets into the Orders artifact bucket under assets/');
   }
   process.stdout.write(run('npx', ['crosswalk', 'doctor', 'delivery.out', '--project', 'Orders', '--region', 'us-east-2'], work));
-  console.log(`consumer-check: the Orders delivery (${templates.length} target-account stacks) needs no bootstrap in its target accounts, publishes ${uploads.length} assets with one command, and passes the doctor`);
+  // The installed nx-cache serves nx's remote cache protocol to the command it runs: an upload
+  // from the command, with the address and token it was given, lands in the folder.
+  const upload = [
+    'const u = new URL(process.env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER + "/v1/cache/42");',
+    'require("http").request(u, { method: "PUT", headers: { Authorization: "Bearer " + process.env.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN } },',
+    '  (res) => { process.exitCode = res.statusCode === 200 ? 0 : 1; res.resume(); }).end("outputs");',
+  ].join('\n');
+  run('npx', ['crosswalk', 'nx-cache', 'task-cache', '--', 'node', '-e', upload], work);
+  if (readFileSync(join(work, 'task-cache', '42.tar'), 'utf-8') !== 'outputs') throw new Error('consumer-check: crosswalk nx-cache did not store the upload of its command');
+  console.log(`consumer-check: the Orders delivery (${templates.length} target-account stacks) needs no bootstrap in its target accounts, publishes ${uploads.length} assets with one command, passes the doctor, and keeps nx's task outputs with crosswalk nx-cache`);
 }
 
 main().catch((err) => {
