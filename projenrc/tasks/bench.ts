@@ -26,6 +26,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { cpus, totalmem } from 'os';
 import { dirname, join, resolve } from 'path';
 import { gzipSync } from 'zlib';
+import { buildStageCommand } from '@crosswalk/build-account';
 import { benchTestActionSetup } from './bench-test-action';
 import { profileSynth, SynthBreakdown } from './bench-synth-profile';
 
@@ -108,13 +109,9 @@ function benchBuild() {
   return { cold, rebuild, affected, affectedProjects: [...ran].sort(), tests: figure(testSamples) };
 }
 
-/** The Build stage's command, as the pipeline runs it but without publishing (no AWS call). */
 const BENCH_TASK_CACHE = join(ROOT, '.tmp', 'bench-task-cache');
-/**
- * The buildspec's build command (`PipelineStack.buildSpec()`): the build-stage script under
- * `nx-cache` of @crosswalk/cli, here over a folder of the bench and without publishing.
- */
-const BUILD_STAGE = `npx ts-node --transpile-only packages/cli/src/nx-cache.ts ${BENCH_TASK_CACHE} -- npx nx run @crosswalk/build-account:build-stage --output-style=stream -- --skip-publish`;
+/** The Build stage's command, as the pipeline runs it, over a task cache of the bench and without publishing (no AWS call). */
+const BUILD_STAGE = `${buildStageCommand(BENCH_TASK_CACHE)} --output-style=stream -- --skip-publish`;
 
 /**
  * Removes what a fresh checkout does not have: every output nx would restore from its cache

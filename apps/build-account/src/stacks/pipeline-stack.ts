@@ -39,6 +39,19 @@ export interface PipelineStackProps {
 /** The stage names of the environments in the pipeline. */
 const STAGE_NAMES: Record<EnvironmentName, string> = { dev: 'Dev', prod: 'Prod' };
 
+/** Where the Build stage keeps nx's task outputs between runs (the build cache), relative to the source. */
+export const NX_TASK_CACHE_DIR = '.nx/task-cache';
+
+/**
+ * The Build stage's command (its buildspec's build phase, and what the bench measures): the
+ * build-stage script, run by nx under `nx-cache` of @crosswalk/cli over `taskCacheDir`.
+ * `nx-cache` runs from its TypeScript source because nothing of the workspace is built yet
+ * (a consumer runs `npx crosswalk nx-cache` from the installed package).
+ */
+export function buildStageCommand(taskCacheDir: string = NX_TASK_CACHE_DIR): string {
+  return `npx ts-node --transpile-only packages/cli/src/nx-cache.ts ${taskCacheDir} -- npx nx run @crosswalk/build-account:build-stage`;
+}
+
 /**
  * The build account's pipeline that delivers the sample API:
  * Source (GitHub) → Build (`npm ci`, then the build stage script: build + test, synth,
@@ -49,9 +62,6 @@ const STAGE_NAMES: Record<EnvironmentName, string> = { dev: 'Dev', prod: 'Prod' 
  * Failures (and, by the config, successes and waiting approvals) reach the configured
  * email addresses.
  */
-/** Where the Build stage keeps nx's task outputs between runs (the build cache), relative to the source. */
-export const NX_TASK_CACHE_DIR = '.nx/task-cache';
-
 export class PipelineStack extends Stack {
   /** `<resourcePrefix>Pipeline`, e.g. `Crosswalk-Pipeline`. */
   public static stackNameFor(config: CrosswalkConfig): string {
@@ -70,15 +80,14 @@ export class PipelineStack extends Stack {
    * remote cache protocol over `.nx/task-cache`), not kept as `.nx/cache`: nx indexes
    * `.nx/cache` in a database named after the machine id, and CodeBuild gives no assurance
    * that the next build runs on the same machine; a restored `.nx/cache` on another one is
-   * never read. It runs from its TypeScript source here because nothing of the workspace is
-   * built yet (a consumer runs `npx crosswalk nx-cache` from the installed package).
+   * never read.
    */
   public static buildSpec(): codebuild.BuildSpec {
     return codebuild.BuildSpec.fromObject({
       version: '0.2',
       phases: {
         install: { commands: ['npm ci --prefer-offline --no-audit --no-fund'] },
-        build: { commands: [`npx ts-node --transpile-only packages/cli/src/nx-cache.ts ${NX_TASK_CACHE_DIR} -- npx nx run @crosswalk/build-account:build-stage`] },
+        build: { commands: [buildStageCommand()] },
       },
       artifacts: { 'base-directory': BUILD_OUTPUT_DIR, 'files': ['**/*'] },
       // https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec.cache
