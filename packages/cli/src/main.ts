@@ -1,7 +1,7 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { cleanAssets } from './clean-assets';
 import { doctor } from './doctor';
-import { runWithNxCache } from './nx-cache';
+import { NX_CACHE_USAGE, parseNxCacheArgs, runWithNxCache } from './nx-cache';
 import { publishAssets } from './publish-assets';
 
 export const USAGE = `Usage: crosswalk <command> [options]
@@ -87,11 +87,9 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
         return 0;
       }
       case 'nx-cache': {
-        const separator = rest.indexOf('--');
-        if (separator !== 1 || rest.length < 3) {
-          throw new UsageError('nx-cache takes one folder, then -- and the command to run, e.g. nx-cache .nx/task-cache -- npx nx run-many -t build test');
-        }
-        return await runWithNxCache({ dir: rest[0], command: rest.slice(2), log: io.err });
+        const args = parseNxCacheArgs(rest);
+        if (args === undefined) throw new UsageError(NX_CACHE_USAGE);
+        return await runWithNxCache({ ...args, log: io.err });
       }
       case 'clean-assets':
         return await cleanAssets(rest, { out: io.out, err: io.err });

@@ -196,15 +196,21 @@ export async function runWithNxCache(options: RunWithNxCacheOptions): Promise<nu
   return status;
 }
 
+/** The arguments of `nx-cache <dir> -- <command...>`, or undefined when they are not that shape. */
+export function parseNxCacheArgs(argv: readonly string[]): { readonly dir: string; readonly command: string[] } | undefined {
+  return argv.indexOf('--') === 1 && argv.length > 2 ? { dir: argv[0], command: argv.slice(2) } : undefined;
+}
+
+export const NX_CACHE_USAGE = 'nx-cache takes one folder, then -- and the command to run, e.g. nx-cache .nx/task-cache -- npx nx run-many -t build test';
+
 /** `nx-cache.ts <dir> -- <command...>`: run from source (ts-node) before the workspace is built. */
 if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const separator = argv.indexOf('--');
-  if (separator !== 1) {
-    console.error('usage: nx-cache <dir> -- <command...>');
+  const args = parseNxCacheArgs(process.argv.slice(2));
+  if (args === undefined) {
+    console.error(NX_CACHE_USAGE);
     process.exitCode = 2;
   } else {
-    runWithNxCache({ dir: argv[0], command: argv.slice(2) }).then((code) => { process.exitCode = code; }, (err) => {
+    runWithNxCache(args).then((code) => { process.exitCode = code; }, (err) => {
       console.error(`nx-cache: ${(err as Error).message}`);
       process.exitCode = 1;
     });
