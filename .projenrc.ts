@@ -38,9 +38,22 @@ const cli = new ToolPackage(root, 'cli', {
   devDeps: [`aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`, `aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`],
   bin: { crosswalk: 'lib/src/bin/crosswalk.js' },
 });
+// The change review: reads a change set (DescribeChangeSet pages, its template, nested change
+// sets) and decides who must look at it. Fail closed: low only for the shapes of its low table.
+const review = new ConstructPackage(root, 'change-review', {
+  description: 'Fail-closed review of CloudFormation change sets: a risk tier, what needs attention, and a report',
+  // The CDK's own service specification: which CloudFormation types hold data, which
+  // properties hold policies (read by the generator of src/generated/).
+  devDeps: [`@aws-cdk/aws-service-spec@${VERSIONS.awsServiceSpec}`],
+});
+review.addTask('generate:spec', {
+  description: 'Rewrite src/generated/aws-service-spec.ts from the installed @aws-cdk/aws-service-spec',
+  exec: 'jest test/generated-spec.test.ts',
+  env: { UPDATE_SPEC_DATA: '1' },
+});
 const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
   description: 'Cross-account CodePipeline: build, deploy per environment, change-set approval, tests from stack outputs, notifications',
-  uses: [names, store],
+  uses: [names, store, review],
   // Pre-bundled functions of the build account: the change review before an approval, the
   // bake that watches a target account's alarms, and the notifier that names a failure's cause.
   lambdaHandlers: ['pipeline-checks', 'failure-notifier'],

@@ -38,5 +38,6 @@ export const VERSIONS = {
   dynalite: '4.0.0',
   awsLambdaTypes: '^8.10.164',
   cdkAssetsLib: '1.5.0',
+  awsServiceSpec: '0.1.216',
   commitAndTagVersion: '13.2.1',
 } as const;

@@ -1,0 +1,75 @@
+/**
+ * Everything a comparable resource allows, read from its properties, and how two such readings
+ * differ. The review proves a policy change narrowing with {@link compareGrants}: nothing it
+ * returns, and nothing unreadable, means the change grants nothing new.
+ */
+import { isUnresolved, JsonObject } from '../model/change-set';
+import { widening } from './covers';
+import { PolicyUnreadable, readDocument, Statement, stringList } from './document';
+import { Holder } from './holders';
+
+export interface Grants {
+  /** Statements by the property that holds them (`PolicyDocument`, `Policies`). */
+  readonly documents: { readonly [label: string]: readonly Statement[] };
+  readonly managed: readonly string[];
+  readonly boundary?: string;
+  readonly attachments: { readonly [label: string]: readonly string[] };
+  /** Whether any part is only known after the change set runs. */
+  readonly unresolved: boolean;
+}
+
+/** Reads the grants; throws {@link PolicyUnreadable} when a policy does not parse. */
+export function readGrants(holder: Holder, props: JsonObject): Grants {
+  const documents: { [label: string]: Statement[] } = {};
+  for (const prop of holder.documents) documents[prop] = readDocument(props[prop], prop);
+  if (holder.inline) documents[holder.inline] = readInline(props[holder.inline], holder.inline);
+  const managed = holder.managed ? stringList(props[holder.managed], holder.managed) : [];
+  const b = holder.boundary ? props[holder.boundary] : undefined;
+  const boundary = b === undefined || b === null ? undefined : typeof b === 'string' ? b : JSON.stringify(b);
+  const attachments: { [label: string]: string[] } = {};
+  for (const prop of holder.attachments ?? []) attachments[prop] = stringList(props[prop], prop);
+  const unresolved = Object.values(documents).some((sts) => sts.some((st) => st.unresolved))
+    || managed.some(isUnresolved) || (boundary !== undefined && isUnresolved(boundary))
+    || Object.values(attachments).some((vs) => vs.some(isUnresolved));
+  return { documents, managed, ...(boundary !== undefined ? { boundary } : {}), attachments, unresolved };
+}
+
+function readInline(value: unknown, label: string): Statement[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new PolicyUnreadable(`${label} is not a list`);
+  return value.flatMap((policy: unknown, i: number) => {
+    if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) throw new PolicyUnreadable(`${label}[${i}] is not an object`);
+    const p = policy as JsonObject;
+    const name = typeof p.PolicyName === 'string' ? p.PolicyName : `#${i + 1}`;
+    return readDocument(p.PolicyDocument, `${label} policy '${name}'`);
+  });
+}
+
+/** One way the grants grew. `what` is the review's words; `values` are shown as values after it. */
+export interface GrantGrowth {
+  readonly what: string;
+  readonly values: readonly string[];
+  readonly statement?: Statement;
+}
+
+/** How `after` allows more than `before`; [] when it provably does not. */
+export function compareGrants(before: Grants, after: Grants): GrantGrowth[] {
+  const out: GrantGrowth[] = [];
+  if (before.unresolved || after.unresolved) out.push({ what: 'part of the policy is only known after the change set runs', values: [] });
+  const labels = [...new Set([...Object.keys(after.documents), ...Object.keys(before.documents)])];
+  for (const label of labels) {
+    const w = widening(before.documents[label] ?? [], after.documents[label] ?? []);
+    for (const st of w.newAllows) out.push({ what: `${label} ${st.label} allows what no earlier Allow did`, values: [], statement: st });
+    for (const st of w.lostDenies) out.push({ what: `${label} ${st.label}: its Deny is removed or no longer covers what it did`, values: [], statement: st });
+  }
+  const newManaged = after.managed.filter((arn) => !before.managed.includes(arn));
+  if (newManaged.length > 0) out.push({ what: 'gains the managed policies', values: newManaged });
+  if (before.boundary !== undefined && after.boundary !== before.boundary) {
+    out.push({ what: after.boundary === undefined ? 'its permissions boundary is removed' : 'its permissions boundary changes to', values: after.boundary === undefined ? [before.boundary] : [after.boundary] });
+  }
+  for (const [label, values] of Object.entries(after.attachments)) {
+    const added = values.filter((v) => !(before.attachments[label] ?? []).includes(v));
+    if (added.length > 0) out.push({ what: `${label} now also includes`, values: added });
+  }
+  return out;
+}

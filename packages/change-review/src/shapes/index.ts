@@ -1,0 +1,29 @@
+/**
+ * THE LOW TABLE: the only shapes of change the review calls low. Everything else needs a
+ * person. Reviewed as a list: adding a shape here is a decision about what prod accepts without
+ * anyone looking; the README's table is generated from this list.
+ */
+import { aliasShiftedByCodeDeploy } from './alias-shifted-by-codedeploy';
+import { cdkMetadata } from './cdk-metadata';
+import { lambdaCodeBehindAlias } from './lambda-code-behind-alias';
+import { lambdaVersionAdded } from './lambda-version-added';
+import { lambdaVersionRetained } from './lambda-version-retained';
+import { logRetentionGrows } from './log-retention-grows';
+import { nestedStackReviewed } from './nested-stack-reviewed';
+import { policyNarrowed } from './policy-narrowed';
+import { LowShape } from './shape';
+import { tagsOnly } from './tags-only';
+
+export const LOW_SHAPES: readonly LowShape[] = [
+  lambdaCodeBehindAlias,
+  lambdaVersionAdded,
+  lambdaVersionRetained,
+  aliasShiftedByCodeDeploy,
+  logRetentionGrows,
+  tagsOnly,
+  policyNarrowed,
+  nestedStackReviewed,
+  cdkMetadata,
+];
+
+export type { LowShape };
