@@ -5,15 +5,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { changeSetUrl } from '../src/private/console';
-import { classify, decide } from '../lambda/change-review/classify';
-import { renderMarkdown, summarize } from '../lambda/change-review/report';
 import { deploymentFinding, ExecutionEvent, failedActions, firstFailure, parseInput, read } from '../lambda/failure-notifier/findings';
 import { formatNotification } from '../lambda/failure-notifier/format';
 import {
   alarmStoppedDeployment, DEPLOYMENT_ID, failedExecutionEvent, prodDeployFailed, prodStackEventsNewestFirst, REGION,
 } from './lambda/failure-events';
-import { ACCOUNT, CHANGE_SET_NAME, dataAtRisk, iamWidening, lambdaModified, reviewed, STACK } from './lambda/change-sets';
 
 /** Compares a sample with the committed file, or writes it when asked to. */
 function expectSample(file: string, rendered: string): void {
@@ -40,27 +36,4 @@ test('the failure email of the rollback demo: prod\'s change set execution faile
   const { subject, body } = formatNotification(event, { actions: read([failedAction]) }, { partition: 'aws', region: REGION });
   expect(body).toContain('ALARM');
   expectSample('sample-failure-email.txt', `Subject: ${subject}\n\n${body}\n`);
-});
-
-test('the change review report of a prod change that replaces a table, widens a policy and changes a function', () => {
-  const changeSet = reviewed({ ...lambdaModified, Changes: [...lambdaModified.Changes!, ...dataAtRisk.Changes!, ...iamWidening.Changes!] });
-  const classification = classify(changeSet);
-  expect(classification.tier).toBe('high');
-  const context = {
-    pipelineName: 'checkin-pipeline',
-    executionId: '3e1f0c9a-5b2d-4c1e-9f7a-2d8b6c4e1a90',
-    environment: 'Prod',
-    account: ACCOUNT,
-    region: REGION,
-    stackName: STACK,
-    changeSetName: CHANGE_SET_NAME,
-    changeSetId: changeSet.changeSetId,
-    reviewedAt: '2026-12-03T05:12:40.000Z',
-    policy: 'noChanges' as const,
-    decision: decide(classification.tier, 'noChanges'),
-    changeSetUrl: changeSetUrl('aws', REGION, STACK, changeSet.changeSetId),
-  };
-  const summary = summarize(classification, context, 500);
-  expectSample('sample-change-review.md', `<!-- Rendered by test/samples.test.ts from the fixtures of test/lambda/change-sets.ts. -->\n\n` +
-    `**Approval email summary:** ${summary}\n\n---\n\n${renderMarkdown(classification, context)}`);
 });

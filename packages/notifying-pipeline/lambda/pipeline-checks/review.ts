@@ -4,30 +4,28 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
-  Change, CloudFormationClient, DescribeChangeSetCommand, DescribeChangeSetCommandOutput,
+  CloudFormationClient, DescribeChangeSetCommand, DescribeChangeSetCommandOutput, GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
+import { AutoApprove, ChangeReview, ChangeSetInput } from '@crosswalk/change-review';
 import { changeSetUrl, consoleUrl } from '../../src/private/console';
-import { classify, decide, ReviewedChangeSet } from '../change-review/classify';
-import { renderHtml, renderMarkdown, summarize } from '../change-review/report';
 import { CheckClients, cloudFormationIn } from './clients';
 import { JobSuccess } from './job';
 import { ReviewParams, VerifyParams } from '../../src/private/check-params';
 
 /** How deep nested change sets are followed; deeper ones are reported as not reviewed. */
 const MAX_NESTING = 5;
+/**
+ * At most this many DescribeChangeSet pages are read per change set: one more than the review
+ * accepts, so that a larger change set is refused by the review (the stage fails, naming the
+ * cap) instead of being paged without end.
+ */
+const MAX_PAGES = 101;
 /** How long a change set that CloudFormation is still creating is awaited between reads. */
 const CREATE_POLL_MS = 5_000;
 /** The approval's CustomData is an action configuration value: at most 1000 characters
  * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html);
  * the summary keeps well under it, since the substituted text is what counts. */
 export const SUMMARY_MAX = 500;
-
-/**
- * CloudFormation marks a change set that would change nothing as FAILED. AWS documents no
- * status for this case; these two reasons are what it is seen to say. Only they count as
- * "no changes": any other failure fails the review (the safe side).
- */
-const NO_CHANGES_REASONS = [/didn't contain changes/i, /no updates are to be performed/i];
 
 export interface ReviewDependencies {
   readonly clients: CheckClients;
@@ -40,29 +38,28 @@ export interface ReviewDependencies {
 export async function review(params: ReviewParams, deps: ReviewDependencies, signal: AbortSignal): Promise<JobSuccess> {
   const credentials = await deps.clients.assumeReadOnlyRole(params, `change-review-${params.environment}`, signal);
   const cfn = cloudFormationIn(params, credentials);
-  const changeSet = await readChangeSet(cfn, { StackName: params.stackName, ChangeSetName: params.changeSetName }, deps, signal, 0);
+  const input = await readChangeSet(cfn, { StackName: params.stackName, ChangeSetName: params.changeSetName }, deps, signal, 0);
 
-  const classification = classify(changeSet);
-  const decision = decide(classification.tier, params.autoApprove);
+  // Throws (the stage fails, reported once by the job runner) when the change set cannot be
+  // trusted: status and changes disagree, malformed, too large to review.
+  const result = ChangeReview.review(input);
+  const policy = params.autoApprove as AutoApprove;
+  const decision = result.decide(policy);
   const context = {
+    reviewedAt: deps.now().toISOString(),
+    autoApprove: policy,
     pipelineName: params.pipelineName,
     executionId: params.executionId,
     environment: params.environment,
     account: params.account,
     region: params.region,
-    stackName: params.stackName,
-    changeSetName: params.changeSetName,
-    changeSetId: changeSet.changeSetId,
-    reviewedAt: deps.now().toISOString(),
-    policy: params.autoApprove,
-    decision,
-    changeSetUrl: changeSetUrl(params.partition, params.region, params.stackName, changeSet.changeSetId),
+    changeSetUrl: changeSetUrl(params.partition, params.region, params.stackName, result.changeSetId),
   };
 
   const key = `${params.reportPrefix}${params.executionId}/${params.environment}`;
   const reports = [
-    { key: `${key}.html`, body: renderHtml(classification, context), type: 'text/html; charset=utf-8' },
-    { key: `${key}.md`, body: renderMarkdown(classification, context), type: 'text/markdown; charset=utf-8' },
+    { key: `${key}.html`, body: result.html(context), type: 'text/html; charset=utf-8' },
+    { key: `${key}.md`, body: result.markdown(context), type: 'text/markdown; charset=utf-8' },
   ];
   for (const report of reports) {
     // The bucket's default encryption (the artifact key) applies to every object written.
@@ -71,20 +68,20 @@ export async function review(params: ReviewParams, deps: ReviewDependencies, sig
     }), { abortSignal: signal });
   }
   const reportUrl = s3ObjectUrl(params.partition, params.region, params.reportBucket, reports[0].key);
-  const summary = summarize(classification, context, SUMMARY_MAX);
+  const summary = result.summary(context, SUMMARY_MAX);
 
   return {
     summary: `${summary} Report: ${reportUrl}`,
     outputVariables: {
-      RiskTier: classification.tier,
+      RiskTier: result.tier,
       ApprovalRequired: String(decision.approvalRequired),
       Execute: String(decision.execute),
       Decision: decision.reason,
       Summary: summary,
-      ChangeSetId: changeSet.changeSetId,
+      ChangeSetId: result.changeSetId,
       ChangeSetName: params.changeSetName,
-      Changes: String(classification.counts.total),
-      NeedsAttention: String(classification.attentionCount),
+      Changes: String(result.counts.total),
+      NeedsAttention: String(result.findings.length),
       ReportUrl: reportUrl,
     },
   };
@@ -125,52 +122,55 @@ export async function verify(params: VerifyParams, deps: ReviewDependencies, sig
 }
 
 /**
- * Reads every page of a change set with its property values, waiting while CloudFormation
- * still creates it, then its nested change sets.
+ * Reads every page of a change set with its property values (waiting while CloudFormation
+ * still creates it), its processed template, then its nested change sets: the review's input,
+ * as the API returned it.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html
+ * GetTemplate with ChangeSetName returns the change set's template, authorized on the stack
+ * (the read-only role's cloudformation:GetTemplate):
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html
  */
 async function readChangeSet(
   cfn: CloudFormationClient, which: { StackName?: string; ChangeSetName: string },
   deps: ReviewDependencies, signal: AbortSignal, depth: number,
-): Promise<ReviewedChangeSet> {
-  let first = await cfn.send(new DescribeChangeSetCommand({ ...which, IncludePropertyValues: true }), { abortSignal: signal });
+): Promise<ChangeSetInput> {
+  const describe = (NextToken?: string) => cfn.send(new DescribeChangeSetCommand({ ...which, IncludePropertyValues: true, ...(NextToken ? { NextToken } : {}) }), { abortSignal: signal });
+  let first = await describe();
   while (first.Status === 'CREATE_PENDING' || first.Status === 'CREATE_IN_PROGRESS') {
     await deps.sleep(CREATE_POLL_MS, signal);
-    first = await cfn.send(new DescribeChangeSetCommand({ ...which, IncludePropertyValues: true }), { abortSignal: signal });
+    first = await describe();
   }
-  const base = {
-    stackName: first.StackName ?? which.StackName ?? '',
-    changeSetName: first.ChangeSetName ?? which.ChangeSetName,
-    changeSetId: first.ChangeSetId ?? which.ChangeSetName,
-    status: first.Status,
-    statusReason: first.StatusReason,
-  };
-  if (first.Status === 'FAILED') {
-    if (NO_CHANGES_REASONS.some((reason) => reason.test(first.StatusReason ?? ''))) return { ...base, changes: [], nested: {} };
-    throw new Error(`change set '${base.changeSetName}' of stack '${base.stackName}' failed: ${first.StatusReason ?? 'no reason given'}`);
-  }
-  if (first.Status !== 'CREATE_COMPLETE') {
-    throw new Error(`change set '${base.changeSetName}' of stack '${base.stackName}' is ${first.Status}${first.StatusReason ? ` (${first.StatusReason})` : ''}: it cannot be reviewed`);
-  }
-  const changes: Change[] = [...(first.Changes ?? [])];
+  const pages: DescribeChangeSetCommandOutput[] = [first];
   let next = first.NextToken;
-  while (next) {
-    const page = await cfn.send(new DescribeChangeSetCommand({ ...which, IncludePropertyValues: true, NextToken: next }), { abortSignal: signal });
-    changes.push(...(page.Changes ?? []));
+  while (next && pages.length < MAX_PAGES) {
+    const page = await describe(next);
+    pages.push(page);
     next = page.NextToken;
   }
-  const nested: Record<string, ReviewedChangeSet> = {};
+  const template = first.Status === 'CREATE_COMPLETE' ? await readTemplate(cfn, which, first.ChangeSetId, signal) : undefined;
+  const nested: { [id: string]: ChangeSetInput } = {};
   if (depth < MAX_NESTING) {
-    for (const change of changes) {
+    for (const change of pages.flatMap((p) => p.Changes ?? [])) {
       const resource = change.ResourceChange;
       // A nested stack's own change set, present when the change set includes nested stacks.
       // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html
-      if (resource?.ResourceType === 'AWS::CloudFormation::Stack' && resource.ChangeSetId && resource.LogicalResourceId) {
-        nested[resource.LogicalResourceId] = await readChangeSet(cfn, { ChangeSetName: resource.ChangeSetId }, deps, signal, depth + 1);
+      if (resource?.ResourceType === 'AWS::CloudFormation::Stack' && resource.ChangeSetId && !nested[resource.ChangeSetId]) {
+        nested[resource.ChangeSetId] = await readChangeSet(cfn, { ChangeSetName: resource.ChangeSetId }, deps, signal, depth + 1);
       }
     }
   }
-  return { ...base, changes, nested };
+  return { pages, ...(template !== undefined ? { template } : {}), nested };
+}
+
+/** The change set's processed template, or undefined when it cannot be read (the review then proves less low). */
+async function readTemplate(cfn: CloudFormationClient, which: { StackName?: string; ChangeSetName: string }, id: string | undefined, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    const out = await cfn.send(new GetTemplateCommand({ ...which, ChangeSetName: id ?? which.ChangeSetName, TemplateStage: 'Processed' }), { abortSignal: signal });
+    return out.TemplateBody;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return undefined;
+  }
 }
 
 /** The console page of an object in the artifact bucket (opened signed in to the build account). */

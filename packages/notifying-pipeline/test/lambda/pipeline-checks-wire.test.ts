@@ -77,6 +77,8 @@ function changeSetPage(changes: object[], extra: object = {}): CannedResponse {
 
 interface Fake {
   describeChangeSet?: (fields: Record<string, string>, call: number) => CannedResponse;
+  /** GetTemplate with ChangeSetName returns the change set's template: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html */
+  getTemplate?: (fields: Record<string, string>) => CannedResponse;
   assumeRole?: (fields: Record<string, string>) => CannedResponse;
   describeAlarms?: (body: any) => CannedResponse;
   describeAlarmHistory?: (body: any) => CannedResponse;
@@ -94,6 +96,9 @@ function aws(fake: Fake) {
     const fields = queryFields(request);
     if (fields.Action === 'AssumeRole') return (fake.assumeRole ?? (() => assumeRoleAnswer(fields.RoleArn)))(fields);
     if (fields.Action === 'DescribeChangeSet') return fake.describeChangeSet!(fields, ++changeSetCalls);
+    if (fields.Action === 'GetTemplate') {
+      return (fake.getTemplate ?? (() => xmlAnswer('GetTemplate', toXml({ TemplateBody: JSON.stringify({ Resources: {} }), StagesAvailable: ['Original', 'Processed'] }), CFN_NAMESPACE)))(fields);
+    }
     return xmlError(400, 'InvalidAction', `unexpected request ${request.method} ${request.url} ${operation ?? fields.Action}`);
   };
 }
@@ -167,7 +172,8 @@ describe('change review', () => {
       jobId: 'job-1',
       outputVariables: {
         RiskTier: 'high', ApprovalRequired: 'true', Execute: 'true', ChangeSetId: CHANGE_SET_ID, ChangeSetName: CHANGE_SET,
-        Changes: '2', NeedsAttention: '1',
+        // The table's replacement (data loss) and the timeout change, which no low shape proves routine.
+        Changes: '2', NeedsAttention: '2',
         ReportUrl: `https://eu-west-1.console.aws.amazon.com/s3/object/${BUCKET}?region=eu-west-1&bucketType=general&prefix=` +
           encodeURIComponent(`change-reviews/Crosswalk-pipeline/${EXECUTION}/Prod.html`),
       },
@@ -200,9 +206,68 @@ describe('change review', () => {
     expect(reports.map((r) => r.operation)).toEqual(['PutJobFailureResult']);
     expect(reports[0].failureDetails).toEqual({
       type: 'JobFailed',
-      message: `change set '${CHANGE_SET}' of stack '${STACK}' failed: Template format error: Unresolved resource dependencies [Missing]`,
+      message: `UnreviewableChangeSet: change set "${CHANGE_SET}" of stack "${STACK}" is FAILED ("Template format error: Unresolved resource dependencies [Missing]"): ` +
+        'only a CREATE_COMPLETE change set can be reviewed',
     });
     expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
+  });
+
+  test('a code release behind a CodeDeploy-shifted alias is low, proven with the change set\'s template (GetTemplate, Processed)', async () => {
+    const fn = 'Crosswalk-SampleApi-Prod-ApiFunction-3C4D';
+    const release = [
+      { Type: 'Resource', ResourceChange: { ...functionTimeout.ResourceChange, Details: [{
+        Target: { Attribute: 'Properties', Name: 'Code', Path: '/Properties/Code/S3Key', RequiresRecreation: 'Never', BeforeValue: 'assets/a.zip', AfterValue: 'assets/b.zip', AttributeChangeType: 'Modify' },
+        Evaluation: 'Static', ChangeSource: 'DirectModification',
+      }] } },
+      { Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: 'ApiFunctionVersionB', ResourceType: 'AWS::Lambda::Version', Scope: [], Details: [], AfterContext: JSON.stringify({ Properties: { FunctionName: fn } }) } },
+      { Type: 'Resource', ResourceChange: {
+        Action: 'Modify', LogicalResourceId: 'ApiFunctionLive', PhysicalResourceId: `arn:aws:lambda:eu-west-1:${PROD}:function:${fn}:live`, ResourceType: 'AWS::Lambda::Alias',
+        Replacement: 'False', Scope: ['Properties'],
+        BeforeContext: JSON.stringify({ Properties: { FunctionName: fn, FunctionVersion: '4', Name: 'live' } }),
+        AfterContext: JSON.stringify({ Properties: { FunctionName: fn, FunctionVersion: '{{changeSet:KNOWN_AFTER_APPLY}}', Name: 'live' } }),
+        Details: [{
+          Target: { Attribute: 'Properties', Name: 'FunctionVersion', Path: '/Properties/FunctionVersion', RequiresRecreation: 'Never', BeforeValue: '4', AfterValue: '{{changeSet:KNOWN_AFTER_APPLY}}', AttributeChangeType: 'Modify' },
+          Evaluation: 'Dynamic', ChangeSource: 'ResourceAttribute', CausingEntity: 'ApiFunctionVersionB.Version',
+        }],
+      } },
+    ];
+    const template = { Resources: { ApiFunctionLive: { Type: 'AWS::Lambda::Alias', UpdatePolicy: { CodeDeployLambdaAliasUpdate: { ApplicationName: 'App', DeploymentGroupName: 'Group' } } } } };
+    respond = aws({
+      describeChangeSet: () => changeSetPage(release),
+      getTemplate: () => xmlAnswer('GetTemplate', toXml({ TemplateBody: JSON.stringify(template) }), CFN_NAMESPACE),
+    });
+    const outcome = await runChecks(jobEvent({ ...reviewParams, autoApprove: 'lowRisk' }), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    const getTemplate = server.requests.map(queryFields).filter((f) => f.Action === 'GetTemplate');
+    expect(getTemplate).toEqual([expect.objectContaining({ ChangeSetName: CHANGE_SET_ID, TemplateStage: 'Processed' })]);
+    expect(jobReports()[0].outputVariables).toMatchObject({ RiskTier: 'low', ApprovalRequired: 'false', Execute: 'true', NeedsAttention: '0' });
+  });
+
+  test('without the template the same release needs a person: the alias move cannot be proven to go through CodeDeploy', async () => {
+    respond = aws({
+      describeChangeSet: () => changeSetPage([functionTimeout]),
+      getTemplate: () => xmlError(403, 'AccessDenied', 'not authorized to perform: cloudformation:GetTemplate'),
+    });
+    const outcome = await runChecks(jobEvent({ ...reviewParams, autoApprove: 'lowRisk' }), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(jobReports()[0].outputVariables).toMatchObject({ RiskTier: 'high', ApprovalRequired: 'true' });
+  });
+
+  test('a CREATE_COMPLETE change set that lists no changes fails the stage: CloudFormation reports "no changes" as FAILED, so the two disagree', async () => {
+    respond = aws({ describeChangeSet: () => changeSetPage([]) });
+    const outcome = await runChecks(jobEvent({ ...reviewParams, autoApprove: 'lowRisk' }), context(), deps());
+    expect(outcome.status).toBe('failed');
+    expect(jobReports().map((r) => r.operation)).toEqual(['PutJobFailureResult']);
+    expect(jobReports()[0].failureDetails.message).toContain('CREATE_COMPLETE');
+    expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
+  });
+
+  test('a change set of more pages than the review reads fails the stage after the cap, not paging without end', async () => {
+    respond = aws({ describeChangeSet: (fields, call) => changeSetPage([functionTimeout], { NextToken: `page-${call + 1}` }) });
+    const outcome = await runChecks(jobEvent(reviewParams), context(), deps());
+    expect(outcome.status).toBe('failed');
+    expect(server.requests.filter((r) => queryFields(r).Action === 'DescribeChangeSet')).toHaveLength(101);
+    expect(jobReports()[0].failureDetails.message).toContain('more than the 100');
   });
 
   test('a read-only role it may not assume fails the stage with the reason; nothing is written', async () => {
