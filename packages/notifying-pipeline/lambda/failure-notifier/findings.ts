@@ -485,6 +485,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** One line of at most `max` characters: control characters and line breaks become spaces. */
 export function oneLine(value: string, max: number): string {
-  const flat = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = visible(value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim());
   return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
+}
+
+/**
+ * Characters that change how text reads without being seen (bidi embeddings, overrides and
+ * isolates, zero-width and other invisible formatting characters, Unicode tag characters), and
+ * controls other than the line break: written out as `<U+202E>` so that a person sees them.
+ */
+const HIDDEN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+
+export function visible(value: string): string {
+  return value.replace(HIDDEN, (ch) => `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
 }

@@ -6,7 +6,7 @@ import { consoleUrl, pipelineExecutionUrl } from '../../src/private/console';
 import { MAX_MESSAGE_BYTES } from './config';
 import {
   arnParts, DeploymentFinding, DeploymentLookup, ExecutionEvent, FailedAction, Findings, Lookup,
-  NotifierInput, oneLine, StackFailure, StackLookups, TestFailures,
+  NotifierInput, oneLine, StackFailure, StackLookups, TestFailures, visible,
 } from './findings';
 
 /** What the message needs besides the input and the findings. */
@@ -27,6 +27,11 @@ export interface NotificationMessage {
   readonly body: string;
 }
 
+/** A name from the event or from AWS (pipeline, execution, stage, action, account, region) on one line, hidden characters written out. */
+function name(value: string): string {
+  return oneLine(value, LIMITS.name);
+}
+
 /** The longest subject SNS accepts is 99 characters ("less than 100 characters long"). */
 export const MAX_SUBJECT_LENGTH = 99;
 
@@ -40,7 +45,8 @@ export function formatNotification(input: NotifierInput, findings: Findings, con
   const body = input.kind === 'execution' ? executionBody(input, findings, context) : otherBody(input, context);
   return {
     subject: formatSubject(input, findings),
-    body: capMessage(body, context.maxBytes ?? MAX_MESSAGE_BYTES),
+    // Every line is built from one-line values; this last pass writes out any hidden character left.
+    body: capMessage(visible(body), context.maxBytes ?? MAX_MESSAGE_BYTES),
   };
 }
 
@@ -107,13 +113,13 @@ function executionBody(event: ExecutionEvent, findings: Findings, context: Messa
   const region = event.region ?? context.region;
   const lines: string[] = [];
   const when = formatTime(event.time);
-  lines.push(`Pipeline ${event.pipeline}: execution ${event.executionId} ${event.state}${when ? ` at ${when}` : ''}.`);
-  lines.push(`Build account ${event.account ?? '(not in the event)'}, region ${region ?? '(not in the event)'}.`);
+  lines.push(`Pipeline ${name(event.pipeline)}: execution ${name(event.executionId)} ${name(event.state)}${when ? ` at ${when}` : ''}.`);
+  lines.push(`Build account ${event.account ? name(event.account) : '(not in the event)'}, region ${region ? name(region) : '(not in the event)'}.`);
   if (event.triggerType) {
     lines.push(`Started by ${oneLine(event.triggerType, LIMITS.name)}${event.triggerDetail ? ` (${oneLine(event.triggerDetail, 300)})` : ''}.`);
   }
   if (region) {
-    lines.push('', `Pipeline execution (sign in to build account${event.account ? ` ${event.account}` : ''}, ${region}):`,
+    lines.push('', `Pipeline execution (sign in to build account${event.account ? ` ${name(event.account)}` : ''}, ${name(region)}):`,
       `${INDENT}${pipelineExecutionUrl(context.partition, region, event.pipeline, event.executionId)}`);
   }
   for (const problem of context.setupProblems ?? []) lines.push('', `Notifier setup problem: ${problem}.`);
@@ -136,8 +142,8 @@ function executionBody(event: ExecutionEvent, findings: Findings, context: Messa
 
 function actionLines(action: FailedAction, n: number, event: ExecutionEvent, timeout: number | undefined): string[] {
   const kind = [action.category, action.provider].filter(Boolean).join(', ');
-  const where = action.account ? `account ${action.account}` : `build account${event.account ? ` ${event.account}` : ''}`;
-  const lines = [`${n}. Stage ${action.stageName}, action ${action.actionName}${kind ? ` (${kind})` : ''}, ${where}, ${action.region}`];
+  const where = action.account ? `account ${name(action.account)}` : `build account${event.account ? ` ${name(event.account)}` : ''}`;
+  const lines = [`${n}. Stage ${name(action.stageName)}, action ${name(action.actionName)}${kind ? ` (${name(kind)})` : ''}, ${where}, ${name(action.region)}`];
   const started = formatTime(action.startTime);
   const ended = formatTime(action.lastUpdateTime);
   if (started || ended) lines.push(`${INDENT}Ran ${started ? `from ${started} ` : ''}${ended ? `until ${ended}` : ''}`.trimEnd() + '.');
@@ -153,7 +159,7 @@ function actionLines(action: FailedAction, n: number, event: ExecutionEvent, tim
 
 function stackLines(action: FailedAction, stack: StackLookups, timeout: number | undefined): string[] {
   const account = action.account ? `account ${action.account}` : 'the pipeline\'s account';
-  const lines = [`${INDENT}Stack ${action.stackName ?? '(no StackName in the configuration)'} in ${account}, ${action.region}:`];
+  const lines = [`${INDENT}Stack ${action.stackName ? name(action.stackName) : '(no StackName in the configuration)'} in ${account}, ${name(action.region)}:`];
   const deeper = INDENT + INDENT;
   let stackId: string | undefined;
   if (stack.events.state !== 'read') {

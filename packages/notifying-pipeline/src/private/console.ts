@@ -22,16 +22,25 @@ export function consoleUrl(partition: string, region: string, path: string, frag
 
 /** The page of one execution of a pipeline (its timeline). */
 export function pipelineExecutionUrl(partition: string, region: string, pipelineName: string, executionId: string): string {
-  return consoleUrl(partition, region, `codesuite/codepipeline/pipelines/${pipelineName}/executions/${executionId}/timeline`);
+  return consoleUrl(partition, region, `codesuite/codepipeline/pipelines/${segment(pipelineName)}/executions/${segment(executionId)}/timeline`);
 }
 
 /** The page of a pipeline, where a pending approval is reviewed. */
 export function pipelineUrl(partition: string, region: string, pipelineName: string): string {
-  return consoleUrl(partition, region, `codesuite/codepipeline/pipelines/${pipelineName}/view`);
+  return consoleUrl(partition, region, `codesuite/codepipeline/pipelines/${segment(pipelineName)}/view`);
 }
 
 /** The changes of a change set, in the account and region the stack lives in. */
 export function changeSetUrl(partition: string, region: string, stackName: string, changeSetName: string): string {
   return consoleUrl(partition, region, 'cloudformation/home',
     `/stacks/changesets/changes?stackId=${stackName}&changeSetId=${changeSetName}`);
+}
+
+/**
+ * A name as one URL path segment: the characters CodePipeline allows in a name
+ * (`[A-Za-z0-9.@\-_]+`, API_PipelineDeclaration) stay as they are, anything else is
+ * percent-encoded, so a name from an event can neither break the link nor the line it is on.
+ */
+function segment(value: string): string {
+  return Array.from(value).map((ch) => (/[A-Za-z0-9.@_-]/.test(ch) ? ch : (/^[\ud800-\udfff]$/.test(ch) ? '%EF%BF%BD' : encodeURIComponent(ch)))).join('');
 }

@@ -311,6 +311,19 @@ describe('the message', () => {
     expect(garbage.body).toContain('an input that is not an EventBridge event (number)');
   });
 
+  test('a pipeline or action name with a line break or bidi and zero-width characters stays on its line, every hidden character written out', () => {
+    const hostile = { ...failedExecutionEvent, detail: { ...failedExecutionEvent.detail, pipeline: 'checkin\nApproved: yes\u202Eevil\u200B' } };
+    const input = parseInput(hostile);
+    const [deploy] = failedActions([{ ...prodDeployFailed, stageName: 'Prod\u2066Deploy\r\nOK' }], REGION, 'aws');
+    const { subject, body } = formatNotification(input, { actions: read([deploy]) }, context);
+    expect(body).not.toMatch(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\r]/);
+    expect(body.split('\n')[0]).toMatch(new RegExp(`^Pipeline checkin Approved: yes<U\\+202E>evil<U\\+200B>: execution ${EXECUTION_ID} FAILED`));
+    expect(body).toContain('/pipelines/checkin%0AApproved%3A%20yes%E2%80%AEevil%E2%80%8B/executions/');
+    expect(body).not.toMatch(/^Approved: yes/m);
+    expect(body).toContain('Stage Prod<U+2066>Deploy OK, action');
+    expect(subject).toMatch(/^[\x20-\x7e]+$/);
+  });
+
   test('links follow the partition', () => {
     const { body } = formatNotification(executionEvent(), { actions: read([]) }, { partition: 'aws-cn', region: 'cn-north-1' });
     expect(body).toContain(`https://console.amazonaws.cn/codesuite/codepipeline/pipelines/${PIPELINE}/executions/${EXECUTION_ID}/timeline?region=${REGION}`);

@@ -263,7 +263,7 @@ describe('change review', () => {
   });
 
   test('a change set of more pages than the review reads fails the stage after the cap, not paging without end', async () => {
-    respond = aws({ describeChangeSet: (fields, call) => changeSetPage([functionTimeout], { NextToken: `page-${call + 1}` }) });
+    respond = aws({ describeChangeSet: (_fields, call) => changeSetPage([functionTimeout], { NextToken: `page-${call + 1}` }) });
     const outcome = await runChecks(jobEvent(reviewParams), context(), deps());
     expect(outcome.status).toBe('failed');
     expect(server.requests.filter((r) => queryFields(r).Action === 'DescribeChangeSet')).toHaveLength(101);
