@@ -44,7 +44,8 @@ const review = new ConstructPackage(root, 'change-review', {
   description: 'Fail-closed review of CloudFormation change sets: a risk tier, what needs attention, and a report',
   // The CDK's own service specification: which CloudFormation types hold data, which
   // properties hold policies (read by the generator of src/generated/).
-  devDeps: [`@aws-cdk/aws-service-spec@${VERSIONS.awsServiceSpec}`],
+  // cloudformation-diff: the CDK team's IAM change detection, a second opinion in the tests.
+  devDeps: [`@aws-cdk/aws-service-spec@${VERSIONS.awsServiceSpec}`, `@aws-cdk/cloudformation-diff@${VERSIONS.cloudformationDiff}`],
 });
 review.addTask('generate:spec', {
   description: 'Rewrite src/generated/aws-service-spec.ts from the installed @aws-cdk/aws-service-spec',

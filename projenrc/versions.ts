@@ -39,5 +39,6 @@ export const VERSIONS = {
   awsLambdaTypes: '^8.10.164',
   cdkAssetsLib: '1.5.0',
   awsServiceSpec: '0.1.216',
+  cloudformationDiff: '2.187.5',
   commitAndTagVersion: '13.2.1',
 } as const;

@@ -117,7 +117,10 @@ export const MAX_NESTING = 5;
  * status of its own for it, only these reasons are seen. Only with one of them, and no change
  * listed, is a change set "no changes".
  */
-const NO_CHANGES_REASONS = [/didn't contain changes/i, /no updates are to be performed/i];
+const NO_CHANGES_REASONS = [
+  /^The submitted information didn't contain changes\. Submit different information to create a change set\.$/,
+  /^No updates are to be performed\.$/,
+];
 
 /** Reads the top change set. Throws {@link UnreviewableChangeSet} on anything it cannot trust. */
 export function readChangeSet(input: unknown): ChangeSetModel {
@@ -163,7 +166,11 @@ function readOne(input: unknown, stackPath: readonly string[], depth: number, bu
     page.Changes.forEach((change, i) => raw.push({ change, at: `${at}: Changes[${i}]` }));
   });
 
-  const saysNoChanges = status === 'FAILED' && NO_CHANGES_REASONS.some((r) => r.test(statusReason ?? ''));
+  const last = pages[pages.length - 1] as { [key: string]: unknown };
+  if (last.NextToken !== undefined && last.NextToken !== null) {
+    throw new UnreviewableChangeSet(`${where}: the last page given still has a NextToken: the change set has more pages than were read`);
+  }
+  const saysNoChanges = status === 'FAILED' && NO_CHANGES_REASONS.some((r) => r.test((statusReason ?? '').trim()));
   if (saysNoChanges && raw.length > 0) {
     throw new UnreviewableChangeSet(`${where}: CloudFormation says the change set has no changes (${JSON.stringify(statusReason)}) but it lists ${raw.length}: the two disagree`);
   }

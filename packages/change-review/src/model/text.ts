@@ -25,7 +25,7 @@ export class Msg {
 
   /** Plain text: values quoted, cleaned and capped. */
   public plain(cap: number = VALUE_CAP): string {
-    return this.parts.map((p) => (p instanceof Value ? quote(p.raw, cap) : p.text)).join('');
+    return this.parts.map((p) => (p instanceof Value ? quote(p.raw, cap) : clean(p.text))).join('');
   }
 }
 

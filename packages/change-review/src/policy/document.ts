@@ -19,7 +19,7 @@ export interface ValueSet {
 }
 
 export interface Statement {
-  /** `statement 'ReadOrders'` or `statement 2` */
+  /** `statement 2`: its position, never its Sid (which is data from the change set). */
   readonly label: string;
   readonly sid?: string;
   readonly effect: 'Allow' | 'Deny';
@@ -55,7 +55,8 @@ export function readDocument(value: Json | undefined, label: string): Statement[
 export function readStatement(value: Json, docLabel: string, index: number): Statement {
   if (!isObject(value)) throw new PolicyUnreadable(`${docLabel} statement ${index + 1} is not an object`);
   const sid = typeof value.Sid === 'string' && value.Sid !== '' ? value.Sid : undefined;
-  const label = sid !== undefined ? `statement '${sid}'` : `statement ${index + 1}`;
+  // The label is the review's own words (a position); the Sid comes from the change set and is shown as a value.
+  const label = `statement ${index + 1}`;
   const where = `${docLabel} ${label}`;
   const effect = value.Effect;
   if (effect !== 'Allow' && effect !== 'Deny') throw new PolicyUnreadable(`${where} has an Effect that is neither Allow nor Deny`);

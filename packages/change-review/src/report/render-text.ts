@@ -2,7 +2,7 @@
  * How each output format shows a message: the review's words escaped for the format, values
  * from the change set as values (quoted, code span, `<code>`), cleaned and capped.
  */
-import { capped, Msg, Value, VALUE_CAP } from '../model/text';
+import { capped, clean, Msg, Value, VALUE_CAP } from '../model/text';
 
 /** Markdown running text: nothing from the text can start emphasis, links, HTML, code or a cell break. */
 export function mdText(text: string): string {
@@ -24,7 +24,7 @@ export function mdCode(value: string, inTable = false): string {
 }
 
 export function mdMsg(m: Msg, inTable = false, cap: number = VALUE_CAP): string {
-  return m.parts.map((p) => (p instanceof Value ? mdCode(capped(p.raw, cap), inTable) : mdText(p.text))).join('');
+  return m.parts.map((p) => (p instanceof Value ? mdCode(capped(p.raw, cap), inTable) : mdText(clean(p.text)))).join('');
 }
 
 /** Escapes text for HTML content and quoted attributes. */
@@ -35,5 +35,5 @@ export function esc(text: string): string {
 const HTML_ENTITIES: { readonly [ch: string]: string } = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function htmlMsg(m: Msg, cap: number = VALUE_CAP): string {
-  return m.parts.map((p) => (p instanceof Value ? `<code>${esc(capped(p.raw, cap))}</code>` : esc(p.text))).join('');
+  return m.parts.map((p) => (p instanceof Value ? `<code>${esc(capped(p.raw, cap))}</code>` : esc(clean(p.text)))).join('');
 }

@@ -79,17 +79,20 @@ export function summarize(c: Classification, ctx: ReportContext, maxLength = 500
     const item = ` [${CATEGORY_TITLES[f.category]}] ${f.text.plain(SUMMARY_VALUE_CAP)}`;
     const rest = attention - shown - 1;
     const tail = rest > 0 ? ` (+${rest} more in the report)` : '';
-    if (out.length + item.length + tail.length > maxLength) break;
-    out += item;
-    shown++;
+    if (out.length + item.length + tail.length <= maxLength) {
+      out += item;
+      shown++;
+      continue;
+    }
+    // The finding does not fit whole: show its start when there is room for a useful part, then stop.
+    const room = maxLength - out.length - ` … (+${attention - shown - 1} more in the report)`.length;
+    if (room >= 60 || shown === 0) {
+      out += `${item.slice(0, Math.max(0, room))} …`;
+      shown++;
+    }
+    break;
   }
-  if (shown === 0) {
-    const first = ` [${CATEGORY_TITLES[c.findings[0].category]}] ${c.findings[0].text.plain(SUMMARY_VALUE_CAP)}`;
-    const tail = ` … (${attention} in the report)`;
-    out += first.slice(0, Math.max(0, maxLength - out.length - tail.length)) + tail;
-  } else if (shown < attention) {
-    out += ` (+${attention - shown} more in the report)`;
-  }
+  if (shown < attention) out += ` (+${attention - shown} more in the report)`;
   return fit(out, maxLength);
 }
 

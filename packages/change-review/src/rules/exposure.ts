@@ -3,13 +3,22 @@ import { asBool, changedProperties, ref, Subject, valueOf } from '../model/facts
 import { Msg, msg, words } from '../model/text';
 import { Rule } from './rule';
 
-const OPEN = new Set(['0.0.0.0/0', '::/0']);
+/**
+ * A source that stands for a large part of the internet: any IPv4 range of /8 or wider but
+ * 10.0.0.0/8 (RFC 1918), any IPv6 range of /16 or wider (several such halves add up to all).
+ */
+export function isBroadSource(cidr: string): boolean {
+  const v4 = /^(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}\/(\d{1,2})$/.exec(cidr.trim());
+  if (v4) return Number(v4[2]) <= 8 && !(v4[1] === '10' && Number(v4[2]) === 8);
+  const v6 = /^[0-9a-f:]+\/(\d{1,3})$/i.exec(cidr.trim());
+  return v6 !== null && Number(v6[1]) <= 16;
+}
 
 function openRules(v: Json | undefined): string[] {
   const list = Array.isArray(v) ? v : v !== undefined && v !== null ? [v] : [];
   return list.flatMap((rule) => {
     if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) return [];
-    const cidr = [rule.CidrIp, rule.CidrIpv6].find((c) => typeof c === 'string' && OPEN.has(c.trim()));
+    const cidr = [rule.CidrIp, rule.CidrIpv6].find((c) => typeof c === 'string' && isBroadSource(c));
     if (cidr === undefined) return [];
     const ports = rule.FromPort === undefined && rule.ToPort === undefined ? 'every port' : `ports ${JSON.stringify(rule.FromPort ?? '?')}-${JSON.stringify(rule.ToPort ?? '?')}`;
     return [`${String(rule.IpProtocol ?? 'any protocol')} ${ports} from ${String(cidr)}`];
@@ -53,6 +62,12 @@ function findings(s: Subject): string[] {
       const acl = str(a('AccessControl'));
       if (changed.has('AccessControl') && acl !== undefined && /^Public|AuthenticatedRead/.test(acl)) out.push(`its ACL becomes ${acl}`);
       if (changed.has('WebsiteConfiguration') && c.action !== 'Remove') out.push('it serves a static website');
+      break;
+    }
+    case 'AWS::EC2::NetworkAclEntry': {
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-networkaclentry.html
+      const cidr = str(a('CidrBlock')) ?? str(a('Ipv6CidrBlock'));
+      if (c.action !== 'Remove' && str(a('RuleAction')) === 'allow' && asBool(a('Egress')) !== true && cidr !== undefined && isBroadSource(cidr)) out.push(`its network ACL allows inbound traffic from ${cidr}`);
       break;
     }
     case 'AWS::Lambda::Url':

@@ -101,7 +101,8 @@ function modifiedFindings(s: Subject): Msg[] {
       const parts = g.statement ? broadParts(g.statement, s.ownAccount, !s.change.type.startsWith('AWS::IAM::')) : [];
       const values = g.values.length > 0 ? msg` ${valueList(g.values)}` : msg``;
       const detail = g.statement ? msg`${words(': ')}${describe(g.statement)}${parts.length > 0 ? msg`${words('; ')}${join(parts, '; ')}` : msg``}` : msg``;
-      return msg`${r}${words(` widens: ${g.what}`)}${values}${detail}`;
+      const sid = g.statement?.sid !== undefined ? msg`${words(' (Sid ')}${g.statement.sid}${words(')')}` : msg``;
+      return msg`${r}${words(` widens: ${g.what}`)}${sid}${values}${detail}`;
     });
   }
   const grantProps = grantProperties(s.change.type).filter((p) => changed.has(p));
@@ -130,6 +131,36 @@ function removedFindings(s: Subject): Msg[] {
   if (holder) return [msg`${r}${words(' is removed; its policy is not in the change set, so a Deny that stops applying cannot be ruled out.')}`];
   return isIdentityType(s.change.type) ? [msg`${r}${words(' is removed: access it granted or denied changes.')}`] : [];
 }
+
+/**
+ * Why the policy of a comparable resource cannot be compared, or undefined: a context missing or
+ * unreadable, a document that does not parse, a part only known after apply.
+ */
+export function policyUnreadable(s: Subject): string | undefined {
+  const holder = COMPARABLE[s.change.type];
+  if (!holder) return undefined;
+  const sides = s.change.action === 'Add' ? [s.change.after] : s.change.action === 'Remove' ? [s.change.before] : [s.change.before, s.change.after];
+  if (s.change.action === 'Modify' && !holderProperties(holder).some((p) => changedProperties(s.change).has(p)) && changedProperties(s.change).size > 0) return undefined;
+  for (const side of sides) {
+    if (side.state !== 'ok') return 'its property values are not in the change set';
+    const grants = readOrWhy(s.change.type, side.properties);
+    if (typeof grants === 'string') return grants;
+    if (grants.unresolved) return 'part of it is only known after the change set runs';
+  }
+  return undefined;
+}
+
+/** A policy the review cannot read is not reviewed: said on its own, besides the IAM finding. */
+export const policyUnreadableRule: Rule = {
+  id: 'policy-not-readable',
+  category: 'unreviewed',
+  summary: 'A policy the review cannot compare: no property values, a document that does not parse, or a part known only after the change set runs (a token, a custom resource\'s attribute).',
+  cite: ['https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html'],
+  check: (s: Subject): Msg[] => {
+    const why = policyUnreadable(s);
+    return why === undefined ? [] : [msg`${ref(s)}${words(': its policy was not reviewed: ')}${why}`];
+  },
+};
 
 /**
  * Anything that may let more principals do more: new identities, policies, trust, managed

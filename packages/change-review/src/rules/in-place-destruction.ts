@@ -18,10 +18,11 @@ const shorter = (unit: string, neverWhenAbsent: boolean) => (b: Json | undefined
   return next < old ? `it is kept ${next} ${unit} instead of ${old}: older data is deleted` : undefined;
 };
 
-const turnedOff = (what: string, path: (v: Json | undefined) => Json | undefined = (v) => v) => (b: Json | undefined, a: Json | undefined): string | undefined => {
-  const old = asBool(path(b));
-  const next = asBool(path(a));
-  return old === true && next !== true ? `${what} is turned off` : undefined;
+/** A protection that was on (or on by default, when `defaultOn`) and is now off. */
+const turnedOff = (what: string, path: (v: Json | undefined) => Json | undefined = (v) => v, defaultOn = false) => (b: Json | undefined, a: Json | undefined): string | undefined => {
+  const old = asBool(path(b)) ?? (path(b) === undefined ? defaultOn : undefined);
+  const next = asBool(path(a)) ?? (path(a) === undefined ? defaultOn : undefined);
+  return old !== false && next !== true && (old === true || next === false) ? `${what} is turned off` : undefined;
 };
 
 const turnedOn = (what: string, path: (v: Json | undefined) => Json | undefined) => (b: Json | undefined, a: Json | undefined): string | undefined =>
@@ -75,7 +76,7 @@ const WATCHED: { readonly [type: string]: readonly Watch[] } = {
   'AWS::Neptune::DBCluster': [{ property: 'BackupRetentionPeriod', judge: shorter('days of backups', false) }, { property: 'DeletionProtection', judge: turnedOff('deletion protection') }],
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html
   'AWS::KMS::Key': [
-    { property: 'Enabled', judge: turnedOff('the key (Enabled false: nothing encrypted under it can be decrypted until it is enabled again)') },
+    { property: 'Enabled', judge: turnedOff('the key (Enabled false: nothing encrypted under it can be decrypted until it is enabled again)', (v) => v, true) },
     { property: 'PendingWindowInDays', judge: anyChange('the waiting period before the key is deleted changes') },
     { property: 'EnableKeyRotation', judge: turnedOff('automatic key rotation') },
   ],
@@ -88,6 +89,11 @@ const WATCHED: { readonly [type: string]: readonly Watch[] } = {
   'AWS::Backup::BackupVault': [{ property: 'LockConfiguration', judge: anyChange('the vault lock changes') }],
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecr-repository.html
   'AWS::ECR::Repository': [{ property: 'LifecyclePolicy', judge: anyChange('its lifecycle policy changes: it may expire images') }, { property: 'EmptyOnDelete', judge: turnedOn('EmptyOnDelete (images are deleted with the repository)', (v) => v) }],
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-efs-filesystem.html
+  'AWS::EFS::FileSystem': [
+    { property: 'BackupPolicy', judge: (b, a) => (field('Status')(a) !== 'ENABLED' && field('Status')(b) === 'ENABLED' ? 'automatic backups are turned off' : undefined) },
+    { property: 'LifecyclePolicies', judge: anyChange('its lifecycle policies change: files may move to another storage class or expire') },
+  ],
   'AWS::Cognito::UserPool': [{ property: 'DeletionProtection', judge: (b, a) => (b === 'ACTIVE' && a !== 'ACTIVE' ? 'deletion protection is turned off' : undefined) }],
   'AWS::ElastiCache::ReplicationGroup': [{ property: 'SnapshotRetentionLimit', judge: shorter('days of snapshots', false) }],
   'AWS::SecretsManager::Secret': [{ property: 'SecretString', judge: anyChange('the secret value changes: whoever uses the old value fails') }, { property: 'GenerateSecretString', judge: anyChange('the generated secret changes: a new value replaces the old one') }],

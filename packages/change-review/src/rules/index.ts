@@ -5,7 +5,7 @@
 import { abacTagsRule } from './abac-tags';
 import { customResourceRule } from './custom-resource';
 import { exposureRule } from './exposure';
-import { grantsRule } from './grants';
+import { grantsRule, policyUnreadableRule } from './grants';
 import { inPlaceDestructionRule } from './in-place-destruction';
 import { nestedRemovedRule, nestedUnreviewedRule } from './nested-stack';
 import { removalRule } from './removal';
@@ -27,6 +27,7 @@ export const RULES: readonly Rule[] = [
   safeDeployRule,
   structureRule,
   customResourceRule,
+  policyUnreadableRule,
   nestedUnreviewedRule,
 ];
 

@@ -31,6 +31,15 @@ export const structureRule: Rule = {
     if (c.action === 'Modify' && c.replacement === undefined) out.push(msg`${r}${words(': a Modify that does not say whether the resource is replaced (no Replacement).')}`);
     if (c.replacement !== undefined && !REPLACEMENTS.has(c.replacement)) out.push(msg`${r}: Replacement ${c.replacement}${words(' is not a value the review knows; it may be replaced.')}`);
     if (c.policyAction !== undefined && !POLICY_ACTIONS.has(c.policyAction)) out.push(msg`${r}: PolicyAction ${c.policyAction}${words(' is not a value the review knows.')}`);
+    else if (c.policyAction !== undefined && (c.action === 'Add' || (c.action === 'Modify' && c.replacement === 'False'))) {
+      out.push(msg`${r}${words(': it has a PolicyAction (')}${c.policyAction}${words(') though it is not removed or replaced: the change set contradicts itself.')}`);
+    }
+    if (c.action === 'Modify' && c.scope.length === 0) out.push(msg`${r}${words(': a Modify with no Scope: the change set does not say which part of the resource changes.')}`);
+    const needsBefore = c.action === 'Modify' || c.action === 'Remove';
+    const needsAfter = c.action === 'Modify' || c.action === 'Add';
+    if ((needsBefore && c.before.state === 'absent') || (needsAfter && c.after.state === 'absent')) {
+      out.push(msg`${r}${words(`: the change set has no ${needsBefore && c.before.state === 'absent' ? 'BeforeContext' : 'AfterContext'} for it (was it described with IncludePropertyValues?), so its values were not reviewed.`)}`);
+    }
     if (c.action === 'Modify' && c.details.length === 0) out.push(msg`${r}${words(' changes, but the change set does not say what changes (no Details).')}`);
     for (const scope of c.scope) if (!ATTRIBUTES.has(scope)) out.push(msg`${r}: Scope ${scope}${words(' is not a value the review knows.')}`);
     for (const scope of c.scope) {

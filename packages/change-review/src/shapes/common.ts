@@ -20,8 +20,9 @@ export function plainResource(c: ResourceChangeModel): boolean {
 
 /** A Modify in place: Replacement False, every detail Never / Static or Dynamic / Properties or Tags. */
 export function inPlaceModify(c: ResourceChangeModel): boolean {
-  return plainResource(c) && c.action === 'Modify' && c.replacement === 'False'
-    && c.details.length > 0
+  return plainResource(c) && c.action === 'Modify' && c.replacement === 'False' && c.policyAction === undefined
+    && c.details.length > 0 && c.scope.length > 0
+    && c.before.state === 'ok' && c.after.state === 'ok'
     && c.scope.every((s) => s === 'Properties' || s === 'Tags')
     && c.details.every((d) => !d.noTarget
       && d.requiresRecreation === 'Never'

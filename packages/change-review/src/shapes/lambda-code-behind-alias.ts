@@ -1,4 +1,4 @@
-import { Json, ResourceChangeModel } from '../model/change-set';
+import { isUnresolved, Json, ResourceChangeModel } from '../model/change-set';
 import { after, Subject, templateResource } from '../model/facts';
 import { aliasShiftedByCodeDeploy } from './alias-shifted-by-codedeploy';
 import { inPlaceModify, onlyChanges } from './common';
@@ -14,11 +14,15 @@ import { LowShape } from './shape';
  */
 export const VERSIONED_SETTINGS = ['Code', 'Description', 'Environment', 'Handler', 'MemorySize', 'Timeout', 'Runtime', 'TracingConfig', 'EphemeralStorage', 'Architectures', 'Tags'];
 
-/** Whether a FunctionName value (name, ARN, or a template Ref) names this function. */
-export function namesFunction(value: Json | undefined, fn: ResourceChangeModel): boolean {
+/**
+ * Whether a FunctionName value (name, ARN, or a template Ref) names this function: its physical
+ * name, or its ARN in the change set's own account and Region.
+ */
+export function namesFunction(value: Json | undefined, fn: ResourceChangeModel, where: { account?: string; region?: string }): boolean {
   if (typeof value === 'string') {
-    if (fn.physicalId === undefined || fn.physicalId === '') return false;
-    return value === fn.physicalId || new RegExp(`^arn:[^:]+:lambda:[^:]+:\\d{12}:function:${escape(fn.physicalId)}$`).test(value);
+    if (fn.physicalId === undefined || fn.physicalId === '' || where.account === undefined || where.region === undefined) return value === fn.physicalId && value !== undefined && value !== '';
+    return value === fn.physicalId || value === `arn:aws:lambda:${where.region}:${where.account}:function:${fn.physicalId}`
+      || new RegExp(`^arn:aws[a-z-]*:lambda:${escape(where.region)}:${where.account}:function:${escape(fn.physicalId)}$`).test(value);
   }
   return value !== null && typeof value === 'object' && !Array.isArray(value) && value.Ref === fn.logicalId && Object.keys(value).length === 1;
 }
@@ -34,8 +38,20 @@ function functionNameOf(s: Subject, other: ResourceChangeModel, fromTemplate: bo
   return props !== null && typeof props === 'object' && !Array.isArray(props) ? props.FunctionName : undefined;
 }
 
+/**
+ * Whether another change (a version, an alias) is of this function: by the value the change set
+ * gives (its AfterContext), and only when that value is not known until apply, by the template's Ref.
+ */
 function refersTo(s: Subject, other: ResourceChangeModel): boolean {
-  return namesFunction(functionNameOf(s, other, false), s.change) || namesFunction(functionNameOf(s, other, true), s.change);
+  const where = whereOf(s.changeSet.changeSetId);
+  const concrete = functionNameOf(s, other, false);
+  if (typeof concrete === 'string' && !isUnresolved(concrete)) return namesFunction(concrete, s.change, where);
+  return namesFunction(functionNameOf(s, other, true), s.change, where);
+}
+
+function whereOf(changeSetId: string): { account?: string; region?: string } {
+  const m = /^arn:[^:]+:cloudformation:([^:]+):(\d{12}):/.exec(changeSetId);
+  return m ? { region: m[1], account: m[2] } : {};
 }
 
 export const lambdaCodeBehindAlias: LowShape = {
