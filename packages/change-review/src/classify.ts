@@ -71,9 +71,18 @@ function collect(changeSet: ChangeSetModel, ownAccount: string | undefined, out:
 }
 
 function classifyOne(s: Subject): ClassifiedChange {
-  const findings: Finding[] = RULES.flatMap((rule) => rule.check(s).map((text) => ({ category: rule.category, rule: rule.id, text })));
+  let findings: Finding[];
+  let shape: { id: string } | undefined;
+  try {
+    findings = RULES.flatMap((rule) => rule.check(s).map((text) => ({ category: rule.category, rule: rule.id, text })));
+    shape = findings.length > 0 ? undefined : LOW_SHAPES.find((x) => x.matches(s));
+  } catch (e) {
+    // A change the review fails on (say, values nested deeper than it can walk) is not
+    // reviewed: a person looks. The review itself does not fail.
+    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return { change: s.change, findings: [{ category: 'unreviewed', rule: 'review-failed', text: msg`${ref(s)}${words(': the review could not judge this change (')}${why}${words(').')}` }] };
+  }
   if (findings.length > 0) return { change: s.change, findings };
-  const shape = LOW_SHAPES.find((x) => x.matches(s));
   if (shape) return { change: s.change, findings: [], lowShape: shape.id };
   return {
     change: s.change,

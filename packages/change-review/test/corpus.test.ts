@@ -81,3 +81,40 @@ describe.each(CORPUS.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     });
   }
 });
+
+describe('inputs built to break the review rather than fool it', () => {
+  const base = CORPUS.find((c) => c.id === 'release-code-one-function')!.input as { pages: { Changes: { ResourceChange: object }[] }[]; template?: unknown };
+
+  function withChange(rc: object): unknown {
+    return { pages: [{ ...base.pages[0], Changes: [{ Type: 'Resource', ResourceChange: rc }] }] };
+  }
+
+  test('a resource type named like a property of every object (constructor, __proto__) is reviewed, not crashed on', () => {
+    for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const review = ChangeReview.review(withChange({ Action: 'Modify', LogicalResourceId: 'X', ResourceType: type, Replacement: 'False', Scope: ['Properties'], Details: [] }) as never);
+      expect(review.tier).toBe(RiskTier.HIGH);
+    }
+  });
+
+  test('a wildcard pattern built to make a regular expression backtrack is compared, and the change needs a person', () => {
+    const pattern = `${'*a'.repeat(60)}b`;
+    const policy = (resource: string) => JSON.stringify({ Properties: { PolicyName: 'p', Roles: ['r'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }] } } });
+    const review = ChangeReview.review(withChange({
+      Action: 'Modify', LogicalResourceId: 'P', ResourceType: 'AWS::IAM::Policy', Replacement: 'False', Scope: ['Properties'],
+      BeforeContext: policy(pattern), AfterContext: policy('a'.repeat(3_000)),
+      Details: [{ Target: { Attribute: 'Properties', Name: 'PolicyDocument', Path: '/Properties/PolicyDocument', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' }],
+    }) as never);
+    expect(review.tier).toBe(RiskTier.HIGH);
+    // Backtracking would take hours here; jest's timeout is the bound, not a figure.
+  });
+
+  test('a context nested deeper than the review walks is not reviewed, and the review still answers', () => {
+    const deep = `{"Properties":{"Description":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`;
+    const review = ChangeReview.review(withChange({
+      Action: 'Modify', LogicalResourceId: 'F', PhysicalResourceId: 'f', ResourceType: 'AWS::Lambda::Function', Replacement: 'False', Scope: ['Properties'],
+      BeforeContext: '{"Properties":{}}', AfterContext: deep,
+      Details: [{ Target: { Attribute: 'Properties', Name: 'Description', Path: '/Properties/Description', RequiresRecreation: 'Never' }, Evaluation: 'Static', ChangeSource: 'DirectModification' }],
+    }) as never);
+    expect(review.tier).toBe(RiskTier.HIGH);
+  });
+});

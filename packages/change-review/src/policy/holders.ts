@@ -39,6 +39,11 @@ export const COMPARABLE: { readonly [type: string]: Holder } = {
   'AWS::KMS::Key': { documents: ['KeyPolicy'] },
 };
 
+/** The comparable holder of a type, or undefined (never a property of Object's prototype). */
+export function holderOf(type: string): Holder | undefined {
+  return Object.prototype.hasOwnProperty.call(COMPARABLE, type) ? COMPARABLE[type] : undefined;
+}
+
 /** The properties a comparable holder reads: only a change confined to them can be a narrowing. */
 export function holderProperties(h: Holder): string[] {
   return [...h.documents, ...[h.inline, h.managed, h.boundary].filter((p): p is string => p !== undefined), ...(h.attachments ?? [])];

@@ -2,7 +2,13 @@
  * IAM wildcard matching for the review: `*` matches any run of characters and `?` one
  * character, in actions (case-insensitive), resources and condition values of the *Like
  * operators. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html#reference_policies_elements_resource_wildcards
+ *
+ * Matching is a dynamic programme over the two strings, linear in their product: no regular
+ * expression, so a crafted pattern (`*a*a*a*…b`) cannot make the review backtrack for ever.
  */
+
+/** Longer strings are not compared: "not covered" (the safe answer for a review). */
+const MAX_LENGTH = 4_096;
 
 /**
  * Whether every string the pattern `narrow` stands for is matched by `wide`. Both may hold
@@ -14,33 +20,47 @@ export function wildcardCovers(wide: string, narrow: string, ignoreCase = false)
   const w = ignoreCase ? wide.toLowerCase() : wide;
   const n = ignoreCase ? narrow.toLowerCase() : narrow;
   if (w === n) return true;
-  if (!/[*?]/.test(w)) return false;
-  const source = Array.from(w).map((ch) => (ch === '*' ? '.*' : ch === '?' ? '[^*?]' : escapeRegExp(ch))).join('');
-  return new RegExp(`^${source}$`, 's').test(n);
+  if (!hasWildcard(w) || w.length > MAX_LENGTH || n.length > MAX_LENGTH) return false;
+  return match(w, n, (ch) => ch !== '*' && ch !== '?');
 }
 
 /** Whether two patterns may match a common string (conservative: true when unsure). */
 export function wildcardsOverlap(a: string, b: string, ignoreCase = false): boolean {
-  if (wildcardCovers(a, b, ignoreCase) || wildcardCovers(b, a, ignoreCase)) return true;
-  const hasA = /[*?]/.test(a);
-  const hasB = /[*?]/.test(b);
-  if (!hasA && !hasB) return false;
-  if (hasA && !hasB) return literalMatches(a, b, ignoreCase);
-  if (hasB && !hasA) return literalMatches(b, a, ignoreCase);
-  return true;
-}
-
-function literalMatches(pattern: string, literal: string, ignoreCase: boolean): boolean {
-  const p = ignoreCase ? pattern.toLowerCase() : pattern;
-  const l = ignoreCase ? literal.toLowerCase() : literal;
-  const source = Array.from(p).map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : escapeRegExp(ch))).join('');
-  return new RegExp(`^${source}$`, 's').test(l);
+  const x = ignoreCase ? a.toLowerCase() : a;
+  const y = ignoreCase ? b.toLowerCase() : b;
+  if (x === y) return true;
+  const wildX = hasWildcard(x);
+  const wildY = hasWildcard(y);
+  if (!wildX && !wildY) return false;
+  if (x.length > MAX_LENGTH || y.length > MAX_LENGTH || (wildX && wildY)) return true;
+  // One side is a literal: they overlap when the pattern matches it.
+  return wildX ? match(x, y, () => true) : match(y, x, () => true);
 }
 
 export function hasWildcard(value: string): boolean {
-  return /[*?]/.test(value);
+  return value.includes('*') || value.includes('?');
 }
 
-function escapeRegExp(ch: string): string {
-  return ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+/**
+ * Whether `pattern` matches `text`, `*` and `?` being wildcards in the pattern only; `?` matches
+ * one character of the text for which `single` holds.
+ */
+function match(pattern: string, text: string, single: (ch: string) => boolean): boolean {
+  const p = Array.from(pattern);
+  const t = Array.from(text);
+  // prev[j]: does p[0..i) match t[0..j)?
+  let prev: boolean[] = new Array<boolean>(t.length + 1).fill(false);
+  prev[0] = true;
+  for (let i = 1; i <= p.length; i++) {
+    const cur: boolean[] = new Array<boolean>(t.length + 1).fill(false);
+    const pc = p[i - 1];
+    cur[0] = pc === '*' && prev[0];
+    for (let j = 1; j <= t.length; j++) {
+      if (pc === '*') cur[j] = prev[j] || cur[j - 1];
+      else if (pc === '?') cur[j] = prev[j - 1] && single(t[j - 1]);
+      else cur[j] = prev[j - 1] && pc === t[j - 1];
+    }
+    prev = cur;
+  }
+  return prev[t.length];
 }

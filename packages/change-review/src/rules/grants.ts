@@ -4,7 +4,7 @@ import { join, Msg, msg, valueList, words } from '../model/text';
 import { accountOfPrincipal, splitPrincipal } from '../policy/covers';
 import { PolicyUnreadable, Statement } from '../policy/document';
 import { compareGrants, Grants, readGrants } from '../policy/grants';
-import { COMPARABLE, grantProperties, holderProperties, isIdentityType } from '../policy/holders';
+import { grantProperties, holderOf, holderProperties, isIdentityType } from '../policy/holders';
 import { Rule } from './rule';
 
 /**
@@ -52,7 +52,7 @@ function broadParts(st: Statement, ownAccount: string | undefined, resourcePolic
 
 function readOrWhy(type: string, props: JsonObject): Grants | string {
   try {
-    return readGrants(COMPARABLE[type], props);
+    return readGrants(holderOf(type)!, props);
   } catch (e) {
     if (e instanceof PolicyUnreadable) return e.message;
     throw e;
@@ -62,7 +62,7 @@ function readOrWhy(type: string, props: JsonObject): Grants | string {
 function addedFindings(s: Subject): Msg[] {
   const r = ref(s);
   const out: Msg[] = [];
-  const holder = COMPARABLE[s.change.type];
+  const holder = holderOf(s.change.type);
   if (holder && s.change.after.state === 'ok') {
     const grants = readOrWhy(s.change.type, s.change.after.properties);
     if (typeof grants === 'string') return [msg`${r}${words(' is new; its policy could not be read: ')}${grants}`];
@@ -84,7 +84,7 @@ function addedFindings(s: Subject): Msg[] {
 
 function modifiedFindings(s: Subject): Msg[] {
   const r = ref(s);
-  const holder = COMPARABLE[s.change.type];
+  const holder = holderOf(s.change.type);
   const changed = changedProperties(s.change);
   if (holder) {
     const policyProps = holderProperties(holder).filter((p) => changed.has(p));
@@ -120,7 +120,7 @@ function describe(st: Statement): Msg {
 
 function removedFindings(s: Subject): Msg[] {
   const r = ref(s);
-  const holder = COMPARABLE[s.change.type];
+  const holder = holderOf(s.change.type);
   if (holder && s.change.before.state === 'ok') {
     const grants = readOrWhy(s.change.type, s.change.before.properties);
     if (typeof grants === 'string') return [msg`${r}${words(' is removed; its policy could not be read, so the Deny statements that stop applying are unknown: ')}${grants}`];
@@ -137,7 +137,7 @@ function removedFindings(s: Subject): Msg[] {
  * unreadable, a document that does not parse, a part only known after apply.
  */
 export function policyUnreadable(s: Subject): string | undefined {
-  const holder = COMPARABLE[s.change.type];
+  const holder = holderOf(s.change.type);
   if (!holder) return undefined;
   const sides = s.change.action === 'Add' ? [s.change.after] : s.change.action === 'Remove' ? [s.change.before] : [s.change.before, s.change.after];
   if (s.change.action === 'Modify' && !holderProperties(holder).some((p) => changedProperties(s.change).has(p)) && changedProperties(s.change).size > 0) return undefined;
@@ -178,7 +178,7 @@ export const grantsRule: Rule = {
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
   ],
   check: (s: Subject): Msg[] => {
-    const identity = isIdentityType(s.change.type) || COMPARABLE[s.change.type] !== undefined;
+    const identity = isIdentityType(s.change.type) || holderOf(s.change.type) !== undefined;
     switch (s.change.action) {
       case 'Add': return identity || grantProperties(s.change.type).some((p) => s.change.after.state === 'ok' && s.change.after.properties[p] !== undefined) ? addedFindings(s) : [];
       case 'Modify': return identity || grantProperties(s.change.type).length > 0 ? modifiedFindings(s) : [];

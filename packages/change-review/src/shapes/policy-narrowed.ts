@@ -1,13 +1,13 @@
 import { Subject } from '../model/facts';
 import { compareGrants, readGrants } from '../policy/grants';
-import { COMPARABLE, holderProperties } from '../policy/holders';
+import { COMPARABLE, holderOf, holderProperties } from '../policy/holders';
 import { PolicyUnreadable } from '../policy/document';
 import { inPlaceModify, onlyChanges } from './common';
 import { LowShape } from './shape';
 
 /** Whether a policy change of a comparable type provably grants nothing new. */
 export function provablyNarrowed(s: Subject): boolean {
-  const holder = Object.prototype.hasOwnProperty.call(COMPARABLE, s.change.type) ? COMPARABLE[s.change.type] : undefined;
+  const holder = holderOf(s.change.type);
   if (!holder || s.change.before.state !== 'ok' || s.change.after.state !== 'ok') return false;
   try {
     return compareGrants(readGrants(holder, s.change.before.properties), readGrants(holder, s.change.after.properties)).length === 0;
@@ -27,7 +27,7 @@ export const policyNarrowed: LowShape = {
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',
   ],
   matches: (s: Subject) => {
-    const holder = COMPARABLE[s.change.type];
+    const holder = holderOf(s.change.type);
     return holder !== undefined && inPlaceModify(s.change) && onlyChanges(s, holderProperties(holder)) && provablyNarrowed(s);
   },
 };
