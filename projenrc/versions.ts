@@ -40,5 +40,6 @@ export const VERSIONS = {
   cdkAssetsLib: '1.5.0',
   awsServiceSpec: '0.1.216',
   cloudformationDiff: '2.187.5',
+  iamData: '0.21.202609261',
   commitAndTagVersion: '13.2.1',
 } as const;

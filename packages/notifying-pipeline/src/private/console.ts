@@ -37,10 +37,11 @@ export function changeSetUrl(partition: string, region: string, stackName: strin
 }
 
 /**
- * A name as one URL path segment: the characters CodePipeline allows in a name
- * (`[A-Za-z0-9.@\-_]+`, API_PipelineDeclaration) stay as they are, anything else is
+ * A name as one URL path segment: printable ASCII stays as it is (the characters CodePipeline
+ * allows in a name, `[A-Za-z0-9.@\-_]+` (API_PipelineDeclaration), CDK tokens and EventBridge
+ * placeholders), anything else (spaces, line breaks, bidi and other invisible characters) is
  * percent-encoded, so a name from an event can neither break the link nor the line it is on.
  */
 function segment(value: string): string {
-  return Array.from(value).map((ch) => (/[A-Za-z0-9.@_-]/.test(ch) ? ch : (/^[\ud800-\udfff]$/.test(ch) ? '%EF%BF%BD' : encodeURIComponent(ch)))).join('');
+  return Array.from(value).map((ch) => (/^[\x21-\x7e]$/.test(ch) ? ch : /^[\ud800-\udfff]$/.test(ch) ? '%EF%BF%BD' : encodeURIComponent(ch))).join('');
 }

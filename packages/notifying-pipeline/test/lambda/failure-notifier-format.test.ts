@@ -318,7 +318,7 @@ describe('the message', () => {
     const { subject, body } = formatNotification(input, { actions: read([deploy]) }, context);
     expect(body).not.toMatch(/[\u200b-\u200f\u202a-\u202e\u2066-\u2069\r]/);
     expect(body.split('\n')[0]).toMatch(new RegExp(`^Pipeline checkin Approved: yes<U\\+202E>evil<U\\+200B>: execution ${EXECUTION_ID} FAILED`));
-    expect(body).toContain('/pipelines/checkin%0AApproved%3A%20yes%E2%80%AEevil%E2%80%8B/executions/');
+    expect(body).toContain('/pipelines/checkin%0AApproved:%20yes%E2%80%AEevil%E2%80%8B/executions/');
     expect(body).not.toMatch(/^Approved: yes/m);
     expect(body).toContain('Stage Prod<U+2066>Deploy OK, action');
     expect(subject).toMatch(/^[\x20-\x7e]+$/);

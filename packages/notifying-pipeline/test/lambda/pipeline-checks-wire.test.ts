@@ -62,6 +62,8 @@ const functionTimeout = {
   ResourceChange: {
     Action: 'Modify', LogicalResourceId: 'ApiFunction', PhysicalResourceId: 'Crosswalk-SampleApi-Prod-ApiFunction-3C4D', ResourceType: 'AWS::Lambda::Function',
     Replacement: 'False', Scope: ['Properties'],
+    BeforeContext: JSON.stringify({ Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x', Timeout: 10, Code: { S3Bucket: 'b', S3Key: 'assets/a.zip' } } }),
+    AfterContext: JSON.stringify({ Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x', Timeout: 30, Code: { S3Bucket: 'b', S3Key: 'assets/a.zip' } } }),
     Details: [{
       Target: { Attribute: 'Properties', Name: 'Timeout', Path: '/Properties/Timeout', RequiresRecreation: 'Never', BeforeValue: '10', AfterValue: '30', AttributeChangeType: 'Modify' },
       Evaluation: 'Static', ChangeSource: 'DirectModification',
@@ -172,8 +174,8 @@ describe('change review', () => {
       jobId: 'job-1',
       outputVariables: {
         RiskTier: 'high', ApprovalRequired: 'true', Execute: 'true', ChangeSetId: CHANGE_SET_ID, ChangeSetName: CHANGE_SET,
-        // The table's replacement (data loss) and the timeout change, which no low shape proves routine.
-        Changes: '2', NeedsAttention: '2',
+        // The table's replacement (data loss) and that its values are missing; the timeout change, which no low shape proves routine.
+        Changes: '2', NeedsAttention: '3',
         ReportUrl: `https://eu-west-1.console.aws.amazon.com/s3/object/${BUCKET}?region=eu-west-1&bucketType=general&prefix=` +
           encodeURIComponent(`change-reviews/Crosswalk-pipeline/${EXECUTION}/Prod.html`),
       },
@@ -215,7 +217,11 @@ describe('change review', () => {
   test('a code release behind a CodeDeploy-shifted alias is low, proven with the change set\'s template (GetTemplate, Processed)', async () => {
     const fn = 'Crosswalk-SampleApi-Prod-ApiFunction-3C4D';
     const release = [
-      { Type: 'Resource', ResourceChange: { ...functionTimeout.ResourceChange, Details: [{
+      { Type: 'Resource', ResourceChange: {
+        ...functionTimeout.ResourceChange,
+        BeforeContext: JSON.stringify({ Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x', Code: { S3Bucket: 'b', S3Key: 'assets/a.zip' } } }),
+        AfterContext: JSON.stringify({ Properties: { Handler: 'index.handler', Runtime: 'nodejs22.x', Code: { S3Bucket: 'b', S3Key: 'assets/b.zip' } } }),
+        Details: [{
         Target: { Attribute: 'Properties', Name: 'Code', Path: '/Properties/Code/S3Key', RequiresRecreation: 'Never', BeforeValue: 'assets/a.zip', AfterValue: 'assets/b.zip', AttributeChangeType: 'Modify' },
         Evaluation: 'Static', ChangeSource: 'DirectModification',
       }] } },
