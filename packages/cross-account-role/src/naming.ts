@@ -34,6 +34,9 @@ const ACCOUNT_ID = /^\d{12}$/;
  *
  * This is the only place these names are spelled.
  */
+/** How many characters of a pipeline's name CodePipeline uses for its artifact folder. */
+const PIPELINE_FOLDER_LENGTH = 20;
+
 export class CrosswalkNaming {
   /**
    * Checks a project name; throws an error that says what is wrong and how to fix it.
@@ -155,15 +158,22 @@ export class CrosswalkNaming {
   /**
    * The key prefix of the artifacts a pipeline writes into the artifact bucket: "A folder to
    * contain the pipeline artifacts is created for you based on the name of the pipeline"
-   * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ArtifactStore.html).
-   * The prefix is the pipeline's name. CodePipeline is seen to cut long names in that folder,
-   * which AWS does not document; a prefix that then matches nothing only means that the
-   * artifacts do not expire (the safe side), so keep pipeline names short.
+   * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ArtifactStore.html),
+   * named after the FIRST 20 CHARACTERS of the pipeline's name: AWS's answer on re:Post
+   * ("the pipeline name is truncated to just 20 characters for the folder",
+   * https://repost.aws/questions/QUI91tw7A9SUOMohJurNqmgA) and the CodePipeline user guide's
+   * troubleshooting entry on truncated artifact folder names
+   * (https://docs.aws.amazon.com/codepipeline/latest/userguide/troubleshooting.html). A
+   * lifecycle rule on the whole name of a longer pipeline would match nothing.
    *
    * @param pipelineName the pipeline's name; defaults to {@link pipelineName}
    */
   public pipelineArtifactsPrefix(pipelineName?: string): string {
-    return pipelineName ?? this.pipelineName;
+    const name = pipelineName ?? this.pipelineName;
+    if (Token.isUnresolved(name)) {
+      throw new Error('pipelineArtifactsPrefix needs the pipeline\'s name as a literal string, not a token: CodePipeline files its artifacts under the first 20 characters of the name');
+    }
+    return `${Array.from(name).slice(0, PIPELINE_FOLDER_LENGTH).join('')}/`;
   }
 
   /** The key prefix under which the pipeline's test report groups export their reports. */

@@ -90,10 +90,11 @@ describe('CrossAccountDeploymentRoles', () => {
         ['Allow', [
           'cloudformation:DescribeChangeSet', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplate',
         ], [`arn:aws:cloudformation:eu-west-1:${DEV}:stack/Checkin-*/*`]],
-        ['Allow', ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], [`arn:aws:cloudwatch:eu-west-1:${DEV}:alarm:Checkin-*`]],
-        ['Allow', [
-          'codedeploy:GetDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets',
-        ], [`arn:aws:codedeploy:eu-west-1:${DEV}:deploymentgroup:Checkin-*/*`]],
+        // By prefix, DescribeAlarms is authorized on alarm:*, not on the alarms it returns.
+        ['Allow', ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], [`arn:aws:cloudwatch:eu-west-1:${DEV}:alarm:*`]],
+        ['Allow', ['codedeploy:GetDeployment'], [`arn:aws:codedeploy:eu-west-1:${DEV}:deploymentgroup:Checkin-*/*`]],
+        // No resource type in the Service Authorization Reference: * is what AWS evaluates.
+        ['Allow', ['codedeploy:BatchGetDeploymentTargets', 'codedeploy:ListDeploymentTargets'], ['*']],
       ]);
       // Read-only by construction: every action is a Describe, Get, List or BatchGet.
       for (const action of statements.flatMap((s) => s.Action)) {
@@ -338,9 +339,11 @@ describe('CrossAccountDeploymentRoles', () => {
       expect(statement.Action).not.toContain('*');
       expect(statement.Action.filter((a) => a.endsWith(':*'))).toEqual([]);
       if (statement.Resource.includes('*')) {
-        // Only actions that support no resource-level permissions: X-Ray in the boundary, and
-        // the account-level reads of DynamoDB global tables' handlers in the execution policy.
-        const accountLevel = /^(xray:|application-autoscaling:Describe|cloudwatch:PutMetricData$|dynamodb:DescribeLimits$)/;
+        // Only actions that support no resource-level permissions: X-Ray in the boundary, the
+        // account-level reads of DynamoDB global tables' handlers in the execution policy, and
+        // the CodeDeploy actions for which the Service Authorization Reference lists no resource
+        // type (StopDeployment, and the target reads of the read-only role).
+        const accountLevel = /^(xray:|application-autoscaling:Describe|cloudwatch:PutMetricData$|dynamodb:DescribeLimits$|codedeploy:(StopDeployment|ListDeploymentTargets|BatchGetDeploymentTargets)$)/;
         expect(statement.Action.filter((a: string) => !accountLevel.test(a))).toEqual([]);
       }
     }

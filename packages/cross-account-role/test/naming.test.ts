@@ -18,6 +18,12 @@ describe('CrosswalkNaming', () => {
     expect(names.artifactKeyAliasArn(BUILD)).toBe('arn:aws:kms:eu-west-1:111111111111:alias/Checkin/eu-west-1/artifacts');
   });
 
+  test('a pipeline\'s artifacts expire under the folder CodePipeline makes: the first 20 characters of its name', () => {
+    // https://repost.aws/questions/QUI91tw7A9SUOMohJurNqmgA (AWS: "truncated to just 20 characters for the folder")
+    expect(names.pipelineArtifactsPrefix()).toBe('Checkin-pipeline/');
+    expect(names.pipelineArtifactsPrefix('Checkin-SampleApi-release-pipeline')).toBe('Checkin-SampleApi-re/');
+  });
+
   test('code assets live under the assets/ prefix of the artifact bucket', () => {
     expect(names.assetsPrefix).toBe('assets/');
     expect(names.artifactAssetsArnPattern(BUILD)).toBe('arn:aws:s3:::checkin-artifacts-111111111111-eu-west-1/assets/*');

@@ -114,7 +114,7 @@ describe('EncryptedArtifactStore', () => {
               ExpiredObjectDeleteMarker: true,
               AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
             },
-            { Id: 'ExpireArtifacts1', Status: 'Enabled', Prefix: 'Checkin-pipeline', ExpirationInDays: 90 },
+            { Id: 'ExpireArtifacts1', Status: 'Enabled', Prefix: 'Checkin-pipeline/', ExpirationInDays: 90 },
             { Id: 'ExpireArtifacts2', Status: 'Enabled', Prefix: 'test-reports/', ExpirationInDays: 90 },
           ],
         },
@@ -190,7 +190,7 @@ describe('EncryptedArtifactStore', () => {
         LifecycleConfiguration: {
           Rules: [
             Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 3 } }),
-            Match.objectLike({ Prefix: 'Checkin-pipeline', ExpirationInDays: 14 }),
+            Match.objectLike({ Prefix: 'Checkin-pipeline/', ExpirationInDays: 14 }),
             Match.objectLike({ Prefix: 'test-reports/', ExpirationInDays: 14 }),
           ],
         },

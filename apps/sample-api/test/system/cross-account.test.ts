@@ -127,9 +127,16 @@ describe('the pipeline and the deployment-role stacks', () => {
 
     const prodStack = `arn:aws:cloudformation:${config().region}:${config().accounts.prod}:stack/${SampleApiStack.stackNameFor(config(), 'prod')}/1a2b3c`;
     const alarm = `arn:aws:cloudwatch:${config().region}:${config().accounts.prod}:alarm:${SampleApiStack.stackNameFor(config(), 'prod')}-Api5xxAlarm-9Z8Y`;
+    // The bake lists alarms with DescribeAlarms by AlarmNamePrefix, which AWS authorizes on
+    // `alarm:*`, not on the alarms returned (aws-samples/amazon-cloudwatch-auto-alarms issue 1;
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html);
+    // it reads each alarm's history by AlarmName, authorized on that alarm. The change review
+    // reads the change set's template with GetTemplate, authorized on the stack.
+    const everyAlarm = `arn:aws:cloudwatch:${config().region}:${config().accounts.prod}:alarm:*`;
     for (const [action, resource] of [
       ['cloudformation:DescribeChangeSet', prodStack], ['cloudformation:DescribeStacks', prodStack], ['cloudformation:GetTemplate', prodStack],
-      ['cloudwatch:DescribeAlarms', alarm], ['cloudwatch:DescribeAlarmHistory', alarm],
+      ['cloudwatch:DescribeAlarms', everyAlarm], ['cloudwatch:DescribeAlarmHistory', alarm],
+      ['codedeploy:ListDeploymentTargets', '*'], ['codedeploy:BatchGetDeploymentTargets', '*'],
     ]) {
       expect({ action, decision: evaluateAll(readOnly.identityPolicies, { action, resource }) }).toEqual({ action, decision: 'allow' });
     }

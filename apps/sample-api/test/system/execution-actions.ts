@@ -67,9 +67,13 @@ export const EXECUTION_CALLS: Record<string, Planner> = {
     passRole(w, s, p.CloudWatchRoleArn, 'apigateway.amazonaws.com'),
   ],
 
-  'AWS::CloudWatch::Alarm': (w, s, id) =>
-    calls(['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
+  // DescribeAlarms is evaluated on alarm:* unless the call names its alarms; the resource
+  // handler is not documented to name them, so the execution role must pass either way.
+  'AWS::CloudWatch::Alarm': (w, s, id) => [
+    ...calls(['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
       w.arn('cloudwatch', s.region, s.account, `alarm:${w.physicalId(s, id)}`)),
+    ...calls(['cloudwatch:DescribeAlarms'], w.arn('cloudwatch', s.region, s.account, 'alarm:*')),
+  ],
 
   'AWS::CodeDeploy::Application': (w, s, id) =>
     calls(['codedeploy:CreateApplication', 'codedeploy:GetApplication', 'codedeploy:DeleteApplication', 'codedeploy:TagResource'],

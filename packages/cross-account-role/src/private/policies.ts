@@ -169,26 +169,44 @@ export function readOnlyStatements(scope: PolicyScope): ExplainedStatement[] {
       why: `CloudFormation stack ARNs end in a generated id, so the project's stacks are matched by the pattern of their ${naming.resourcePrefix} name prefix`,
     },
     {
-      // Alarm reads are authorized on the alarm resource type:
+      // DescribeAlarms called with AlarmNamePrefix (how the bake lists the stack's alarms), or
+      // with no names, is authorized on `arn:…:alarm:*`, not on the alarms it returns: a
+      // statement scoped to `alarm:<prefix>*` is denied (public reports: aws-samples/
+      // amazon-cloudwatch-auto-alarms issue 1). Composite alarms come back only to a call
+      // without AlarmTypes filters (API_DescribeAlarms:
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+      // DescribeAlarmHistory without an AlarmName is likewise evaluated on alarm:*.
       // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
-      // If CloudWatch did not honour the resource for a call, the call is denied and the
-      // bake fails the stage (the safe side), it never passes unwatched.
       statement: new iam.PolicyStatement({
-        sid: 'ReadProjectAlarms',
+        sid: 'ReadAlarms',
         actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
-        resources: [naming.alarmArnPattern(account)],
+        resources: [naming.alarmArnPattern(account).replace(/alarm:.*$/, 'alarm:*')],
       }),
-      why: `Alarms named by CloudFormation start with the stack name, so the project's alarms are matched by the ${naming.resourcePrefix} prefix`,
+      why: 'DescribeAlarms by name prefix (the bake) and DescribeAlarmHistory are authorized on the account\'s alarm:* pattern, not on the alarms they return (read-only)',
     },
     {
-      // Deployments and their targets authorize on the deployment group:
+      // GetDeployment authorizes on the deployment group:
       // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
       statement: new iam.PolicyStatement({
         sid: 'ReadProjectDeployments',
-        actions: ['codedeploy:GetDeployment', 'codedeploy:ListDeploymentTargets', 'codedeploy:BatchGetDeploymentTargets'],
+        actions: ['codedeploy:GetDeployment'],
         resources: [naming.deploymentGroupArnPattern(account)],
       }),
       why: `CodeDeploy applications and deployment groups get generated names that start with the stack name, so the project's are matched by the ${naming.resourcePrefix} prefix`,
+    },
+    {
+      // ListDeploymentTargets and BatchGetDeploymentTargets: the Service Authorization
+      // Reference lists no resource type for them (so AWS evaluates `*`), while CodeDeploy's
+      // permissions reference lists deployment groups. The form both pages allow is `*`; the
+      // calls are reads, and the deployment ids the notifier reads come from the project's own
+      // pipeline. https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
+      // https://docs.aws.amazon.com/codedeploy/latest/userguide/auth-and-access-control-permissions-reference.html
+      statement: new iam.PolicyStatement({
+        sid: 'ReadDeploymentTargets',
+        actions: ['codedeploy:BatchGetDeploymentTargets', 'codedeploy:ListDeploymentTargets'],
+        resources: ['*'],
+      }),
+      why: 'The Service Authorization Reference lists no resource type for ListDeploymentTargets and BatchGetDeploymentTargets (CodeDeploy\'s own reference lists deployment groups): * is the form both allow (read-only)',
     },
   ];
 }
@@ -376,12 +394,23 @@ export function serverlessExecutionStatements(scope: PolicyScope): ExplainedStat
           'codedeploy:DeleteDeploymentGroup',
           'codedeploy:GetDeployment',
           'codedeploy:GetDeploymentGroup',
-          'codedeploy:StopDeployment',
           'codedeploy:UpdateDeploymentGroup',
         ],
         resources: [a.deploymentGroups],
       }),
       why: byPrefix('CodeDeploy deployment groups (of the project\'s applications)'),
+    },
+    {
+      // StopDeployment: the Service Authorization Reference lists no resource type (AWS then
+      // evaluates `*`), CodeDeploy's permissions reference lists the deployment group; `*` is
+      // the form both allow. https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodedeploy.html
+      // https://docs.aws.amazon.com/codedeploy/latest/userguide/auth-and-access-control-permissions-reference.html
+      statement: new iam.PolicyStatement({
+        sid: 'CodeDeployStopDeployment',
+        actions: ['codedeploy:StopDeployment'],
+        resources: ['*'],
+      }),
+      why: 'The Service Authorization Reference lists no resource type for StopDeployment (CodeDeploy\'s own reference lists deployment groups): * is the form both allow; CloudFormation stops only the deployment of the alias it updates',
     },
     {
       statement: new iam.PolicyStatement({
@@ -407,7 +436,6 @@ export function serverlessExecutionStatements(scope: PolicyScope): ExplainedStat
         sid: 'CloudWatchAlarms',
         actions: [
           'cloudwatch:DeleteAlarms',
-          'cloudwatch:DescribeAlarms',
           'cloudwatch:ListTagsForResource',
           'cloudwatch:PutMetricAlarm',
           'cloudwatch:TagResource',
@@ -416,6 +444,16 @@ export function serverlessExecutionStatements(scope: PolicyScope): ExplainedStat
         resources: [a.alarms],
       }),
       why: byPrefix('CloudWatch alarms'),
+    },
+    {
+      // DescribeAlarms by prefix or without names is authorized on alarm:* (see ReadAlarms of
+      // the read-only role); CloudFormation reads alarms back with it.
+      statement: new iam.PolicyStatement({
+        sid: 'DescribeAlarms',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [a.regional('cloudwatch', 'alarm:*')],
+      }),
+      why: 'DescribeAlarms by prefix or without names is authorized on the account\'s alarm:* pattern (read-only)',
     },
     {
       statement: new iam.PolicyStatement({
