@@ -626,17 +626,18 @@ export class NotifyingPipeline extends Construct {
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-VariableCheck.html
     const window = env.deploymentWindow;
-    const beforeEntry = window === undefined ? undefined : {
+    const windowCondition = (ruleName: string): codepipeline.Conditions | undefined => (window === undefined ? undefined : {
       conditions: [{
         result: codepipeline.Result.FAIL,
         rules: [new codepipeline.Rule({
-          name: `${env.name}DeploymentWindow`,
+          name: ruleName,
           provider: 'DeploymentWindow',
           version: '1',
           configuration: { Cron: window.cron.trim(), TimeZone: window.timeZone ?? 'UTC' },
         })],
       }],
-    };
+    });
+    const beforeEntry = windowCondition(`${env.name}DeploymentWindow`);
     const rollback = rollsBack(env) ? { result: codepipeline.Result.ROLLBACK } : undefined;
     // Immutable imports: CDK neither edits them nor names them in any resource policy.
     const deploymentRole = iam.Role.fromRoleArn(scope, 'DeploymentRole', this.naming.deploymentRoleArn(env.account), { mutable: false });
@@ -700,6 +701,26 @@ export class NotifyingPipeline extends Construct {
         })],
       });
       this.approvalActionArns.set(env.name, `${this.pipelineArn}/${approvalStage}/Approve`);
+      if (window !== undefined) {
+        // The window must hold back the EXECUTION, which comes after an approval that may wait
+        // up to 7 days; an entry condition gates only its own stage, and the Deploy stage's one
+        // entry condition (a stage has exactly one: API_BeforeEntryConditions) is the SKIP of
+        // VariableCheck, which cannot hold a DeploymentWindow rule (only LambdaInvoke and
+        // VariableCheck rules may SKIP: stage-conditions page). So a stage of its own, entered
+        // only inside the window, checks the reviewed change set right before Deploy.
+        // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_BeforeEntryConditions.html
+        // https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html
+        // https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals.html (7 days)
+        this.pipeline.addStage({
+          stageName: `${env.name}Window`,
+          beforeEntry: windowCondition(`${env.name}ExecutionWindow`),
+          actions: [checks.verifyAction(target, {
+            changeSetName: `#{${review}.ChangeSetName}`,
+            reviewedChangeSetId: `#{${review}.ChangeSetId}`,
+            execute: `#{${review}.Execute}` as 'true',
+          }, `${env.name}WindowVerify`, 1)],
+        });
+      }
       // Nothing to execute (and nothing to test) when the change set is empty.
       deployStage = this.pipeline.addStage({
         stageName: `${env.name}Deploy`,

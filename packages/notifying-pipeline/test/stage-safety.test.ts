@@ -41,6 +41,24 @@ describe('stage safety (CodePipeline V2 stage conditions)', () => {
     expect(stages([{ ...dev, deploymentWindow: { cron: '0 * 8-17 ? * MON-FRI' } }]).Dev.BeforeEntry.Conditions[0].Rules[0].Configuration.TimeZone).toBe('UTC');
   });
 
+  test('with approval, the window also gates the execution: a stage entered only inside it checks the reviewed change set right before Deploy', () => {
+    const s = stages([dev, { ...prod, deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU', timeZone: 'Europe/Berlin' } }]);
+    const names = Object.keys(s).filter((n) => n !== 'mode');
+    expect(names.slice(names.indexOf('Prod'))).toEqual(['Prod', 'ProdApproval', 'ProdWindow', 'ProdDeploy']);
+    expect(s.ProdWindow.BeforeEntry.Conditions).toEqual([{
+      Result: 'FAIL',
+      Rules: [expect.objectContaining({ Name: 'ProdExecutionWindow', Configuration: { Cron: '0 0-59 9-16 ? * MON-THU', TimeZone: 'Europe/Berlin' } })],
+    }]);
+    // Its check passes when the review found nothing to execute, so a no-op run is not held up by a verification of nothing.
+    const check = JSON.parse(s.ProdWindow.Actions[0].Configuration.UserParameters);
+    expect(check).toMatchObject({ check: 'verify', execute: '#{ProdReview.Execute}', reviewedChangeSetId: '#{ProdReview.ChangeSetId}' });
+    // Deploy keeps its SKIP condition (a stage has exactly one entry condition) and its own verification.
+    expect(s.ProdDeploy.BeforeEntry.Conditions[0].Result).toBe('SKIP');
+    expect(s.ProdDeploy.Actions.map((a: any) => a.Name)).toContain('VerifyReviewedChangeSet');
+    // Without a window there is no such stage.
+    expect(stages([dev, prod]).ProdWindow).toBeUndefined();
+  });
+
   test('fails for a window whose cron does not have 6 or 7 fields, or an unknown time zone, naming the field', () => {
     expect(() => stages([{ ...dev, deploymentWindow: { cron: '0 9-16 * * MON-FRI' } }]))
       .toThrow("environments[0].deploymentWindow.cron must have 6 fields and an optional year (seconds minutes hours day-of-month month day-of-week [year]), e.g. '0 0-59 9-16 ? * MON-THU', got '0 9-16 * * MON-FRI' (5 fields)");

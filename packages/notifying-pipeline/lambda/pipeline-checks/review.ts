@@ -92,6 +92,9 @@ export async function review(params: ReviewParams, deps: ReviewDependencies, sig
  * the reviewed id, and executable.
  */
 export async function verify(params: VerifyParams, deps: ReviewDependencies, signal: AbortSignal): Promise<JobSuccess> {
+  if (params.execute === 'false') {
+    return { summary: 'the review found nothing to execute', outputVariables: { ChangeSetName: params.changeSetName, ChangeSetId: params.reviewedChangeSetId } };
+  }
   const credentials = await deps.clients.assumeReadOnlyRole(params, `change-verify-${params.environment}`, signal);
   const cfn = cloudFormationIn(params, credentials);
   let current: DescribeChangeSetCommandOutput;

@@ -33,6 +33,11 @@ export interface VerifyParams extends TargetParams {
   readonly check: 'verify';
   readonly changeSetName: string;
   readonly reviewedChangeSetId: string;
+  /**
+   * The review's `Execute` variable, for a check that runs whether or not there is anything to
+   * execute (the deployment window's gate): `false` passes at once.
+   */
+  readonly execute?: 'true' | 'false';
 }
 
 /** Watch the environment's alarms for a time after its deployment and tests. */
@@ -74,8 +79,13 @@ export function parseParams(text: string | undefined): CheckParams {
         autoApprove, reportBucket: str('reportBucket'), reportPrefix: str('reportPrefix'),
       };
     }
-    case 'verify':
-      return { ...target, check: 'verify', changeSetName: str('changeSetName'), reviewedChangeSetId: str('reviewedChangeSetId') };
+    case 'verify': {
+      const base = { ...target, check: 'verify' as const, changeSetName: str('changeSetName'), reviewedChangeSetId: str('reviewedChangeSetId') };
+      if (raw.execute === undefined) return base;
+      const execute = str('execute');
+      if (execute !== 'true' && execute !== 'false') throw new Error(`UserParameters.execute must be 'true' or 'false', got '${execute}'`);
+      return { ...base, execute };
+    }
     case 'bake': {
       const bakeMinutes = raw.bakeMinutes;
       if (typeof bakeMinutes !== 'number' || !Number.isFinite(bakeMinutes) || bakeMinutes <= 0) {

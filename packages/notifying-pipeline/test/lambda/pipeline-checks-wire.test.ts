@@ -310,6 +310,13 @@ describe('verification of the reviewed change set', () => {
     expect(jobReports()[0].outputVariables).toEqual({ ChangeSetName: CHANGE_SET, ChangeSetId: CHANGE_SET_ID });
   });
 
+  test('the deployment window\'s check passes at once when the review found nothing to execute, reading nothing', async () => {
+    respond = aws({});
+    const outcome = await runChecks(jobEvent({ ...verifyParams, execute: 'false' }), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(server.requests.map((r) => jsonOperation(r) ?? queryFields(r).Action)).toEqual(['PutJobSuccessResult']);
+  });
+
   test('fails, executing nothing, when the change set was replaced after the review', async () => {
     const newer = CHANGE_SET_ID.replace('9d1e0c3a', '7777aaaa');
     respond = aws({ describeChangeSet: () => changeSetPage([], { ChangeSetId: newer }) });
