@@ -111,6 +111,14 @@ describe('CrossAccountDeploymentRoles', () => {
   });
 
   describe('deployment role', () => {
+    test('may resolve the project\'s SSM parameters that a template names (read-only), and no other parameter', () => {
+      const statements = statementsOfRole(defaultTemplate(), naming.deploymentRoleName).filter((s) => s.Action.some((a: string) => a.startsWith('ssm:')));
+      expect(statements.map((s) => [s.Action, s.Resource])).toEqual([[
+        ['ssm:GetParameters'],
+        [`arn:aws:ssm:eu-west-1:${DEV}:parameter/Checkin-*`, `arn:aws:ssm:eu-west-1:${DEV}:parameter/Checkin/*`],
+      ]]);
+    });
+
     test('is named by convention and trusted only by the build account\'s pipeline role', () => {
       const template = defaultTemplate();
       template.hasResourceProperties('AWS::IAM::Role', {

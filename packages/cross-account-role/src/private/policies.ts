@@ -135,6 +135,22 @@ export function deploymentStatements(scope: PolicyScope): ExplainedStatement[] {
       why: stackWhy,
     },
     {
+      // An SSM parameter type (`AWS::SSM::Parameter::Value<…>`, what CDK's
+      // valueForStringParameter makes) or an {{resolve:ssm:…}} reference is resolved when the
+      // change set is created, with the permissions of the caller of the stack operation (here:
+      // this role), not of the execution role; AWS's pages do not say so in one sentence
+      // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html,
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-ssm.html),
+      // so the role may read the project's parameters, which is all it needs if the execution
+      // role resolves them instead. Read-only, on the convention's names.
+      statement: new iam.PolicyStatement({
+        sid: 'ResolveProjectParameters',
+        actions: ['ssm:GetParameters'],
+        resources: arns(scope).parameters,
+      }),
+      why: `SSM parameters the project's templates name are ${naming.resourcePrefix}... or /${naming.projectName}/..., matched by those patterns (read-only)`,
+    },
+    {
       statement: new iam.PolicyStatement({
         sid: 'PassOnlyExecutionRoleToCloudFormation',
         actions: ['iam:PassRole'],
