@@ -4,3 +4,4 @@ export * from './deployment-roles';
 export * from './convention-roles-check';
 export * from './target-account-synthesizer';
 export * from './service-stack-synthesizer';
+export * from './call-sites';

@@ -77,6 +77,10 @@ export class World {
       case 'AWS::DynamoDB::GlobalTable':
       case 'AWS::DynamoDB::Table': return this.arn('dynamodb', stack.region, stack.account, `table/${id}`);
       case 'AWS::SNS::Topic': return id;
+      case 'AWS::IAM::ManagedPolicy': return id;
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodebuild.html (resource types)
+      case 'AWS::CodeBuild::Project': return this.arn('codebuild', stack.region, stack.account, `project/${id}`);
+      case 'AWS::CodeBuild::ReportGroup': return this.arn('codebuild', stack.region, stack.account, `report-group/${id}`);
       default: return this.arn('unknown', stack.region, stack.account, `${r.Type}/${id}`);
     }
   }
