@@ -74,6 +74,7 @@ const buildAccount = new AppPackage(root, 'build-account', {
   devDeps: [cfnGuard],
   tasks: {
     'compliance': { description: 'AWS Control Tower proactive controls (cfn-guard) over every stack of this app; prints a report', exec: 'cdk synth -q -c compliance=true && ts-node --transpile-only src/compliance/report.ts' },
+    'checklist': { description: 'Print the first-deployment checklist with the names of the config of CROSSWALK_CONFIG (or the built-in example)', exec: 'ts-node --transpile-only src/checklist.ts' },
     // Imports @crosswalk/cli and the other workspace packages: on a fresh clone (the
     // pipeline's first run) nx builds them first.
     'build-stage': { description: 'What the pipeline\'s Build stage runs: build + test, synth the service stacks, publish their assets, collect the templates', exec: 'ts-node --transpile-only src/pipeline/build-stage.ts', dependsOn: ['^build'], direct: true },

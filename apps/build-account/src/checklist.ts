@@ -1,0 +1,78 @@
+/**
+ * The first-deployment checklist of an installation, written with ITS names: the config's
+ * project name, accounts, region, stacks, pipeline and connection. `npx nx run
+ * @crosswalk/build-account:checklist` prints it for the config of `CROSSWALK_CONFIG`; the
+ * deployment guide shows it for the built-in example config (a test keeps the two in step).
+ */
+import { CrosswalkConfig, loadConfig } from './config';
+import { ArtifactStoreStack, DeploymentRolesStack, PipelineStack, namingOf } from './stacks';
+
+/** The checklist as Markdown, numbered, every command with the config's names. */
+export function firstDeploymentChecklist(config: CrosswalkConfig): string {
+  const naming = namingOf(config);
+  const region = config.region;
+  const { build, dev, prod } = config.accounts;
+  const pipeline = naming.pipelineName;
+  // The connection NotifyingPipeline creates when the config names none (its name is cut to
+  // the 32 characters CodeConnections allows: API_CreateConnection).
+  const connection = `${naming.projectName}-github`.slice(0, 32);
+  const emails = config.notifications.emails;
+  const lines = [
+    `First deployment of **${config.projectName}** (${region}; build ${build}, dev ${dev}, prod ${prod}).`,
+    '',
+    'Creating a pipeline starts its first execution at once',
+    '([starting a pipeline](https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-about-starting.html)).',
+    'That execution fails at Source, because the connection is still pending, and its failure',
+    'email reaches no one, because no subscription is confirmed yet. Both are expected; steps 5',
+    'to 7 make the next execution the real first one.',
+    '',
+    '1. Build the app and choose the config:',
+    '   ```sh',
+    '   npx nx run @crosswalk/build-account:build',
+    '   export CROSSWALK_CONFIG=<path to your config file>   # unset: the built-in example',
+    '   cd apps/build-account',
+    '   ```',
+    '2. Bootstrap the build account only (it hosts the pipeline and its assets):',
+    '   ```sh',
+    `   npx cdk bootstrap aws://${build}/${region} --profile build`,
+    '   ```',
+    '3. Deploy the deployment roles to dev and prod (no bootstrap there: these stacks have no assets):',
+    '   ```sh',
+    `   npx cdk deploy ${DeploymentRolesStack.stackNameFor(config, 'dev')} --profile dev`,
+    `   npx cdk deploy ${DeploymentRolesStack.stackNameFor(config, 'prod')} --profile prod`,
+    '   ```',
+    '4. Deploy the artifact store and the pipeline to the build account. The pipeline starts its',
+    '   first execution now; it fails at Source (the connection is pending): expected.',
+    '   ```sh',
+    `   npx cdk deploy ${ArtifactStoreStack.stackNameFor(config)} ${PipelineStack.stackNameFor(config)} --profile build`,
+    '   ```',
+    ...(config.github.connectionArn !== undefined
+      ? ['5. The connection: the config names an existing one, which must be *Available*:',
+        '   ```sh',
+        `   aws codeconnections get-connection --connection-arn ${config.github.connectionArn} --query Connection.ConnectionStatus --profile build --region ${region}`,
+        '   ```']
+      : [`5. Activate the connection \`${connection}\`: it is created *Pending* until a person authorises it`,
+        '   (console: Developer Tools → Settings → Connections → *Update pending connection*, and install',
+        `   or choose the AWS Connector for GitHub app for \`${config.github.owner}\`). Its status must then be \`AVAILABLE\`:`,
+        '   ```sh',
+        `   aws codeconnections list-connections --provider-type-filter GitHub --query "Connections[?ConnectionName=='${connection}'].[ConnectionArn,ConnectionStatus]" --profile build --region ${region}`,
+        '   ```']),
+    `6. Confirm the email subscriptions: ${emails.length === 1 ? `\`${emails[0]}\` gets` : `each of ${emails.map((e) => `\`${e}\``).join(', ')} gets`} a message`,
+    '   "AWS Notification - Subscription Confirmation" and must follow its link; until then no failure',
+    '   email is delivered. None may be left `PendingConfirmation`:',
+    '   ```sh',
+    `   aws sns list-subscriptions --query "Subscriptions[?contains(TopicArn, '${naming.resourcePrefix}')].[Endpoint,SubscriptionArn]" --profile build --region ${region}`,
+    '   ```',
+    `7. Start the first real execution (or push to \`${config.github.branch}\` of \`${config.github.owner}/${config.github.repo}\`):`,
+    '   ```sh',
+    `   aws codepipeline start-pipeline-execution --name ${pipeline} --profile build --region ${region}`,
+    '   ```',
+    `8. Follow it: dev deploys and runs its tests; prod stops at \`ProdApproval\` when the change review asks for a person`,
+    '   (see "Approving a production change" below).',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+if (require.main === module) {
+  process.stdout.write(firstDeploymentChecklist(loadConfig()));
+}
