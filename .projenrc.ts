@@ -48,7 +48,8 @@ const review = new ConstructPackage(root, 'change-review', {
   // The CDK's own service specification: which CloudFormation types hold data, which
   // properties hold policies (read by the generator of src/generated/).
   // cloudformation-diff: the CDK team's IAM change detection, a second opinion in the tests.
-  devDeps: [`@aws-cdk/aws-service-spec@${VERSIONS.awsServiceSpec}`, `@aws-cdk/cloudformation-diff@${VERSIONS.cloudformationDiff}`],
+  // playwright-core drives Debian's Chromium (never a downloaded browser) to check the HTML report's layout.
+  devDeps: [`@aws-cdk/aws-service-spec@${VERSIONS.awsServiceSpec}`, `@aws-cdk/cloudformation-diff@${VERSIONS.cloudformationDiff}`, `playwright-core@${VERSIONS.playwrightCore}`],
 });
 review.addTask('generate:spec', {
   description: 'Rewrite src/generated/aws-service-spec.ts from the installed @aws-cdk/aws-service-spec',

@@ -41,5 +41,6 @@ export const VERSIONS = {
   awsServiceSpec: '0.1.216',
   cloudformationDiff: '2.187.5',
   iamData: '0.21.202609261',
+  playwrightCore: '1.65.2',
   commitAndTagVersion: '13.2.1',
 } as const;

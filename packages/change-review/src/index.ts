@@ -10,7 +10,10 @@
 import { Classification, classify, decide } from './classify';
 import { readChangeSet, UnreviewableChangeSet } from './model/change-set';
 import { ReportContext } from './report/context';
-import { renderHtml, renderJson, renderMarkdown, summarize } from './report/report';
+import { renderHtml } from './report/html';
+import { renderJson } from './report/json';
+import { renderMarkdown } from './report/markdown';
+import { summarize } from './report/summary';
 import { RULES } from './rules';
 import { LOW_SHAPES } from './shapes';
 
