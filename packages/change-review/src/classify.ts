@@ -3,6 +3,7 @@
  * it has none, the low shape that proves it routine; a change with neither needs a person.
  * Fail closed: the tier is low only when EVERY change matched a low shape and no rule objected.
  */
+import { checkFailed } from './model/aws-checks';
 import { ChangeSetModel, ResourceChangeModel } from './model/change-set';
 import { ref, Subject } from './model/facts';
 import { Msg, msg, words } from './model/text';
@@ -56,9 +57,28 @@ export function classify(changeSet: ChangeSetModel): Classification {
   const ownAccount = /^arn:[^:]+:cloudformation:[^:]*:(\d{12}):/.exec(changeSet.changeSetId)?.[1];
   const changes: ClassifiedChange[] = [];
   collect(changeSet, ownAccount, changes);
-  const findings = CATEGORY_ORDER.flatMap((cat) => changes.flatMap((c) => c.findings.filter((f) => f.category === cat)));
+  const own = awsCheckFindings(changeSet);
+  const findings = CATEGORY_ORDER.flatMap((cat) => [...own, ...changes.flatMap((c) => c.findings)].filter((f) => f.category === cat));
   const tier: Tier = changeSet.noChanges && changes.length === 0 ? 'none' : findings.length > 0 || changes.length === 0 ? 'high' : 'low';
   return { changeSet, tier, changes, counts: countChanges(changes), findings };
+}
+
+/**
+ * What AWS's own checks of the change set say: a hook or validation that failed in WARN mode
+ * (the change set was created anyway) or that has no verdict yet, and checks that could not be
+ * read. https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_OperationEvent.html
+ */
+function awsCheckFindings(changeSet: ChangeSetModel): Finding[] {
+  const checks = changeSet.awsChecks;
+  if (checks.state === 'unreadable') {
+    return [{ category: 'unreviewed', rule: 'aws-checks-unreadable', text: msg`${words('The results of AWS\'s own checks of this change set (hooks, pre-deployment validations) could not be read: ')}${checks.why}` }];
+  }
+  if (checks.state !== 'read') return [];
+  return checks.checks.filter(checkFailed).map((c) => ({
+    category: 'aws-check' as const,
+    rule: 'aws-check-failed',
+    text: msg`${words(c.kind === 'hook' ? 'The CloudFormation hook ' : 'The pre-deployment validation ')}${c.name}${c.logicalId !== undefined ? msg`${words(' on ')}${c.logicalId}` : msg``}${words(' reports ')}${c.status}${c.failureMode !== undefined ? msg`${words(' (failure mode ')}${c.failureMode}${words(')')}` : msg``}${c.reason !== undefined ? msg`${words(': ')}${c.reason}` : msg``}`,
+  }));
 }
 
 function collect(changeSet: ChangeSetModel, ownAccount: string | undefined, out: ClassifiedChange[]): void {

@@ -59,6 +59,19 @@ export interface ChangeSetInput {
    * @default - none
    */
   readonly nested?: { [changeSetId: string]: ChangeSetInput };
+  /**
+   * The OperationEvents of DescribeEvents called with the change set's name (every page): the
+   * CloudFormation hooks and pre-deployment validations AWS ran on it. A failed one needs a person.
+   *
+   * @default - not read: the report says so
+   */
+  readonly events?: any[];
+  /**
+   * Why the events could not be read (AccessDenied, a time-out): the review then asks a person.
+   *
+   * @default - none
+   */
+  readonly eventsProblem?: string;
 }
 
 /** Who reviewed what, where: what the report says besides the changes. */

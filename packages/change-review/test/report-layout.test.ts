@@ -63,8 +63,9 @@ function reportHtml(): string {
   test.each([[1280, 900, 'desktop'], [390, 844, 'phone']] as const)('at %i px nothing scrolls sideways: verdict, attention list and change cards fit, long values wrap (%i px high, %s)', async (width, height, name) => {
     const page = await browser.newPage({ viewport: { width, height } });
     await page.goto(`file://${file}`);
-    const layout = await page.evaluate(() => {
-      const right = (selector: string) => Math.max(0, ...Array.from(document.querySelectorAll(selector)).map((e) => e.getBoundingClientRect().right));
+    // Run in the page (a string: the test's TypeScript has no DOM types).
+    const layout: { [what: string]: number } = await page.evaluate(`(() => {
+      const right = (selector) => Math.max(0, ...Array.from(document.querySelectorAll(selector)).map((e) => e.getBoundingClientRect().right));
       return {
         scrollWidth: document.documentElement.scrollWidth,
         verdict: right('.verdict'),
@@ -74,34 +75,14 @@ function reportHtml(): string {
         cardCount: document.querySelectorAll('.change').length,
         attentionCount: document.querySelectorAll('.attention li').length,
       };
-    });
+    })()`);
     expect(layout.cardCount).toBeGreaterThan(3);
     expect(layout.attentionCount).toBeGreaterThan(0);
-    expect({ width, ...layout }).toEqual({
-      width,
-      ...layout,
-      scrollWidth: expect.toBeWithin(0, width + 1),
-      verdict: expect.toBeWithin(0, width + 1),
-      attention: expect.toBeWithin(0, width + 1),
-      cards: expect.toBeWithin(0, width + 1),
-      code: expect.toBeWithin(0, width + 1),
-    });
+    const wider = Object.entries(layout).filter(([what, right]) => !what.endsWith('Count') && right > width);
+    expect({ width, wider }).toEqual({ width, wider: [] });
     const shot = await page.screenshot({ fullPage: false });
     const where = process.env.UPDATE_SAMPLES === '1' ? path.join(__dirname, '..', 'docs', `sample-report-${name}.png`) : path.join(path.dirname(file), `${name}.png`);
     writeFileSync(where, shot);
     await page.close();
   }, 60_000);
 });
-
-expect.extend({
-  toBeWithin(received: number, min: number, max: number) {
-    const pass = received >= min && received < max;
-    return { pass, message: () => `expected ${received} to be within [${min}, ${max})` };
-  },
-});
-
-declare module 'expect' {
-  interface AsymmetricMatchers {
-    toBeWithin(min: number, max: number): void;
-  }
-}

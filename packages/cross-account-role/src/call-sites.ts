@@ -97,6 +97,13 @@ const ROWS: CallSite[] = [
     decidingParameters: 'StackName, ChangeSetName, TemplateStage Processed', actions: ['cloudformation:GetTemplate'], resource: STACK, conditionKeys: [],
     note: 'The change set\'s template; authorized on its stack', citations: [CFN, 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html'],
   },
+  {
+    caller: `${PIPELINE_CHECKS}/review.ts`, principal: CallPrincipal.READ_ONLY_ROLE, command: 'DescribeEvents', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackName, ChangeSetName (ARN)', actions: ['cloudformation:DescribeEvents'],
+    resource: 'arn:${Partition}:cloudformation:${Region}:${TargetAccount}:changeSet/${ChangeSetName}/*', conditionKeys: [],
+    note: 'The hooks and validations CloudFormation ran on the change set; authorized on the change set (or the stack)',
+    citations: [CFN, 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeEvents.html'],
+  },
   // ---- bake (through the read-only role) ----
   {
     caller: `${PIPELINE_CHECKS}/bake.ts`, principal: CallPrincipal.READ_ONLY_ROLE, command: 'DescribeAlarms', client: '@aws-sdk/client-cloudwatch',

@@ -284,6 +284,12 @@ export class CrosswalkNaming {
     return `arn:${this.partition}:cloudformation:${this.region}:${accountId}:stack/${this.resourcePrefix}*/*`;
   }
 
+  /** Matches every change set the pipeline creates in that account and region (named `<project>-<execution id>`). */
+  public changeSetArnPattern(accountId: string): string {
+    CrosswalkNaming.validateAccountId('accountId', accountId);
+    return `arn:${this.partition}:cloudformation:${this.region}:${accountId}:changeSet/${this.resourcePrefix}*/*`;
+  }
+
   private roleArn(accountId: string, roleName: string): string {
     CrosswalkNaming.validateAccountId('accountId', accountId);
     return `arn:${this.partition}:iam::${accountId}:role/${roleName}`;

@@ -90,6 +90,7 @@ describe('CrossAccountDeploymentRoles', () => {
         ['Allow', [
           'cloudformation:DescribeChangeSet', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStacks', 'cloudformation:GetTemplate',
         ], [`arn:aws:cloudformation:eu-west-1:${DEV}:stack/Checkin-*/*`]],
+        ['Allow', ['cloudformation:DescribeEvents'], [`arn:aws:cloudformation:eu-west-1:${DEV}:changeSet/Checkin-*/*`, `arn:aws:cloudformation:eu-west-1:${DEV}:stack/Checkin-*/*`]],
         // By prefix, DescribeAlarms is authorized on alarm:*, not on the alarms it returns.
         ['Allow', ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], [`arn:aws:cloudwatch:eu-west-1:${DEV}:alarm:*`]],
         ['Allow', ['codedeploy:GetDeployment'], [`arn:aws:codedeploy:eu-west-1:${DEV}:deploymentgroup:Checkin-*/*`]],

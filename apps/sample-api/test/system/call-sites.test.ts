@@ -91,6 +91,8 @@ describe('each row is allowed on both sides, for the example config', () => {
       TargetAccount: config.accounts.prod,
       BuildAccount: config.accounts.build,
       StackName: SampleApiStack.stackNameFor(config, 'prod'),
+      // The change sets the pipeline creates: `<project>-<execution id>`.
+      ChangeSetName: `${config.projectName}-0f6e2a1c-1111-2222-3333-444455556666`,
       ReadOnlyRoleName: naming.readOnlyRoleName,
       AlarmName: physical(prod, 'AWS::CloudWatch::Alarm'),
       ArtifactBucket: pipeline.ArtifactStore.Location,

@@ -12,6 +12,11 @@
  * - ResourceTargetDefinition: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceTargetDefinition.html
  */
 
+import { AwsChecks, readAwsChecks } from './aws-checks';
+import { UnreviewableChangeSet } from './errors';
+
+export { UnreviewableChangeSet };
+
 export type Json = string | number | boolean | null | Json[] | JsonObject;
 export interface JsonObject { [key: string]: Json }
 
@@ -85,24 +90,20 @@ export interface ChangeSetModel {
   readonly templateProblem?: string;
   /** Nested change sets by the parent's logical id of the AWS::CloudFormation::Stack. */
   readonly nested: ReadonlyMap<string, NestedRead>;
+  /** Hooks and validations AWS ran on the change set (DescribeEvents), as the caller gave them. */
+  readonly awsChecks: AwsChecks;
 }
 
 /** A nested change set: read, or why it could not be. */
 export type NestedRead = { readonly ok: true; readonly changeSet: ChangeSetModel } | { readonly ok: false; readonly why: string };
-
-/** An input the review refuses: the action fails with this message instead of guessing a tier. */
-export class UnreviewableChangeSet extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnreviewableChangeSet';
-  }
-}
 
 /** What the caller gives: the pages, the template, the nested change sets by ARN. */
 export interface RawInput {
   readonly pages: unknown;
   readonly template?: unknown;
   readonly nested?: unknown;
+  readonly events?: unknown;
+  readonly eventsProblem?: unknown;
 }
 
 /** At most this many DescribeChangeSet pages per change set are reviewed; more is refused. */
@@ -186,6 +187,7 @@ function readOne(input: unknown, stackPath: readonly string[], depth: number, bu
   }
   const changes = raw.map((r, index) => readChange(r.change, r.at, index, stackPath));
   const template = readTemplate(input.template);
+  const awsChecks = readAwsChecks(input.events, input.eventsProblem);
   const nested = readNested(input.nested, changes, stackPath, depth, budget, where);
   return {
     stackName, changeSetName, changeSetId, status,
@@ -194,6 +196,7 @@ function readOne(input: unknown, stackPath: readonly string[], depth: number, bu
     changes,
     ...template,
     nested,
+    awsChecks,
   };
 }
 

@@ -9,7 +9,7 @@ import { Detail } from '../model/change-set';
 import { capped } from '../model/text';
 import { ReportContext } from './context';
 import { esc, htmlMsg } from './render-text';
-import { approvalLine, byCategory, detailParts, isSafeUrl, MAX_VALUE_LENGTH, metadata, resourceName, tierWord } from './shared';
+import { approvalLine, awsCheckLines, byCategory, detailParts, isSafeUrl, MAX_VALUE_LENGTH, metadata, resourceName, tierWord } from './shared';
 
 const STYLE = [
   '*{box-sizing:border-box}',
@@ -43,7 +43,7 @@ export function renderHtml(c: Classification, ctx: ReportContext): string {
   if (c.tier === 'none') {
     body.push('<p><strong>No changes</strong>: CloudFormation reports that the change set changes nothing.</p>');
   } else {
-    body.push(...attention(c), ...counts(c), '<h2>Changes</h2>', ...c.changes.map((ch, i) => change(ch, i)));
+    body.push(...attention(c), ...awsChecks(c), ...counts(c), '<h2>Changes</h2>', ...c.changes.map((ch, i) => change(ch, i)));
   }
   body.push('<h2>Review</h2>', '<dl>', ...metadata(c, ctx).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${htmlMsg(v, 300)}</dd>`), '</dl>');
   return [
@@ -60,6 +60,11 @@ function attention(c: Classification): string[] {
     out.push(`<h3>${esc(title)} (${findings.length})</h3>`, `<ul class="attention">${findings.map((f) => `<li>${htmlMsg(f.text)}</li>`).join('')}</ul>`);
   }
   return out;
+}
+
+function awsChecks(c: Classification): string[] {
+  const aws = awsCheckLines(c);
+  return ['<h2>What AWS already checked</h2>', aws.empty !== undefined ? `<p>${esc(aws.empty)}</p>` : `<ul>${aws.lines.map((l) => `<li>${htmlMsg(l)}</li>`).join('')}</ul>`];
 }
 
 function counts(c: Classification): string[] {

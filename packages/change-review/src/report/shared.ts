@@ -60,4 +60,18 @@ export function detailParts(d: Detail): { path: string; values?: [string, string
   return { path: path === '' ? '(no target)' : path, ...(d.before !== undefined || d.after !== undefined ? { values: [d.before ?? '(none)', d.after ?? '(none)'] as [string, string] } : {}), notes };
 }
 
+/**
+ * The lines of "What AWS already checked": one per hook invocation or validation, or why there
+ * are none to show.
+ */
+export function awsCheckLines(c: Classification): { readonly empty?: string; readonly lines: Msg[] } {
+  const checks = c.changeSet.awsChecks;
+  if (checks.state === 'absent') return { empty: 'Not read: the review was not given the change set\'s events (DescribeEvents).', lines: [] };
+  if (checks.state === 'unreadable') return { empty: 'Could not be read (see Needs attention).', lines: [] };
+  if (checks.checks.length === 0) return { empty: 'No CloudFormation hook or pre-deployment validation reported anything on this change set.', lines: [] };
+  return {
+    lines: checks.checks.map((k) => msg`${words(k.kind === 'hook' ? 'Hook ' : 'Validation ')}${k.name}${words(': ')}${k.status}${k.logicalId !== undefined ? msg`${words(' on ')}${k.logicalId}` : msg``}${k.reason !== undefined ? msg`${words(' — ')}${k.reason}` : msg``}`),
+  };
+}
+
 export type { Finding };

@@ -185,6 +185,18 @@ export function readOnlyStatements(scope: PolicyScope): ExplainedStatement[] {
       why: `CloudFormation stack ARNs end in a generated id, so the project's stacks are matched by the pattern of their ${naming.resourcePrefix} name prefix`,
     },
     {
+      // DescribeEvents with a change set's name returns the hooks and pre-deployment
+      // validations CloudFormation ran on it (the change review shows them); it is authorized on
+      // the change set or the stack (Service Authorization Reference: resource types changeset, stack).
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeEvents.html
+      statement: new iam.PolicyStatement({
+        sid: 'ReadChangeSetEvents',
+        actions: ['cloudformation:DescribeEvents'],
+        resources: [naming.changeSetArnPattern(account), naming.stackArnPattern(account)],
+      }),
+      why: `Change sets and stacks of the project are named ${naming.resourcePrefix}..., with a generated id at the end of their ARN (read-only)`,
+    },
+    {
       // DescribeAlarms called with AlarmNamePrefix (how the bake lists the stack's alarms), or
       // with no names, is authorized on `arn:…:alarm:*`, not on the alarms it returns: a
       // statement scoped to `alarm:<prefix>*` is denied (public reports: aws-samples/

@@ -4,7 +4,7 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
-  CloudFormationClient, DescribeChangeSetCommand, DescribeChangeSetCommandOutput, GetTemplateCommand,
+  CloudFormationClient, DescribeChangeSetCommand, DescribeChangeSetCommandOutput, DescribeEventsCommand, GetTemplateCommand, OperationEvent,
 } from '@aws-sdk/client-cloudformation';
 import { AutoApprove, ChangeReview, ChangeSetInput } from '@crosswalk/change-review';
 import { changeSetUrl, consoleUrl } from '../../src/private/console';
@@ -151,6 +151,7 @@ async function readChangeSet(
     next = page.NextToken;
   }
   const template = first.Status === 'CREATE_COMPLETE' ? await readTemplate(cfn, which, first.ChangeSetId, signal) : undefined;
+  const events = depth === 0 && first.Status === 'CREATE_COMPLETE' ? await readEvents(cfn, which, first.ChangeSetId, signal) : {};
   const nested: { [id: string]: ChangeSetInput } = {};
   if (depth < MAX_NESTING) {
     for (const change of pages.flatMap((p) => p.Changes ?? [])) {
@@ -162,7 +163,36 @@ async function readChangeSet(
       }
     }
   }
-  return { pages, ...(template !== undefined ? { template } : {}), nested };
+  return { pages, ...(template !== undefined ? { template } : {}), ...events, nested };
+}
+
+/** At most this many DescribeEvents pages are read; more is said in the report, not guessed. */
+const MAX_EVENT_PAGES = 20;
+
+/**
+ * The hooks and pre-deployment validations CloudFormation ran on the change set (DescribeEvents
+ * with its ARN). What cannot be read is passed on as `eventsProblem`, which makes the review ask
+ * a person. https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeEvents.html
+ */
+async function readEvents(
+  cfn: CloudFormationClient, which: { StackName?: string; ChangeSetName: string }, id: string | undefined, signal: AbortSignal,
+): Promise<{ events?: OperationEvent[]; eventsProblem?: string }> {
+  const events: OperationEvent[] = [];
+  try {
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const page = await cfn.send(new DescribeEventsCommand({ ...which, ChangeSetName: id ?? which.ChangeSetName, ...(next ? { NextToken: next } : {}) }), { abortSignal: signal });
+      events.push(...(page.OperationEvents ?? []));
+      next = page.NextToken;
+      pages++;
+    } while (next && pages < MAX_EVENT_PAGES);
+    if (next) return { eventsProblem: `more than ${MAX_EVENT_PAGES} pages of events: not all of AWS's checks were read` };
+    return { events };
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return { eventsProblem: `${(err as Error).name}: ${(err as Error).message}` };
+  }
 }
 
 /** The change set's processed template, or undefined when it cannot be read (the review then proves less low). */

@@ -81,6 +81,7 @@ interface Fake {
   describeChangeSet?: (fields: Record<string, string>, call: number) => CannedResponse;
   /** GetTemplate with ChangeSetName returns the change set's template: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_GetTemplate.html */
   getTemplate?: (fields: Record<string, string>) => CannedResponse;
+  describeEvents?: (fields: Record<string, string>) => CannedResponse;
   assumeRole?: (fields: Record<string, string>) => CannedResponse;
   describeAlarms?: (body: any) => CannedResponse;
   describeAlarmHistory?: (body: any) => CannedResponse;
@@ -98,6 +99,9 @@ function aws(fake: Fake) {
     const fields = queryFields(request);
     if (fields.Action === 'AssumeRole') return (fake.assumeRole ?? (() => assumeRoleAnswer(fields.RoleArn)))(fields);
     if (fields.Action === 'DescribeChangeSet') return fake.describeChangeSet!(fields, ++changeSetCalls);
+    // DescribeEvents with the change set: the hooks and validations AWS ran on it (none here).
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeEvents.html
+    if (fields.Action === 'DescribeEvents') return (fake.describeEvents ?? (() => xmlAnswer('DescribeEvents', toXml({ OperationEvents: [] }), CFN_NAMESPACE)))(fields);
     if (fields.Action === 'GetTemplate') {
       return (fake.getTemplate ?? (() => xmlAnswer('GetTemplate', toXml({ TemplateBody: JSON.stringify({ Resources: {} }), StagesAvailable: ['Original', 'Processed'] }), CFN_NAMESPACE)))(fields);
     }
@@ -247,6 +251,21 @@ describe('change review', () => {
     const getTemplate = server.requests.map(queryFields).filter((f) => f.Action === 'GetTemplate');
     expect(getTemplate).toEqual([expect.objectContaining({ ChangeSetName: CHANGE_SET_ID, TemplateStage: 'Processed' })]);
     expect(jobReports()[0].outputVariables).toMatchObject({ RiskTier: 'low', ApprovalRequired: 'false', Execute: 'true', NeedsAttention: '0' });
+  });
+
+  test('a validation CloudFormation reports as failed (WARN mode) on the change set makes the review ask a person', async () => {
+    respond = aws({
+      describeChangeSet: () => changeSetPage([functionTimeout]),
+      describeEvents: (fields) => {
+        expect(fields.ChangeSetName).toBe(CHANGE_SET_ID);
+        return xmlAnswer('DescribeEvents', toXml({ OperationEvents: [{ EventId: 'e1', EventType: 'VALIDATION_ERROR', ValidationName: 'PROPERTY_VALIDATION', ValidationStatus: 'FAILED', ValidationFailureMode: 'WARN', LogicalResourceId: 'ApiFunction' }] }), CFN_NAMESPACE);
+      },
+    });
+    const outcome = await runChecks(jobEvent({ ...reviewParams, autoApprove: 'lowRisk' }), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(jobReports()[0].outputVariables).toMatchObject({ RiskTier: 'high', ApprovalRequired: 'true' });
+    const md = server.requests.filter((r) => r.method === 'PUT')[1].body;
+    expect(md).toContain('PROPERTY_VALIDATION');
   });
 
   test('without the template the same release needs a person: the alias move cannot be proven to go through CodeDeploy', async () => {
