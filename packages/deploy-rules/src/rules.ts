@@ -92,4 +92,12 @@ export const DEPLOY_RULES: DeployRuleInfo[] = [
     fix: 'Subscribe each endpoint once per topic: remove the duplicate (emails differing only in case are the same address).',
     assemblyWide: true,
   },
+  {
+    id: 'CW10',
+    title: 'Policy actions exist and are scoped to resource types they authorize on',
+    behaviour: 'IAM matches only actions a service defines, and authorizes each on the resource types the Service Authorization Reference lists for it (an action without one on "*"): a misspelt action, or one scoped only to resources of other types, is never allowed or denied by the statement, so the call fails.',
+    source: 'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
+    fix: 'Correct the action\'s name, and scope it to an ARN of a resource type its service page lists for it, or to "*" when it lists none (see the README\'s exceptions).',
+    assemblyWide: false,
+  },
 ];

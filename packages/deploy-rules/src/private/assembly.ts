@@ -99,6 +99,29 @@ export class Assembly {
     return placed;
   }
 
+  /**
+   * Every policy statement of the assembly: identity policies (`AWS::IAM::Policy`,
+   * `ManagedPolicy`, `RolePolicy`, `UserPolicy`, `GroupPolicy`, and the `Policies` of roles,
+   * users and groups), resource policies (bucket, topic and queue policies, key policies) and
+   * role trust policies.
+   */
+  public policyStatements(): KindedStatement[] {
+    const placed: KindedStatement[] = [];
+    const add = (kind: PolicyKind, resource: ResourceRef, document: any, location: string) =>
+      placed.push(...statementsOf(resource, parseDocument(document), location).map((p) => ({ ...p, kind })));
+    for (const resource of this.resources()) {
+      const props = resource.properties;
+      if (IDENTITY_POLICY_TYPES.includes(resource.type)) add('identity', resource, props.PolicyDocument, 'Properties/PolicyDocument');
+      if (RESOURCE_POLICY_TYPES.includes(resource.type)) add('resource', resource, props.PolicyDocument, 'Properties/PolicyDocument');
+      if (resource.type === 'AWS::KMS::Key') add('resource', resource, props.KeyPolicy, 'Properties/KeyPolicy');
+      if (resource.type === 'AWS::IAM::Role' || resource.type === 'AWS::IAM::User' || resource.type === 'AWS::IAM::Group') {
+        list(props.Policies).forEach((p: any, i: number) => add('identity', resource, p?.PolicyDocument, `Properties/Policies/${i}/PolicyDocument`));
+      }
+      if (resource.type === 'AWS::IAM::Role') add('trust', resource, props.AssumeRolePolicyDocument, 'Properties/AssumeRolePolicyDocument');
+    }
+    return placed;
+  }
+
   /** The identity policy statements that apply to a role: its inline policies and the policies attached to it in its stack. */
   public statementsOfRole(role: ResourceRef): PlacedStatement[] {
     return this.identityStatements().filter((placed) => {
@@ -117,6 +140,27 @@ export class Assembly {
     if (literal === '*') return '*';
     if (/^\d{12}$/.test(literal)) return literal;
     return /^arn:[^:]+:(iam|sts)::(\d{12}):/.exec(literal)?.[2];
+  }
+}
+
+/** Where a policy applies: to the principals it is attached to, to a resource, or to who may assume a role. */
+export type PolicyKind = 'identity' | 'resource' | 'trust';
+
+/** A policy statement, where it sits, and the kind of its policy. */
+export interface KindedStatement extends PlacedStatement {
+  readonly kind: PolicyKind;
+}
+
+const IDENTITY_POLICY_TYPES = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::RolePolicy', 'AWS::IAM::UserPolicy', 'AWS::IAM::GroupPolicy'];
+const RESOURCE_POLICY_TYPES = ['AWS::S3::BucketPolicy', 'AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy'];
+
+/** A policy document, also when the template gives it as a JSON string. */
+function parseDocument(document: any): any {
+  if (typeof document !== 'string') return document;
+  try {
+    return JSON.parse(document);
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Assembly, PlacedStatement, StackTemplate, ResourceRef, allowsAction, conditionKeys, list, servicePrincipals, wildcardMatch } from './assembly';
+import { policyActionFindings } from './policy-actions';
 
 export interface Finding {
   readonly ruleId: string;
@@ -322,6 +323,11 @@ function duplicateSubscriptions(assembly: Assembly): Finding[] {
   return findings;
 }
 
+/** CW10: every action exists, and is scoped to resources of a type it authorizes on. */
+function policyActions(assembly: Assembly): Finding[] {
+  return policyActionFindings(assembly).map(({ placed, message }) => ({ ruleId: 'CW10', resource: placed.resource, location: placed.location, message }));
+}
+
 /** Every check, by rule id. */
 export const CHECKS: Record<string, (assembly: Assembly, facts: ConventionFacts) => Finding[]> = {
   CW1: eventBridgeTopicKeys,
@@ -333,6 +339,7 @@ export const CHECKS: Record<string, (assembly: Assembly, facts: ConventionFacts)
   CW7: nameLengths,
   CW8: serviceTrustConditions,
   CW9: duplicateSubscriptions,
+  CW10: policyActions,
 };
 
 /** The findings of the given rules over already parsed templates. */
