@@ -2,7 +2,7 @@ import { Json } from '../model/change-set';
 import { asNumber, changedProperties, ref, Subject, valueOf } from '../model/facts';
 import { Msg, msg, valueList, words } from '../model/text';
 import { shiftedByCodeDeploy } from '../shapes/alias-shifted-by-codedeploy';
-import { lambdaCodeBehindAlias } from '../shapes/lambda-code-behind-alias';
+import { codeFromSameSource, lambdaCodeBehindAlias } from '../shapes/lambda-code-behind-alias';
 import { Rule } from './rule';
 
 const ALARM_PROPERTIES = ['Threshold', 'ComparisonOperator', 'EvaluationPeriods', 'DatapointsToAlarm', 'ActionsEnabled', 'TreatMissingData',
@@ -73,6 +73,7 @@ function fn(s: Subject): string[] {
   const changed = changedProperties(c);
   const reserved = asNumber(valueOf(c, 'ReservedConcurrentExecutions', 'after'));
   if (changed.has('ReservedConcurrentExecutions')) out.push(reserved === 0 ? 'ReservedConcurrentExecutions becomes 0: every invocation is throttled' : 'its reserved concurrency changes at once for every version');
+  if (changed.has('Code') && !codeFromSameSource(s)) out.push('its code now comes from another S3 bucket or image repository than before (or the change set does not show where from): check who owns it');
   const code = ['Code', 'Environment', 'Handler', 'Runtime', 'Layers', 'ImageConfig'].filter((p) => changed.has(p));
   if (code.length > 0 && !lambdaCodeBehindAlias.matches(s)) {
     out.push(`its ${code.join(', ')} change${code.length === 1 ? 's' : ''} without a new version shifted by CodeDeploy in the same change set: callers of the function itself get it at once`);

@@ -62,6 +62,9 @@ export const structureRule: Rule = {
         ? msg`${r}: it has drifted (ResourceDriftStatus ${c.driftStatus}${words('): a change made outside CloudFormation is about to be overwritten or kept.')}`
         : msg`${r}: ResourceDriftStatus ${c.driftStatus}${words(' is not a value the review knows.')}`);
     }
+    if (s.changeSet.changes.filter((o) => o.logicalId === c.logicalId).length > 1) {
+      out.push(msg`${r}${words(': the change set lists this logical id more than once, which CloudFormation never does for one stack: it contradicts itself.')}`);
+    }
     if (c.before.state === 'unreadable') out.push(msg`${r}${words(`: its BeforeContext could not be read (${c.before.why}).`)}`);
     if (c.after.state === 'unreadable') out.push(msg`${r}${words(`: its AfterContext could not be read (${c.after.why}).`)}`);
     return out;

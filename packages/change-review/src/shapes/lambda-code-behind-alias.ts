@@ -1,5 +1,5 @@
 import { isUnresolved, Json, ResourceChangeModel } from '../model/change-set';
-import { after, Subject, templateResource } from '../model/facts';
+import { after, before, Subject, templateResource } from '../model/facts';
 import { aliasShiftedByCodeDeploy } from './alias-shifted-by-codedeploy';
 import { inPlaceModify, onlyChanges } from './common';
 import { lambdaVersionAdded } from './lambda-version-added';
@@ -42,6 +42,34 @@ function functionNameOf(s: Subject, other: ResourceChangeModel, fromTemplate: bo
  * Whether another change (a version, an alias) is of this function: by the value the change set
  * gives (its AfterContext), and only when that value is not known until apply, by the template's Ref.
  */
+/**
+ * Whether new code comes from where the old code came from: the same S3 bucket (only the key or
+ * object version changes) or the same image repository (only the tag or digest changes). Code
+ * from another bucket or registry is someone else's code, whatever traffic shifting does.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html
+ */
+export function codeFromSameSource(s: Subject): boolean {
+  const b = before(s.change, 'Code');
+  const a = after(s.change, 'Code');
+  if (jsonEqualish(b, a)) return true;
+  if (!isObj(b) || !isObj(a)) return false;
+  if (typeof a.S3Bucket === 'string' || typeof b.S3Bucket === 'string') return a.S3Bucket === b.S3Bucket && typeof a.S3Bucket === 'string' && !isUnresolved(a.S3Bucket) && a.ImageUri === undefined;
+  if (typeof a.ImageUri === 'string' && typeof b.ImageUri === 'string') return repository(a.ImageUri) === repository(b.ImageUri) && !isUnresolved(a.ImageUri);
+  return false;
+}
+
+function repository(imageUri: string): string {
+  return imageUri.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^:/]+$/, '');
+}
+
+function isObj(v: Json | undefined): v is { [key: string]: Json } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function jsonEqualish(a: Json | undefined, b: Json | undefined): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function refersTo(s: Subject, other: ResourceChangeModel): boolean {
   const where = whereOf(s.changeSet.changeSetId);
   const concrete = functionNameOf(s, other, false);
@@ -56,7 +84,7 @@ function whereOf(changeSetId: string): { account?: string; region?: string } {
 
 export const lambdaCodeBehindAlias: LowShape = {
   id: 'lambda-code-behind-alias',
-  title: `AWS::Lambda::Function: only settings a version captures change (${VERSIONED_SETTINGS.join(', ')}), and the same change set adds a version of it and moves its alias with CodeDeploy`,
+  title: `AWS::Lambda::Function: only settings a version captures change (${VERSIONED_SETTINGS.join(', ')}), the code comes from the same bucket or image repository as before, and the same change set adds a version of it and moves its alias with CodeDeploy`,
   why: 'The new code and settings reach callers of the alias only through the new version, which CodeDeploy shifts traffic to under its alarms and hooks (the safe-deploy contract).',
   cite: [
     'https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html',
@@ -64,7 +92,7 @@ export const lambdaCodeBehindAlias: LowShape = {
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-codedeploylambdaaliasupdate',
   ],
   matches: (s: Subject) => {
-    if (s.change.type !== 'AWS::Lambda::Function' || !inPlaceModify(s.change) || !onlyChanges(s, VERSIONED_SETTINGS)) return false;
+    if (s.change.type !== 'AWS::Lambda::Function' || !inPlaceModify(s.change) || !onlyChanges(s, VERSIONED_SETTINGS) || !codeFromSameSource(s)) return false;
     const same = s.changeSet.changes;
     const version = same.some((c) => c.type === 'AWS::Lambda::Version' && lambdaVersionAdded.matches({ ...s, change: c }) && refersTo(s, c));
     const alias = same.some((c) => c.type === 'AWS::Lambda::Alias' && aliasShiftedByCodeDeploy.matches({ ...s, change: c }) && refersTo(s, c));
