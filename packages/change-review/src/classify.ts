@@ -57,10 +57,18 @@ export function classify(changeSet: ChangeSetModel): Classification {
   const ownAccount = /^arn:[^:]+:cloudformation:[^:]*:(\d{12}):/.exec(changeSet.changeSetId)?.[1];
   const changes: ClassifiedChange[] = [];
   collect(changeSet, ownAccount, changes);
-  const own = awsCheckFindings(changeSet);
+  const own = changeSetFindings(changeSet);
   const findings = CATEGORY_ORDER.flatMap((cat) => [...own, ...changes.flatMap((c) => c.findings)].filter((f) => f.category === cat));
   const tier: Tier = changeSet.noChanges && changes.length === 0 ? 'none' : findings.length > 0 || changes.length === 0 ? 'high' : 'low';
   return { changeSet, tier, changes, counts: countChanges(changes), findings };
+}
+
+/** Findings of the change set as a whole: its drift that could not be read, and AWS's own checks. */
+function changeSetFindings(changeSet: ChangeSetModel): Finding[] {
+  const drift = changeSet.drifts.state === 'unreadable'
+    ? [{ category: 'unreviewed' as const, rule: 'drift-unreadable', text: msg`${words('The stack\'s drift could not be read: ')}${changeSet.drifts.why}` }]
+    : [];
+  return [...drift, ...checkFindings(changeSet)];
 }
 
 /**
@@ -68,7 +76,7 @@ export function classify(changeSet: ChangeSetModel): Classification {
  * (the change set was created anyway) or that has no verdict yet, and checks that could not be
  * read. https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_OperationEvent.html
  */
-function awsCheckFindings(changeSet: ChangeSetModel): Finding[] {
+function checkFindings(changeSet: ChangeSetModel): Finding[] {
   const checks = changeSet.awsChecks;
   if (checks.state === 'unreadable') {
     return [{ category: 'unreviewed', rule: 'aws-checks-unreadable', text: msg`${words('The results of AWS\'s own checks of this change set (hooks, pre-deployment validations) could not be read: ')}${checks.why}` }];

@@ -72,6 +72,19 @@ export interface ChangeSetInput {
    * @default - none
    */
   readonly eventsProblem?: string;
+  /**
+   * The stack's drift: StackResourceDrifts of DescribeStackResourceDrifts after DetectStackDrift.
+   * A drifted resource the change set modifies, replaces or removes needs a person.
+   *
+   * @default - not read (a drift-aware change set still shows its own drift)
+   */
+  readonly drifts?: any[];
+  /**
+   * Why the drift could not be read: the review then asks a person.
+   *
+   * @default - none
+   */
+  readonly driftProblem?: string;
 }
 
 /** Who reviewed what, where: what the report says besides the changes. */

@@ -59,7 +59,7 @@ describe.each(CORPUS.map((c) => [c.id, c] as const))('%s', (_id, c) => {
       expect(summary.slice(0, summary.indexOf('Decision:'))).toBe(`Risk tier ${r.tier.toUpperCase()}. `);
       const first = r.findings[0];
       if (first !== undefined) {
-        const titles: { [k: string]: string } = { 'data-loss': 'data loss', 'iam': 'IAM', 'exposure': 'exposure', 'safe-deploy': 'safe deploy', 'unreviewed': 'not reviewed', 'not-proven-low': 'not proven low' };
+        const titles: { [k: string]: string } = { 'data-loss': 'data loss', 'iam': 'IAM', 'aws-check': 'AWS checks', 'drift': 'drift', 'exposure': 'exposure', 'safe-deploy': 'safe deploy', 'unreviewed': 'not reviewed', 'not-proven-low': 'not proven low' };
         expect(summary).toContain(`[${titles[first.category]}]`);
         if (r.findings.some((f) => f.category === 'data-loss')) expect(first.category).toBe('data-loss');
       }

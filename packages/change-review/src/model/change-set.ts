@@ -13,6 +13,7 @@
  */
 
 import { AwsChecks, readAwsChecks } from './aws-checks';
+import { Drifts, readDrifts } from './drift';
 import { UnreviewableChangeSet } from './errors';
 
 export { UnreviewableChangeSet };
@@ -46,6 +47,8 @@ export interface Detail {
   readonly causingEntity?: string;
   /** The detail had no Target: nothing says what it changes. */
   readonly noTarget: boolean;
+  /** Target.Drift of a drift-aware change set: the property's value was changed outside CloudFormation. */
+  readonly drifted?: boolean;
 }
 
 /** One entry of Changes. */
@@ -92,6 +95,8 @@ export interface ChangeSetModel {
   readonly nested: ReadonlyMap<string, NestedRead>;
   /** Hooks and validations AWS ran on the change set (DescribeEvents), as the caller gave them. */
   readonly awsChecks: AwsChecks;
+  /** The stack's drift (DescribeStackResourceDrifts), as the caller gave it. */
+  readonly drifts: Drifts;
 }
 
 /** A nested change set: read, or why it could not be. */
@@ -104,6 +109,8 @@ export interface RawInput {
   readonly nested?: unknown;
   readonly events?: unknown;
   readonly eventsProblem?: unknown;
+  readonly drifts?: unknown;
+  readonly driftProblem?: unknown;
 }
 
 /** At most this many DescribeChangeSet pages per change set are reviewed; more is refused. */
@@ -188,6 +195,7 @@ function readOne(input: unknown, stackPath: readonly string[], depth: number, bu
   const changes = raw.map((r, index) => readChange(r.change, r.at, index, stackPath));
   const template = readTemplate(input.template);
   const awsChecks = readAwsChecks(input.events, input.eventsProblem);
+  const drifts = readDrifts(input.drifts, input.driftProblem);
   const nested = readNested(input.nested, changes, stackPath, depth, budget, where);
   return {
     stackName, changeSetName, changeSetId, status,
@@ -197,6 +205,7 @@ function readOne(input: unknown, stackPath: readonly string[], depth: number, bu
     ...template,
     nested,
     awsChecks,
+    drifts,
   };
 }
 
@@ -306,6 +315,13 @@ function readDetail(raw: unknown, at: string): Detail {
     causingEntity: str(raw, 'CausingEntity', at),
   };
   const out: { [key: string]: string | boolean } = { noTarget: target === undefined || target === null };
+  const drift = t.Drift;
+  if (drift !== undefined && drift !== null) {
+    if (!isObject(drift)) throw new UnreviewableChangeSet(`${tat}.Drift is not an object`);
+    const previous = str(drift, 'PreviousValue', `${tat}.Drift`);
+    const actual = str(drift, 'ActualValue', `${tat}.Drift`);
+    if (previous !== actual) out.drifted = true;
+  }
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k] = v;
   return out as unknown as Detail;
 }

@@ -9,7 +9,7 @@ import { Detail } from '../model/change-set';
 import { capped } from '../model/text';
 import { ReportContext } from './context';
 import { esc, htmlMsg } from './render-text';
-import { approvalLine, awsCheckLines, byCategory, detailParts, isSafeUrl, MAX_VALUE_LENGTH, metadata, resourceName, tierWord } from './shared';
+import { approvalLine, awsCheckLines, byCategory, driftLine, detailParts, isSafeUrl, MAX_VALUE_LENGTH, metadata, resourceName, tierWord } from './shared';
 
 const STYLE = [
   '*{box-sizing:border-box}',
@@ -64,7 +64,11 @@ function attention(c: Classification): string[] {
 
 function awsChecks(c: Classification): string[] {
   const aws = awsCheckLines(c);
-  return ['<h2>What AWS already checked</h2>', aws.empty !== undefined ? `<p>${esc(aws.empty)}</p>` : `<ul>${aws.lines.map((l) => `<li>${htmlMsg(l)}</li>`).join('')}</ul>`];
+  return [
+    '<h2>What AWS already checked</h2>',
+    aws.empty !== undefined ? `<p>${esc(aws.empty)}</p>` : `<ul>${aws.lines.map((l) => `<li>${htmlMsg(l)}</li>`).join('')}</ul>`,
+    `<p>${esc(driftLine(c))}</p>`,
+  ];
 }
 
 function counts(c: Classification): string[] {

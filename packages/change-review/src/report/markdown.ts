@@ -4,7 +4,7 @@ import { Detail } from '../model/change-set';
 import { capped } from '../model/text';
 import { ReportContext } from './context';
 import { mdCode, mdMsg, mdText } from './render-text';
-import { approvalLine, awsCheckLines, byCategory, detailParts, isSafeUrl, MAX_VALUE_LENGTH, metadata, resourceName, tierWord } from './shared';
+import { approvalLine, awsCheckLines, byCategory, driftLine, detailParts, isSafeUrl, MAX_VALUE_LENGTH, metadata, resourceName, tierWord } from './shared';
 
 export function renderMarkdown(c: Classification, ctx: ReportContext): string {
   const lines: string[] = [
@@ -24,7 +24,7 @@ export function renderMarkdown(c: Classification, ctx: ReportContext): string {
     lines.push(`### ${mdText(title)} (${findings.length})`, '', ...findings.map((f) => `- ${mdMsg(f.text)}`), '');
   }
   const aws = awsCheckLines(c);
-  lines.push('## What AWS already checked', '', ...(aws.empty !== undefined ? [mdText(aws.empty)] : aws.lines.map((l) => `- ${mdMsg(l)}`)), '');
+  lines.push('## What AWS already checked', '', ...(aws.empty !== undefined ? [mdText(aws.empty)] : aws.lines.map((l) => `- ${mdMsg(l)}`)), '', mdText(driftLine(c)), '');
   const { add, modify, remove, replace, total } = c.counts;
   lines.push('## Counts', '', '| Add | Modify | Remove | Replace | Total |', '| ---: | ---: | ---: | ---: | ---: |', `| ${add} | ${modify} | ${remove} | ${replace} | ${total} |`, '');
   lines.push('## Changes', '', '| # | Action | Resource | Type | Replacement | Verdict |', '| ---: | --- | --- | --- | --- | --- |');

@@ -74,4 +74,13 @@ export function awsCheckLines(c: Classification): { readonly empty?: string; rea
   };
 }
 
+/** One sentence on the stack's drift: not read, could not be read, or how many resources drifted. */
+export function driftLine(c: Classification): string {
+  const d = c.changeSet.drifts;
+  if (d.state === 'absent') return 'Drift: not read (the review was not given the stack\'s drift detection).';
+  if (d.state === 'unreadable') return 'Drift: could not be read (see Needs attention).';
+  const drifted = d.drifts.filter((x) => x.status === 'MODIFIED' || x.status === 'DELETED').length;
+  return `Drift: ${d.drifts.length} resources checked, ${drifted} drifted${drifted > 0 ? ' (those the change set acts on are under Needs attention)' : ''}.`;
+}
+
 export type { Finding };

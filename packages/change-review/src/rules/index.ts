@@ -4,6 +4,7 @@
  */
 import { abacTagsRule } from './abac-tags';
 import { customResourceRule } from './custom-resource';
+import { driftRule } from './drift';
 import { exposureRule } from './exposure';
 import { grantsRule, policyUnreadableRule } from './grants';
 import { inPlaceDestructionRule } from './in-place-destruction';
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   nestedRemovedRule,
   grantsRule,
   abacTagsRule,
+  driftRule,
   exposureRule,
   safeDeployRule,
   structureRule,

@@ -7,15 +7,16 @@ import { Subject } from '../model/facts';
 import { Msg } from '../model/text';
 
 /** What kind of risk a finding is about; the report lists data loss and IAM first. */
-export type Category = 'data-loss' | 'iam' | 'aws-check' | 'exposure' | 'safe-deploy' | 'unreviewed' | 'not-proven-low';
+export type Category = 'data-loss' | 'iam' | 'aws-check' | 'drift' | 'exposure' | 'safe-deploy' | 'unreviewed' | 'not-proven-low';
 
 /** The order findings are shown in (and the summary keeps), most harmful first. */
-export const CATEGORY_ORDER: readonly Category[] = ['data-loss', 'iam', 'aws-check', 'exposure', 'safe-deploy', 'unreviewed', 'not-proven-low'];
+export const CATEGORY_ORDER: readonly Category[] = ['data-loss', 'iam', 'aws-check', 'drift', 'exposure', 'safe-deploy', 'unreviewed', 'not-proven-low'];
 
 export const CATEGORY_TITLES: { readonly [c in Category]: string } = {
   'data-loss': 'data loss',
   'iam': 'IAM',
   'aws-check': 'AWS checks',
+  'drift': 'drift',
   'exposure': 'exposure',
   'safe-deploy': 'safe deploy',
   'unreviewed': 'not reviewed',
