@@ -36,16 +36,6 @@ rules.addTask('generate:iam-data', {
   exec: 'jest test/generated-iam-data.test.ts',
   env: { UPDATE_IAM_DATA: '1' },
 });
-// The `crosswalk` command another repository's buildspec calls: publish-assets, doctor, clean-assets.
-const cli = new ToolPackage(root, 'cli', {
-  description: 'The crosswalk command: publish a service\'s code assets to the artifact bucket, check a cloud assembly against the deploy rules',
-  uses: [names, rules],
-  deps: [`@aws-cdk/cdk-assets-lib@${VERSIONS.cdkAssetsLib}`, sdk('client-s3'), sdk('client-cloudformation'), sdk('credential-providers')],
-  // The consumer's own CDK (deploy-rules and cross-account-role run inside it).
-  peerDeps: [`aws-cdk-lib@^${VERSIONS.awsCdkLibFloor}`, `constructs@^${VERSIONS.constructs}`],
-  devDeps: [`aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`, `aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`],
-  bin: { crosswalk: 'lib/src/bin/crosswalk.js' },
-});
 // The change review: reads a change set (DescribeChangeSet pages, its template, nested change
 // sets) and decides who must look at it. Fail closed: low only for the shapes of its low table.
 const review = new ConstructPackage(root, 'change-review', {
@@ -60,6 +50,16 @@ review.addTask('generate:spec', {
   description: 'Rewrite src/generated/aws-service-spec.ts from the installed @aws-cdk/aws-service-spec',
   exec: 'jest test/generated-spec.test.ts',
   env: { UPDATE_SPEC_DATA: '1' },
+});
+// The `crosswalk` command another repository's buildspec calls: publish-assets, doctor, clean-assets.
+const cli = new ToolPackage(root, 'cli', {
+  description: 'The crosswalk command: publish a service\'s code assets to the artifact bucket, check a cloud assembly against the deploy rules, review a change set',
+  uses: [names, rules, review],
+  deps: [`@aws-cdk/cdk-assets-lib@${VERSIONS.cdkAssetsLib}`, sdk('client-s3'), sdk('client-cloudformation'), sdk('credential-providers')],
+  // The consumer's own CDK (deploy-rules and cross-account-role run inside it).
+  peerDeps: [`aws-cdk-lib@^${VERSIONS.awsCdkLibFloor}`, `constructs@^${VERSIONS.constructs}`],
+  devDeps: [`aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`, `aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`],
+  bin: { crosswalk: 'lib/src/bin/crosswalk.js' },
 });
 const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
   description: 'Cross-account CodePipeline: build, deploy per environment, change-set approval, tests from stack outputs, notifications',

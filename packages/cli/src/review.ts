@@ -1,0 +1,131 @@
+/**
+ * `crosswalk review`: the change review of @crosswalk/change-review for any pipeline. It reads a
+ * change set (every page, its template, AWS's own checks, its nested change sets) with the
+ * caller's credentials or an assumed role, prints the report, and exits with a code a CI system
+ * can gate on: 0 no changes, 10 low, 20 high, 30 not reviewed (any error: bad command line,
+ * credentials, a change set the review refuses). Anything but 0 and 10 must stop a release.
+ */
+import { writeFileSync } from 'fs';
+import { parseArgs } from 'util';
+import {
+  CloudFormationClient, DescribeChangeSetCommand, DescribeEventsCommand, GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { AutoApprove, ChangeReview, RiskTier } from '@crosswalk/change-review';
+import { CloudFormationReads, readChangeSet } from '@crosswalk/change-review/lib/read/read-change-set';
+
+export const REVIEW_USAGE = `Usage: crosswalk review --stack <name> --change-set <name or ARN> [--role-arn <role>] [--region <region>]
+                        [--format md|html|json] [--out <file>] [--auto-approve never|noChanges|lowRisk]
+
+Reviews a CloudFormation change set (fail closed: low only for the shapes of the low table of
+@crosswalk/change-review) and prints the report (Markdown by default) to standard output, or
+writes it to --out. With --role-arn, the reads are made as that role (sts:AssumeRole); the
+caller, or the role, needs cloudformation:DescribeChangeSet, GetTemplate and DescribeEvents on
+the stack.
+
+Exit codes:
+   0  no changes (CloudFormation says so)
+  10  low: every change matched the low table
+  20  high: a person must look
+  30  not reviewed: a bad command line, no credentials, or a change set the review refuses
+Gate on the exact code: proceed on 0 (and on 10 only if low changes may go without a person).`;
+
+/** Exit codes by tier; anything else is {@link EXIT_NOT_REVIEWED}. */
+export const EXIT_CODES: { readonly [tier in RiskTier]: number } = { [RiskTier.NONE]: 0, [RiskTier.LOW]: 10, [RiskTier.HIGH]: 20 };
+export const EXIT_NOT_REVIEWED = 30;
+
+export interface ReviewIo {
+  readonly out: (text: string) => void;
+  readonly err: (line: string) => void;
+  /** A CloudFormation client for a region and optional role (the default: the SDK's own credential chain). */
+  readonly cloudFormation?: (region: string | undefined, roleArn: string | undefined) => CloudFormationClient;
+  /** The time the report names (ISO). */
+  readonly now?: () => Date;
+}
+
+const FORMATS = ['md', 'html', 'json'] as const;
+const POLICIES: readonly string[] = [AutoApprove.NEVER, AutoApprove.NO_CHANGES, AutoApprove.LOW_RISK];
+
+/** Runs `crosswalk review` with its arguments (after the word `review`); returns the exit code. */
+export async function review(args: string[], io: ReviewIo): Promise<number> {
+  let options: ReturnType<typeof parse>;
+  try {
+    options = parse(args);
+  } catch (err) {
+    io.err(`crosswalk review: ${(err as Error).message}`);
+    io.err(REVIEW_USAGE);
+    return EXIT_NOT_REVIEWED;
+  }
+  if (options.help) {
+    io.out(`${REVIEW_USAGE}\n`);
+    return 0;
+  }
+  try {
+    const cfn = (io.cloudFormation ?? defaultClient)(options.region, options.roleArn);
+    const input = await readChangeSet(reads(cfn), { StackName: options.stack, ChangeSetName: options.changeSet });
+    const result = ChangeReview.review(input);
+    const context = { reviewedAt: (io.now ?? (() => new Date()))().toISOString(), autoApprove: options.autoApprove as AutoApprove };
+    const report = options.format === 'html' ? result.html(context) : options.format === 'json' ? result.json(context) : result.markdown(context);
+    if (options.out !== undefined) writeFileSync(options.out, report);
+    else io.out(report);
+    io.err(result.summary(context));
+    return EXIT_CODES[result.tier];
+  } catch (err) {
+    const name = ChangeReview.isUnreviewable(err) ? 'the change set cannot be reviewed' : (err as Error).name;
+    io.err(`crosswalk review: ${name}: ${(err as Error).message}`);
+    return EXIT_NOT_REVIEWED;
+  }
+}
+
+function parse(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'stack': { type: 'string' },
+      'change-set': { type: 'string' },
+      'role-arn': { type: 'string' },
+      'region': { type: 'string' },
+      'format': { type: 'string', default: 'md' },
+      'out': { type: 'string' },
+      'auto-approve': { type: 'string', default: AutoApprove.NO_CHANGES },
+      'help': { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return { help: true } as { help: true; stack?: string; changeSet?: string; format?: string; out?: string; region?: string; roleArn?: string; autoApprove?: string };
+  if (positionals.length > 0) throw new Error(`takes no positional argument, got '${positionals[0].slice(0, 60)}'`);
+  if (!values.stack) throw new Error('--stack is required: the name of the stack the change set belongs to');
+  if (!values['change-set']) throw new Error('--change-set is required: the change set\'s name or ARN');
+  if (!(FORMATS as readonly string[]).includes(values.format!)) throw new Error(`--format must be one of ${FORMATS.join(', ')}, got '${values.format!.slice(0, 20)}'`);
+  if (!POLICIES.includes(values['auto-approve']!)) throw new Error(`--auto-approve must be one of ${POLICIES.join(', ')}, got '${values['auto-approve']!.slice(0, 20)}'`);
+  if (values['role-arn'] !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(values['role-arn'])) {
+    throw new Error(`--role-arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${values['role-arn'].slice(0, 80)}'`);
+  }
+  return {
+    help: false as const,
+    stack: values.stack,
+    changeSet: values['change-set'],
+    format: values.format!,
+    autoApprove: values['auto-approve']!,
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    ...(values.region !== undefined ? { region: values.region } : {}),
+    ...(values['role-arn'] !== undefined ? { roleArn: values['role-arn'] } : {}),
+  };
+}
+
+function defaultClient(region: string | undefined, roleArn: string | undefined): CloudFormationClient {
+  // With a role: the caller's credentials assume it (sts:AssumeRole on the role, and the role's trust).
+  // https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/setting-credentials-node.html
+  const credentials = roleArn === undefined ? undefined : fromTemporaryCredentials({ params: { RoleArn: roleArn, RoleSessionName: 'crosswalk-review' }, clientConfig: { region } });
+  return new CloudFormationClient({ ...(region !== undefined ? { region } : {}), ...(credentials !== undefined ? { credentials } : {}) });
+}
+
+function reads(cfn: CloudFormationClient): CloudFormationReads {
+  return {
+    describeChangeSet: (input) => cfn.send(new DescribeChangeSetCommand(input)),
+    getTemplate: (input) => cfn.send(new GetTemplateCommand(input)),
+    describeEvents: (input) => cfn.send(new DescribeEventsCommand(input)),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    aborted: () => false,
+  };
+}
