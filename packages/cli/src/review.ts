@@ -11,7 +11,7 @@ import {
   CloudFormationClient, DescribeChangeSetCommand, DescribeEventsCommand, GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { AutoApprove, ChangeReview, RiskTier } from '@crosswalk/change-review';
+import { AutoApprove, ChangeReview, RiskTier } from '@crosswalk/change-review/lib/review';
 import { CloudFormationReads, readChangeSet } from '@crosswalk/change-review/lib/read/read-change-set';
 
 export const REVIEW_USAGE = `Usage: crosswalk review --stack <name> --change-set <name or ARN> [--role-arn <role>] [--region <region>]

@@ -6,7 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CloudFormationClient, DescribeChangeSetCommand, DescribeChangeSetCommandOutput, DescribeEventsCommand, GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
-import { AutoApprove, ChangeReview } from '@crosswalk/change-review';
+import { AutoApprove, ChangeReview } from '@crosswalk/change-review/lib/review';
 import { CloudFormationReads, readChangeSet } from '@crosswalk/change-review/lib/read/read-change-set';
 import { changeSetUrl, consoleUrl } from '../../src/private/console';
 import { CheckClients, cloudFormationIn } from './clients';
