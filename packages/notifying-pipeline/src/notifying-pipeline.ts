@@ -771,6 +771,8 @@ export class NotifyingPipeline extends Construct {
       deployStage.addAction(this.pipelineChecks!.bakeAction(target, {
         alarmNamePrefix: env.bakeAlarmNamePrefix ?? `${env.stackName}-`,
         bakeMinutes: bake,
+        reportBucket: this.artifactBucket.bucketName,
+        executionId: EXECUTION_ID,
       }, runOrder));
     }
   }

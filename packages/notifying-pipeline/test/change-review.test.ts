@@ -125,6 +125,8 @@ describe('bake', () => {
     expect(params('ProdDeploy', 'Bake')).toEqual({
       check: 'bake', environment: 'Prod', account: PROD, region: REGION, partition: 'aws', stackName: 'Crosswalk-SampleApi-Prod',
       alarmNamePrefix: 'Crosswalk-SampleApi-Prod-', bakeMinutes: 10,
+      // The bake report goes next to the change review's (the checks may write only there).
+      reportBucket: 'crosswalk-artifacts-111111111111-eu-west-1', reportPrefix: 'change-reviews/Crosswalk-pipeline/', executionId: '#{codepipeline.PipelineExecutionId}',
     });
     expect(stages.Dev.Actions.map((a: any) => a.Name)).toEqual(['Deploy', 'Integration']);
   });

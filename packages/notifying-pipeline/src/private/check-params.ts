@@ -45,6 +45,10 @@ export interface BakeParams extends TargetParams {
   readonly check: 'bake';
   readonly alarmNamePrefix: string;
   readonly bakeMinutes: number;
+  /** Where the bake report goes: `<reportPrefix><executionId>/<environment>-bake.md` in the bucket (all three, or none). */
+  readonly reportBucket?: string;
+  readonly reportPrefix?: string;
+  readonly executionId?: string;
 }
 
 export type CheckParams = ReviewParams | VerifyParams | BakeParams;
@@ -91,7 +95,8 @@ export function parseParams(text: string | undefined): CheckParams {
       if (typeof bakeMinutes !== 'number' || !Number.isFinite(bakeMinutes) || bakeMinutes <= 0) {
         throw new Error(`UserParameters.bakeMinutes must be a positive number, got ${JSON.stringify(bakeMinutes)}`);
       }
-      return { ...target, check: 'bake', alarmNamePrefix: str('alarmNamePrefix'), bakeMinutes };
+      const report = raw.reportBucket === undefined ? {} : { reportBucket: str('reportBucket'), reportPrefix: str('reportPrefix'), executionId: str('executionId') };
+      return { ...target, check: 'bake', alarmNamePrefix: str('alarmNamePrefix'), bakeMinutes, ...report };
     }
     default:
       throw new Error(`UserParameters.check must be 'review', 'verify' or 'bake', got ${JSON.stringify(raw?.check)}`);

@@ -119,8 +119,9 @@ export class PipelineChecks extends Construct {
     return this.action('VerifyReviewedChangeSet', { check: 'verify', ...this.targetFields(target), ...fields }, namespace, runOrder);
   }
 
-  public bakeAction(target: CheckTarget, fields: Fields<BakeParams>, runOrder: number): codepipeline.IAction {
-    return this.action('Bake', { check: 'bake', ...this.targetFields(target), ...fields }, undefined, runOrder);
+  /** The bake; it writes its report (every alarm watched, its states and history) next to the change review's. */
+  public bakeAction(target: CheckTarget, fields: Omit<Fields<BakeParams>, 'reportPrefix'>, runOrder: number): codepipeline.IAction {
+    return this.action('Bake', { check: 'bake', ...this.targetFields(target), ...fields, ...(fields.reportBucket !== undefined ? { reportPrefix: this.reportPrefix } : {}) }, undefined, runOrder);
   }
 
   private targetFields(target: CheckTarget) {

@@ -405,6 +405,37 @@ describe('bake', () => {
     expect(recovered.summary).toMatch(new RegExp(`^alarm '${STACK}-ErrorsAlarm' went to ALARM at .* during the bake of Prod`));
   });
 
+  test('the report lists every alarm watched, composite ones too, with its state at the start, at the end and its changes', async () => {
+    const reporting = { ...bakeParams, reportBucket: BUCKET, reportPrefix: 'change-reviews/Crosswalk-pipeline/', executionId: EXECUTION };
+    const started = now;
+    respond = aws({
+      describeAlarms: () => jsonAnswer({ MetricAlarms: [alarm('Api5xxAlarm')], CompositeAlarms: [{ AlarmName: `${STACK}-Release`, StateValue: 'OK' }] }, '1.0'),
+      describeAlarmHistory: (body) => (body.AlarmName === `${STACK}-Api5xxAlarm`
+        ? jsonAnswer({ AlarmHistoryItems: [{
+          AlarmName: body.AlarmName, Timestamp: started / 1000 + 60, HistoryItemType: 'StateUpdate', HistorySummary: 'Alarm updated from INSUFFICIENT_DATA to OK',
+          HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: 'INSUFFICIENT_DATA' }, newState: { stateValue: 'OK' } }),
+        }] }, '1.0')
+        : quietHistory()),
+    });
+    now = started + 10 * 60_000;
+    const outcome = await runChecks(jobEvent(reporting, JSON.stringify({ startedAt: started })), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    const put = server.requests.find((r) => r.method === 'PUT')!;
+    expect(decodeURIComponent(new URL(put.url, 'http://local').pathname)).toBe(`/${BUCKET}/change-reviews/Crosswalk-pipeline/${EXECUTION}/Prod-bake.md`);
+    expect(put.body).toContain(`| \`${STACK}-Api5xxAlarm\` | MetricAlarm | \`INSUFFICIENT_DATA\` | \`OK\` |`);
+    expect(put.body).toContain(`| \`${STACK}-Release\` | CompositeAlarm | \`OK\` | \`OK\` | none |`);
+    expect(jobReports()[0].outputVariables).toMatchObject({ WatchedAlarms: '2' });
+  });
+
+  test('an alarm with no data for the whole bake fails it at the end: it measured nothing', async () => {
+    const started = now;
+    respond = aws({ describeAlarms: () => jsonAnswer({ MetricAlarms: [alarm('Api5xxAlarm'), alarm('LatencyAlarm', 'INSUFFICIENT_DATA')] }, '1.0'), describeAlarmHistory: quietHistory });
+    now = started + 10 * 60_000;
+    const outcome = await runChecks(jobEvent(bakeParams, JSON.stringify({ startedAt: started })), context(), deps());
+    expect(outcome.status).toBe('failed');
+    expect(outcome.summary).toContain(`alarm '${STACK}-LatencyAlarm' had no data (INSUFFICIENT_DATA) for the whole bake of Prod`);
+  });
+
   test('a bake with no alarm to watch fails instead of passing unwatched', async () => {
     respond = aws({ describeAlarms: () => jsonAnswer({ MetricAlarms: [], CompositeAlarms: [] }, '1.0') });
     const outcome = await runChecks(jobEvent(bakeParams), context(), deps());
