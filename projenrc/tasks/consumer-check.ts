@@ -6,7 +6,9 @@
  * then compiles and synthesizes consumer-fixture/main.ts there and delivers another team's
  * service with the `crosswalk` command. The packages' package.json files are restored after.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
+import { createServer } from 'http';
+import { AddressInfo } from 'net';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     process.stdout.write(run('node', ['main.js'], work));
     console.log(`consumer-check: every package installs, compiles and synthesizes from its tarball on aws-cdk-lib ${VERSIONS.awsCdkLibFloor}`);
     checkDelivery(work);
+    await checkReview(work);
   } finally {
     if (!keep) rmSync(work, { recursive: true, force: true });
   }
@@ -111,6 +114,67 @@ function checkDelivery(work: string): void {
   run('npx', ['crosswalk', 'nx-cache', 'task-cache', '--', 'node', '-e', upload], work);
   if (readFileSync(join(work, 'task-cache', '42.tar'), 'utf-8') !== 'outputs') throw new Error('consumer-check: crosswalk nx-cache did not store the upload of its command');
   console.log(`consumer-check: the Orders delivery (${templates.length} target-account stacks) needs no bootstrap in its target accounts, publishes ${uploads.length} assets with one command, passes the doctor, and keeps nx's task outputs with crosswalk nx-cache`);
+}
+
+/**
+ * The installed `crosswalk review` against a local stand-in for CloudFormation (the query
+ * protocol's XML, shaped after API_DescribeChangeSet, API_GetTemplate and API_DescribeEvents):
+ * a code release behind a CodeDeploy alias exits 10 (low), a table deletion 20 (high).
+ */
+async function checkReview(work: string): Promise<void> {
+  const id = 'arn:aws:cloudformation:us-east-2:777788889999:changeSet/release-7/0a1b2c3d';
+  const fn = 'orders-api-Handler-1A2B';
+  const ctx = (p: object) => JSON.stringify({ Properties: p });
+  const detail = (name: string, path: string, before: string, after: string, evaluation: string) => ({
+    Target: { Attribute: 'Properties', Name: name, Path: path, RequiresRecreation: 'Never', BeforeValue: before, AfterValue: after, AttributeChangeType: 'Modify' }, Evaluation: evaluation, ChangeSource: 'DirectModification',
+  });
+  const release = [
+    { Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'Handler', PhysicalResourceId: fn, ResourceType: 'AWS::Lambda::Function', Replacement: 'False', Scope: ['Properties'],
+      BeforeContext: ctx({ Code: { S3Bucket: 'b', S3Key: 'assets/a.zip' } }), AfterContext: ctx({ Code: { S3Bucket: 'b', S3Key: 'assets/b.zip' } }), Details: [detail('Code', '/Properties/Code/S3Key', 'assets/a.zip', 'assets/b.zip', 'Static')] } },
+    { Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: 'HandlerVersion', ResourceType: 'AWS::Lambda::Version', Scope: [], AfterContext: ctx({ FunctionName: fn }) } },
+    { Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'Live', PhysicalResourceId: `arn:aws:lambda:us-east-2:777788889999:function:${fn}:live`, ResourceType: 'AWS::Lambda::Alias', Replacement: 'False', Scope: ['Properties'],
+      BeforeContext: ctx({ FunctionName: fn, FunctionVersion: '3' }), AfterContext: ctx({ FunctionName: fn, FunctionVersion: '{{changeSet:KNOWN_AFTER_APPLY}}' }),
+      Details: [detail('FunctionVersion', '/Properties/FunctionVersion', '3', '{{changeSet:KNOWN_AFTER_APPLY}}', 'Dynamic')] } },
+  ];
+  const tableRemoved = { Type: 'Resource', ResourceChange: { Action: 'Remove', LogicalResourceId: 'Orders', PhysicalResourceId: 'orders', ResourceType: 'AWS::DynamoDB::Table', PolicyAction: 'Delete', Scope: [], BeforeContext: ctx({}) } };
+  const template = { Resources: { Live: { Type: 'AWS::Lambda::Alias', UpdatePolicy: { CodeDeployLambdaAliasUpdate: { ApplicationName: 'A', DeploymentGroupName: 'G' } } } } };
+  const xml = (v: unknown): string => (Array.isArray(v) ? v.map((x) => `<member>${xml(x)}</member>`).join('')
+    : v !== null && typeof v === 'object' ? Object.entries(v).map(([k, x]) => `<${k}>${xml(x)}</${k}>`).join('')
+      : String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+  const respond = (action: string, result: object) => `<${action}Response xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><${action}Result>${xml(result)}</${action}Result></${action}Response>`;
+  let changes: object[] = release;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const action = new URLSearchParams(Buffer.concat(chunks).toString()).get('Action');
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      if (action === 'DescribeChangeSet') res.end(respond(action, { ChangeSetId: id, ChangeSetName: 'release-7', StackName: 'orders-api', Status: 'CREATE_COMPLETE', Changes: changes }));
+      else if (action === 'GetTemplate') res.end(respond(action, { TemplateBody: JSON.stringify(template) }));
+      else res.end(respond('DescribeEvents', { OperationEvents: [] }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const review = () => new Promise<{ code: number; out: string }>((done) => {
+    const child = spawn('npx', ['crosswalk', 'review', '--stack', 'orders-api', '--change-set', 'release-7', '--region', 'us-east-2'], {
+      cwd: work, env: { ...process.env, AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint, AWS_ACCESS_KEY_ID: 'AKIACONSUMER', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-2' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    child.on('close', (code) => done({ code: code ?? -1, out }));
+  });
+  try {
+    const low = await review();
+    if (low.code !== 10 || !low.out.includes('**Risk tier:** LOW')) throw new Error(`consumer-check: crosswalk review of a code release exited ${low.code}, expected 10 (low)`);
+    changes = [...release, tableRemoved];
+    const high = await review();
+    if (high.code !== 20 || !high.out.includes('is deleted')) throw new Error(`consumer-check: crosswalk review of a table deletion exited ${high.code}, expected 20 (high)`);
+  } finally {
+    server.close();
+  }
+  console.log('consumer-check: the installed crosswalk review exits 10 for a code release and 20 for a table deletion, against a local CloudFormation');
 }
 
 main().catch((err) => {

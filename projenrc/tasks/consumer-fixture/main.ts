@@ -5,6 +5,7 @@
  * so a file missing from a tarball, or an example that no longer compiles, fails the check.
  */
 import { App } from 'aws-cdk-lib';
+import { useChangeReview } from './change-review';
 import { useCrossAccountRole } from './cross-account-role';
 import { synthesizeDelivery } from './delivery';
 import { useDeployRules } from './deploy-rules';
@@ -25,6 +26,9 @@ for (const stack of assembly.stacks) {
   const resources = Object.keys(stack.template.Resources ?? {}).length;
   console.log(`consumer: synthesized ${stack.stackName} (${resources} resources)`);
 }
+
+// Another team's CDK Pipelines app with the change review before its approval.
+useChangeReview();
 
 // Another team's delivery (three environments, us-east-2, function URL, canary) in an app of its own.
 synthesizeDelivery();
