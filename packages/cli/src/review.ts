@@ -8,20 +8,24 @@
 import { writeFileSync } from 'fs';
 import { parseArgs } from 'util';
 import {
-  CloudFormationClient, DescribeChangeSetCommand, DescribeEventsCommand, GetTemplateCommand,
+  CloudFormationClient, DescribeChangeSetCommand, DescribeEventsCommand, DescribeStackDriftDetectionStatusCommand,
+  DescribeStackResourceDriftsCommand, DetectStackDriftCommand, GetTemplateCommand, StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { AutoApprove, ChangeReview, RiskTier } from '@crosswalk/change-review/lib/review';
 import { CloudFormationReads, readChangeSet } from '@crosswalk/change-review/lib/read/read-change-set';
 
 export const REVIEW_USAGE = `Usage: crosswalk review --stack <name> --change-set <name or ARN> [--role-arn <role>] [--region <region>]
-                        [--format md|html|json] [--out <file>] [--auto-approve never|noChanges|lowRisk]
+                        [--format md|html|json] [--out <file>] [--auto-approve never|noChanges|lowRisk] [--detect-drift]
 
 Reviews a CloudFormation change set (fail closed: low only for the shapes of the low table of
 @crosswalk/change-review) and prints the report (Markdown by default) to standard output, or
 writes it to --out. With --role-arn, the reads are made as that role (sts:AssumeRole); the
 caller, or the role, needs cloudformation:DescribeChangeSet, GetTemplate and DescribeEvents on
-the stack.
+the stack. --detect-drift first runs CloudFormation's drift detection on the stack (it needs
+cloudformation:DetectStackDrift and the read permissions of every resource type of the stack):
+a drifted resource the change set acts on then needs a person, and drift that could not be
+detected too.
 
 Exit codes:
    0  no changes (CloudFormation says so)
@@ -41,6 +45,44 @@ export interface ReviewIo {
   readonly cloudFormation?: (region: string | undefined, roleArn: string | undefined) => CloudFormationClient;
   /** The time the report names (ISO). */
   readonly now?: () => Date;
+  /** Waits between two looks at a drift detection. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** How long drift detection is awaited before the review goes on without it (asking a person). */
+export const DRIFT_WAIT_MS = 5 * 60_000;
+const DRIFT_POLL_MS = 5_000;
+
+/**
+ * CloudFormation's drift detection on the stack: DetectStackDrift, then its status until it is
+ * done, then the drifted resources. What cannot be detected is passed on as `driftProblem`.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DetectStackDrift.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackDriftDetectionStatus.html
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStackResourceDrifts.html
+ */
+async function detectDrift(cfn: CloudFormationClient, stack: string, sleep: (ms: number) => Promise<void>): Promise<{ drifts?: StackResourceDrift[]; driftProblem?: string }> {
+  try {
+    const { StackDriftDetectionId: id } = await cfn.send(new DetectStackDriftCommand({ StackName: stack }));
+    let waited = 0;
+    for (;;) {
+      const status = await cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: id }));
+      if (status.DetectionStatus === 'DETECTION_COMPLETE') break;
+      if (status.DetectionStatus === 'DETECTION_FAILED') return { driftProblem: `drift detection failed for part of the stack: ${status.DetectionStatusReason ?? 'no reason given'}` };
+      if (waited >= DRIFT_WAIT_MS) return { driftProblem: `drift detection did not finish within ${DRIFT_WAIT_MS / 60_000} minutes` };
+      await sleep(DRIFT_POLL_MS);
+      waited += DRIFT_POLL_MS;
+    }
+    const drifts: StackResourceDrift[] = [];
+    let next: string | undefined;
+    do {
+      const page = await cfn.send(new DescribeStackResourceDriftsCommand({ StackName: stack, NextToken: next }));
+      drifts.push(...(page.StackResourceDrifts ?? []));
+      next = page.NextToken;
+    } while (next);
+    return { drifts };
+  } catch (err) {
+    return { driftProblem: `${(err as Error).name}: ${(err as Error).message}` };
+  }
 }
 
 const FORMATS = ['md', 'html', 'json'] as const;
@@ -63,7 +105,8 @@ export async function review(args: string[], io: ReviewIo): Promise<number> {
   try {
     const cfn = (io.cloudFormation ?? defaultClient)(options.region, options.roleArn);
     const input = await readChangeSet(reads(cfn), { StackName: options.stack, ChangeSetName: options.changeSet });
-    const result = ChangeReview.review(input);
+    const drift = options.detectDrift ? await detectDrift(cfn, options.stack!, io.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))) : {};
+    const result = ChangeReview.review({ ...input, ...drift });
     const context = { reviewedAt: (io.now ?? (() => new Date()))().toISOString(), autoApprove: options.autoApprove as AutoApprove };
     const report = options.format === 'html' ? result.html(context) : options.format === 'json' ? result.json(context) : result.markdown(context);
     if (options.out !== undefined) writeFileSync(options.out, report);
@@ -89,10 +132,11 @@ function parse(args: string[]) {
       'format': { type: 'string', default: 'md' },
       'out': { type: 'string' },
       'auto-approve': { type: 'string', default: AutoApprove.NO_CHANGES },
+      'detect-drift': { type: 'boolean', default: false },
       'help': { type: 'boolean', default: false },
     },
   });
-  if (values.help) return { help: true } as { help: true; stack?: string; changeSet?: string; format?: string; out?: string; region?: string; roleArn?: string; autoApprove?: string };
+  if (values.help) return { help: true } as { help: true; stack?: string; changeSet?: string; format?: string; out?: string; region?: string; roleArn?: string; autoApprove?: string; detectDrift?: boolean };
   if (positionals.length > 0) throw new Error(`takes no positional argument, got '${positionals[0].slice(0, 60)}'`);
   if (!values.stack) throw new Error('--stack is required: the name of the stack the change set belongs to');
   if (!values['change-set']) throw new Error('--change-set is required: the change set\'s name or ARN');
@@ -107,6 +151,7 @@ function parse(args: string[]) {
     changeSet: values['change-set'],
     format: values.format!,
     autoApprove: values['auto-approve']!,
+    detectDrift: values['detect-drift'] === true,
     ...(values.out !== undefined ? { out: values.out } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(values['role-arn'] !== undefined ? { roleArn: values['role-arn'] } : {}),

@@ -59,6 +59,7 @@ let server: Server;
 let requests: URLSearchParams[];
 let changes: object[];
 let status: { Status: string; StatusReason?: string };
+let detection: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -77,6 +78,12 @@ beforeAll(async () => {
           return send(answer('GetTemplate', { TemplateBody: JSON.stringify(TEMPLATE) }));
         case 'DescribeEvents':
           return send(answer('DescribeEvents', { OperationEvents: [] }));
+        case 'DetectStackDrift':
+          return send(answer('DetectStackDrift', { StackDriftDetectionId: 'd-1' }));
+        case 'DescribeStackDriftDetectionStatus':
+          return send(answer('DescribeStackDriftDetectionStatus', { StackId: 's', StackDriftDetectionId: 'd-1', DetectionStatus: detection, Timestamp: '2026-12-07T10:00:00Z' }));
+        case 'DescribeStackResourceDrifts':
+          return send(answer('DescribeStackResourceDrifts', { StackResourceDrifts: [{ StackId: 's', LogicalResourceId: 'OrdersHandler', ResourceType: 'AWS::Lambda::Function', StackResourceDriftStatus: 'MODIFIED', Timestamp: '2026-12-07T10:00:00Z', PropertyDifferences: [{ PropertyPath: '/MemorySize', ExpectedValue: '256', ActualValue: '1024', DifferenceType: 'NOT_EQUAL' }] }] }));
         default:
           res.writeHead(400, { 'content-type': 'text/xml' });
           return res.end(`<ErrorResponse><Error><Code>InvalidAction</Code><Message>${fields.get('Action')}</Message></Error></ErrorResponse>`);
@@ -99,6 +106,7 @@ beforeEach(() => {
   requests = [];
   changes = RELEASE;
   status = { Status: 'CREATE_COMPLETE' };
+  detection = 'DETECTION_COMPLETE';
 });
 
 function run(args: string[]) {
@@ -143,6 +151,18 @@ test('--role-arn reads as that role; --out writes the HTML report to a file', as
   expect(requests[0].get('Action')).toBe('AssumeRole');
   expect(requests[0].get('RoleArn')).toBe(`arn:aws:iam::${ACCOUNT}:role/reviewer`);
   expect(readFileSync(out, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+});
+
+test('--detect-drift: a function edited in the console that the release changes makes it high (20), naming the drift', async () => {
+  const { code, out } = await run(['--stack', STACK, '--change-set', 'release-42', '--detect-drift']);
+  expect(code).toBe(20);
+  expect(requests.map((r) => r.get('Action'))).toEqual(expect.arrayContaining(['DetectStackDrift', 'DescribeStackDriftDetectionStatus', 'DescribeStackResourceDrifts']));
+  expect(out).toContain('`/MemorySize`');
+});
+
+test('--detect-drift: drift detection that failed for part of the stack makes the review ask a person (20)', async () => {
+  detection = 'DETECTION_FAILED';
+  expect((await run(['--stack', STACK, '--change-set', 'release-42', '--detect-drift'])).code).toBe(20);
 });
 
 test('a bad command line exits 30 with what was wrong, never 0', async () => {
