@@ -245,6 +245,22 @@ const ROWS: CallSite[] = [
     decidingParameters: 'Bucket, Delete.Objects[].Key', actions: ['s3:DeleteObject'], resource: 'arn:${Partition}:s3:::${ArtifactBucket}/assets/*', conditionKeys: [],
     note: 'DeleteObjects is authorized as s3:DeleteObject on each key', citations: [S3, 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html'],
   },
+  // ---- crosswalk review (whoever runs it) ----
+  {
+    caller: 'cli src/review.ts (--detect-drift)', principal: CallPrincipal.OPERATOR, command: 'DetectStackDrift', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackName', actions: ['cloudformation:DetectStackDrift'], resource: STACK, conditionKeys: [],
+    note: 'Detection reads every resource of the stack with the caller\'s permissions (each type\'s read handler)',
+    citations: [CFN, 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/detect-drift-stack.html'],
+  },
+  {
+    caller: 'cli src/review.ts (--detect-drift)', principal: CallPrincipal.OPERATOR, command: 'DescribeStackDriftDetectionStatus', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackDriftDetectionId', actions: ['cloudformation:DescribeStackDriftDetectionStatus'], resource: '*', conditionKeys: [],
+    note: 'No resource type in the Service Authorization Reference', citations: [CFN],
+  },
+  {
+    caller: 'cli src/review.ts (--detect-drift)', principal: CallPrincipal.OPERATOR, command: 'DescribeStackResourceDrifts', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackName', actions: ['cloudformation:DescribeStackResourceDrifts'], resource: STACK, conditionKeys: [], citations: [CFN],
+  },
   // ---- the sample service's handlers ----
   ...['Get', 'Put', 'Query', 'Delete'].map((op): CallSite => ({
     caller: 'sample-api src/lib (DynamoDB document client)', principal: CallPrincipal.SERVICE_FUNCTION, command: op, client: '@aws-sdk/lib-dynamodb',
