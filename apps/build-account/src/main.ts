@@ -3,7 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { DeployRules } from '@crosswalk/deploy-rules';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { addCompliance } from './compliance';
-import { CONFIG_ENV_VAR, loadConfig } from './config';
+import { CONFIG_ENV_VAR, ConfigError, exitOnConfigError, loadConfig, quoteConfigValue } from './config';
 import { findRepositoryRoot } from './pipeline/repository';
 import { addBuildAccountStacks, namingOf } from './stacks';
 
@@ -18,10 +18,12 @@ import { addBuildAccountStacks, namingOf } from './stacks';
  * turns the template validation on here too.
  */
 const app = new App({ builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
-const config = loadConfig();
+// A bad config ends synth with its message alone (exit 1), not a stack trace.
+const config = exitOnConfigError(() => loadConfig());
+const configFile = exitOnConfigError(() => configFileInRepository(process.env[CONFIG_ENV_VAR]));
 const compliance = Boolean(app.node.tryGetContext('compliance'));
 Validations.of(app).addPlugins(new DeployRules({ naming: namingOf(config) }), ...(compliance ? [new AwsSolutionsChecks(app)] : []));
-addBuildAccountStacks(app, config, { configFile: configFileInRepository(process.env[CONFIG_ENV_VAR]) });
+addBuildAccountStacks(app, config, { configFile });
 if (compliance) addCompliance(app, config); // Control Tower controls, `compliance` task only
 app.synth();
 
@@ -35,7 +37,7 @@ function configFileInRepository(file: string | undefined): string | undefined {
   const root = findRepositoryRoot(dirname(absolute));
   const inRepo = root === undefined ? undefined : relative(root, absolute);
   if (inRepo === undefined || inRepo.startsWith('..')) {
-    throw new Error(`${CONFIG_ENV_VAR} must name a file inside the repository, so that the pipeline's build reads the same config, got '${file}'; move it into the repository and commit it`);
+    throw new ConfigError(CONFIG_ENV_VAR, [`${CONFIG_ENV_VAR} must name a file inside the repository, so that the pipeline's build reads the same config, got ${quoteConfigValue(file)}; move it into the repository and commit it`]);
   }
   return inRepo.split(sep).join('/');
 }

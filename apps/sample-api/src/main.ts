@@ -1,5 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { addCompliance, loadConfig, namingOf } from '@crosswalk/build-account';
+import { addCompliance, exitOnConfigError, loadConfig, namingOf } from '@crosswalk/build-account';
 import { ConventionRolesCheck } from '@crosswalk/cross-account-role';
 import { DeployRules } from '@crosswalk/deploy-rules';
 import { SampleApiStack, simulateFailureTarget } from './stacks';
@@ -17,7 +17,8 @@ import { SampleApiStack, simulateFailureTarget } from './stacks';
 // (test/stacks/template-validation.test.ts), once per change, not on every synth;
 // `CDK_VALIDATION=true` turns it on here too.
 const app = new App({ builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
-const config = loadConfig();
+// A bad config ends synth with its message alone (exit 1), not a stack trace.
+const config = exitOnConfigError(() => loadConfig());
 Validations.of(app).addPlugins(
   new DeployRules({ naming: namingOf(config) }),
   // Every resource type and name of the service's stacks fits the convention roles' default policies.

@@ -1,6 +1,7 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { DeployRuleFinding, DeployRules } from '@crosswalk/deploy-rules';
-import { readAssembly } from './assembly';
+import { openAssembly, requireStacks } from './assembly';
+import { readStackTemplate } from './template';
 
 export interface DoctorOptions {
   /** The cloud assembly folder (`cdk.out`). */
@@ -14,10 +15,13 @@ export interface DoctorOptions {
 /**
  * Runs the deploy rules of `@crosswalk/deploy-rules` over a cloud assembly on disk: the same
  * checks the CDK validation plugin runs at synth, for apps that did not add the plugin, or
- * for an assembly synthesized elsewhere.
+ * for an assembly synthesized elsewhere. Refuses (throws) an assembly without stacks and a
+ * template that is not one, rather than report "no finding" about what it did not check.
  */
 export function doctor(options: DoctorOptions): DeployRuleFinding[] {
-  const stacks = readAssembly(options.assemblyDir);
+  const assembly = openAssembly(options.assemblyDir);
+  const stacks = requireStacks(assembly);
+  for (const stack of stacks) readStackTemplate(assembly, stack);
   return new DeployRules({ naming: options.naming, skip: options.skip }).checkStacks(stacks.map((s) => ({
     stackName: s.stackName,
     templatePath: s.templatePath,

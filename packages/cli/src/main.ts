@@ -1,18 +1,22 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
-import { cleanAssets } from './clean-assets';
+import { cleanAssets } from './clean';
 import { doctor } from './doctor';
 import { NX_CACHE_USAGE, parseNxCacheArgs, runWithNxCache } from './nx-cache';
-import { publishAssets } from './publish-assets';
+import { review } from './review';
+import { publishAssets } from './publish';
+import { excerpt } from './text';
 
 export const USAGE = `Usage: crosswalk <command> [options]
 
 Commands:
-  publish-assets <cdk.out> [--stack <name>]... [--profile <profile>] [--dry-run]
-      Publish the code assets of the stacks (every stack when no --stack is given) to their
-      S3 destinations with your own credentials; objects that exist are skipped.
-      --dry-run lists what would be published and makes no AWS call.
+  publish-assets <cdk.out> [--stack <name>]... [--bucket <artifact bucket>] [--profile <profile>] [--dry-run]
+      Publish the code assets of the stacks (every stack when no --stack is given) to the
+      artifact bucket with your own credentials; objects that exist are skipped. Every path,
+      source and destination is checked first; --bucket refuses any other bucket.
+      --dry-run makes the same checks, lists what would be published and makes no AWS call.
   doctor <cdk.out> [--project <name> --region <region>] [--skip <rule id>]...
-      Check the synthesized templates against Crosswalk's deploy rules; exits 1 on a finding.
+      Check the synthesized templates against Crosswalk's deploy rules; exits 1 on a finding,
+      and on an assembly without stacks or with a template that is not one.
       With --project and --region the rules also know the convention's artifact bucket.
   clean-assets --bucket <artifact bucket> --region <region> [--stack <name>[@<profile>]]... [--delete]
       List (dry run) or delete the code assets no deployed, pending or current template
@@ -22,6 +26,9 @@ Commands:
       <dir> (nx's self-hosted remote cache protocol, on 127.0.0.1), for a build host that keeps
       <dir> between runs but not its machine; afterwards removes the entries the run did not use.
       Exits with the command's status.
+  review --stack <name> --change-set <name or ARN> [--role-arn <role>] [--region <region>] [--format md|html|json] [--out <file>] [--detect-drift]
+      Review a CloudFormation change set (fail closed, @crosswalk/change-review), print the report;
+      exits 0 no changes, 10 low, 20 high, 30 not reviewed. \`crosswalk review --help\` tells the rest.
   help
       Print this text.`;
 
@@ -38,7 +45,7 @@ export interface MainIo {
   readonly err: (line: string) => void;
 }
 
-const short = (value: string) => (value.length > 60 ? `${value.slice(0, 60)}…` : value);
+const short = (value: string) => excerpt(value, 60);
 
 /** Parses `<positional> --flag value --switch` with the flags a command takes; repeated flags collect. */
 function parse(args: string[], flags: string[], switches: string[]): { positional: string[]; values: Map<string, string[]>; on: Set<string> } {
@@ -76,10 +83,11 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
   try {
     switch (command) {
       case 'publish-assets': {
-        const { positional, values, on } = parse(rest, ['--stack', '--profile'], ['--dry-run']);
+        const { positional, values, on } = parse(rest, ['--stack', '--bucket', '--profile'], ['--dry-run']);
         await publishAssets({
           assemblyDir: assemblyArgument(positional, 'publish-assets'),
           stackNames: values.get('--stack'),
+          bucketName: values.get('--bucket')?.[0],
           profile: values.get('--profile')?.[0],
           dryRun: on.has('--dry-run'),
           log: io.out,
@@ -93,6 +101,9 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
       }
       case 'clean-assets':
         return await cleanAssets(rest, { out: io.out, err: io.err });
+      case 'review':
+        // Its own exit codes (0 none, 10 low, 20 high, 30 not reviewed): see `crosswalk review --help`.
+        return await review(rest, { out: io.out, err: io.err });
       case 'doctor': {
         const { positional, values } = parse(rest, ['--project', '--region', '--skip'], []);
         const project = values.get('--project')?.[0];
@@ -103,7 +114,7 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
           naming: project !== undefined ? new CrosswalkNaming({ projectName: project, region: region! }) : undefined,
           skip: values.get('--skip'),
         });
-        for (const f of findings) io.out(`${f.ruleId} ${f.stackName}/${f.logicalId} ${f.location}: ${f.message}`);
+        for (const f of findings) io.out(excerpt(`${f.ruleId} ${f.stackName}/${f.logicalId} ${f.location}: ${f.message}`, 1000));
         io.out(findings.length === 0 ? 'doctor: no finding' : `doctor: ${findings.length} finding(s); see the rules in the README of @crosswalk/deploy-rules`);
         return findings.length === 0 ? 0 : 1;
       }
@@ -121,8 +132,8 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
       io.err(`crosswalk: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    const message = err instanceof Error ? err.message : String(err);
-    io.err(`crosswalk ${command}: ${message}`);
+    // Escaped once more: a message never carries a control character of an assembly or a server to the terminal.
+    io.err(`crosswalk ${command}: ${excerpt(err instanceof Error ? err.message : String(err), 2000)}`);
     return 1;
   }
 }

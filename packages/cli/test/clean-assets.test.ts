@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
-  ChangeSetSummary, CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand,
+  ChangeSetSummary, CloudFormationClient, CloudFormationServiceException, DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand,
+  ListStackResourcesCommand,
 } from '@aws-sdk/client-cloudformation';
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client, _Object } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import {
-  DELETE_BATCH_SIZE, cleanAssets as main, planAssetCleanup, referencedAssetKeys, referencedAssetKeysInBody,
-} from '../src/clean-assets';
+  DeleteObjectsCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, ListObjectVersionsCommand, ObjectVersion, S3Client, S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DELETE_BATCH_SIZE, cleanAssets as main, planAssetCleanup } from '../src/clean';
 
 const BUCKET = 'crosswalk-artifacts-111111111111-eu-west-1';
 const REGION = 'eu-west-1';
@@ -24,8 +25,8 @@ function daysAgo(days: number): Date {
   return new Date(NOW.getTime() - days * DAY_MS);
 }
 
-function s3Object(key: string, ageDays: number, size = 1024): _Object {
-  return { Key: key, Size: size, LastModified: daysAgo(ageDays) };
+function s3Object(key: string, ageDays: number, size = 1024): ObjectVersion {
+  return { Key: key, Size: size, LastModified: daysAgo(ageDays), VersionId: `v-${key.slice(7, 15)}`, IsLatest: true };
 }
 
 /** A template shaped like the one CDK synthesizes for a Lambda function whose code is an asset. */
@@ -77,6 +78,11 @@ function deployStacks(stacks: Record<string, FakeStack>): void {
   cfn.on(ListChangeSetsCommand).callsFake((input) => ({
     Summaries: (stackOf(input.StackName).changeSets ?? []).map((c) => ({ ChangeSetName: c.name, ChangeSetId: `arn:aws:cloudformation:${REGION}:333333333333:changeSet/${c.name}/1`, Status: c.status })),
   }));
+  cfn.on(ListStackResourcesCommand).callsFake((input) => {
+    stackOf(input.StackName);
+    return { StackResourceSummaries: [] };
+  });
+  cfn.on(DescribeChangeSetCommand).resolves({ Parameters: [] });
   cfn.on(GetTemplateCommand).callsFake((input) => {
     const stack = stackOf(input.StackName);
     if (input.TemplateStage !== 'Original') throw new Error('the test expects the Original stage');
@@ -89,14 +95,19 @@ function deployStacks(stacks: Record<string, FakeStack>): void {
   });
 }
 
-/** Lists `objects` in pages of `pageSize`, chained by continuation tokens as S3 does. */
-function storeObjects(objects: _Object[], pageSize = 1000): void {
-  s3.on(ListObjectsV2Command).callsFake((input) => {
+/**
+ * Lists `objects` as the current versions of a versioned bucket, in pages of `pageSize` chained
+ * by key markers as ListObjectVersions does; deletions succeed.
+ */
+function storeObjects(objects: ObjectVersion[], pageSize = 1000): void {
+  s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
+  s3.on(GetBucketLifecycleConfigurationCommand).resolves({ Rules: [{ ID: 'noncurrent', Status: 'Enabled', Filter: { Prefix: 'assets/' }, NoncurrentVersionExpiration: { NoncurrentDays: 90 } }] });
+  s3.on(ListObjectVersionsCommand).callsFake((input) => {
     if (input.Bucket !== BUCKET || input.Prefix !== 'assets/') throw new Error(`unexpected listing ${input.Bucket}/${input.Prefix}`);
-    const start = input.ContinuationToken ? Number(input.ContinuationToken.replace('token-', '')) : 0;
+    const start = input.KeyMarker ? objects.findIndex((o) => o.Key === input.KeyMarker) + 1 : 0;
     const end = start + pageSize;
     const truncated = end < objects.length;
-    return { Contents: objects.slice(start, end), IsTruncated: truncated, NextContinuationToken: truncated ? `token-${end}` : undefined, KeyCount: Math.min(pageSize, objects.length - start) };
+    return { Versions: objects.slice(start, end), IsTruncated: truncated, NextKeyMarker: truncated ? objects[end - 1].Key : undefined, NextVersionIdMarker: truncated ? objects[end - 1].VersionId : undefined };
   });
   s3.on(DeleteObjectsCommand).resolves({});
 }
@@ -148,38 +159,10 @@ beforeEach(() => {
 
 // ---------------------------------------------------------------------------------------
 
-describe('referencedAssetKeys', () => {
-  test('finds the code keys of a CDK-synthesized Lambda function, a layer and a SAM CodeUri, and nothing else', () => {
-    // Prepare
-    const template = {
-      ...lambdaTemplate(assetKey(1)),
-      Resources: {
-        ...(lambdaTemplate(assetKey(1)) as { Resources: object }).Resources,
-        Layer: { Type: 'AWS::Lambda::LayerVersion', Properties: { Content: { S3Bucket: BUCKET, S3Key: assetKey(2) } } },
-        Sam: { Type: 'AWS::Serverless::Function', Properties: { CodeUri: `s3://${BUCKET}/${assetKey(3)}` } },
-        Sub: { Type: 'Custom::Thing', Properties: { Url: { 'Fn::Sub': `https://\${Bucket}.s3.amazonaws.com/${assetKey(4)}` } } },
-        Other: { Type: 'AWS::S3::BucketPolicy', Properties: { Prefix: 'templates/x.json', Keys: ['assets/', 'not assets'] } },
-      },
-    };
-
-    // Act
-    const keys = referencedAssetKeys(template, 'assets/');
-
-    // Assess
-    expect([...keys].sort()).toEqual([assetKey(1), assetKey(2), assetKey(3), assetKey(4)]);
-  });
-
-  test('reads a JSON template body, and a YAML one as text', () => {
-    expect([...referencedAssetKeysInBody(JSON.stringify(lambdaTemplate(assetKey(5))), 'assets/')]).toEqual([assetKey(5)]);
-    const yaml = `Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code:\n        S3Key: ${assetKey(6)}\n        S3Bucket: '${BUCKET}'\n`;
-    expect([...referencedAssetKeysInBody(yaml, 'assets/')]).toEqual([assetKey(6)]);
-  });
-});
-
 describe('planAssetCleanup', () => {
   const plan = (objects: Array<{ key: string; ageDays: number }>, referenced: string[] = []) => planAssetCleanup({
     objects: objects.map((o) => ({ key: o.key, size: 10, lastModified: daysAgo(o.ageDays) })),
-    referencedKeys: new Map(referenced.map((k) => [k, ['stack X']])),
+    references: referenced.map((key) => ({ source: 'stack X', where: 'Resources/Fn/Properties/Code/S3Key', key })),
     now: NOW,
     assetsPrefix: 'assets/',
   });
@@ -205,7 +188,7 @@ describe('planAssetCleanup', () => {
   });
 
   test('keeps an object whose age is unknown', () => {
-    const result = planAssetCleanup({ objects: [{ key: assetKey(1), size: 1 }], referencedKeys: new Map(), now: NOW, assetsPrefix: 'assets/' });
+    const result = planAssetCleanup({ objects: [{ key: assetKey(1), size: 1 }], references: [], now: NOW, assetsPrefix: 'assets/' });
     expect(result.delete).toEqual([]);
   });
 });
@@ -224,11 +207,11 @@ describe('clean-assets', () => {
     expect(result.code).toBe(0);
     expect(result.out).toEqual([
       `keep ${assetKey(1)} (referenced by stack Crosswalk-SampleApi-prod)`,
-      `keep ${assetKey(2)} (referenced by template ${join(assembly, 'Crosswalk-SampleApi-dev.template.json')})`,
+      `keep ${assetKey(2)} (referenced by template '${join(assembly, 'Crosswalk-SampleApi-dev.template.json')}')`,
       `keep ${assetKey(3)} (last modified ${daysAgo(5).toISOString()}, not more than 30 days ago)`,
       `would delete ${assetKey(4)} (3.0 MiB, last modified ${daysAgo(400).toISOString()})`,
       `4 objects under s3://${BUCKET}/assets/: 3 kept (3.0 KiB), 1 would be deleted (3.0 MiB)`,
-      'Dry run: nothing was deleted. Run again with --delete to delete the objects marked "would delete".',
+      `Dry run: nothing was deleted. Run again with --delete to delete the objects marked "would delete": 1 of 1 recoverable for 90 days after the deletion (the bucket's lifecycle then expires noncurrent versions), each one as a noncurrent version behind a delete marker (to restore one: aws s3api list-object-versions --bucket ${BUCKET} --prefix <key>, then aws s3api delete-object --bucket ${BUCKET} --key <key> --version-id <the marker's version id>).`,
     ]);
     expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
     expect(result.profiles).toEqual(['prod']);
@@ -255,7 +238,7 @@ describe('clean-assets', () => {
     }
     expect(result.out).toContain(`delete ${assetKey(0)} (1.0 KiB, last modified ${daysAgo(60).toISOString()})`);
     expect(result.out).toContain(`1003 objects under s3://${BUCKET}/assets/: 2 kept (2.0 KiB), 1001 deleted (1001.0 KiB)`);
-    expect(result.out.at(-1)).toMatch(/delete marker.*noncurrent version/);
+    expect(result.out.at(-1)).toMatch(/^Deleted: 1001 of 1001 recoverable for 90 days after the deletion .* noncurrent version behind a delete marker/);
     expect(result.profiles).toEqual([undefined]);
   });
 
@@ -268,7 +251,7 @@ describe('clean-assets', () => {
     const result = await run(...BASE, '--stack', 'Crosswalk-SampleApi-prod@prod');
 
     // Assess
-    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.ContinuationToken)).toEqual([undefined, 'token-2']);
+    expect(s3.commandCalls(ListObjectVersionsCommand).map((c) => c.args[0].input.KeyMarker)).toEqual([undefined, assetKey(2)]);
     expect(result.out.filter((l) => l.startsWith('would delete')).map((l) => l.split(' ')[2])).toEqual([assetKey(2), assetKey(3)]);
   });
 
@@ -410,14 +393,15 @@ describe('clean-assets', () => {
   test('a listing that fails stops the run, naming the bucket and the credentials it needs', async () => {
     // Prepare
     deployStacks({ 'Crosswalk-SampleApi-prod': { template: lambdaTemplate(assetKey(1)) } });
-    s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
+    s3.on(ListObjectVersionsCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'Access Denied' }));
 
     // Act
     const result = await run(...BASE, '--stack', 'Crosswalk-SampleApi-prod', '--delete');
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.err[0]).toMatch(new RegExp(`^clean-assets: cannot list s3://${BUCKET}/assets/ in eu-west-1 \\(AccessDenied: Access Denied\\); .*AWS_PROFILE`));
+    expect(result.err[0]).toMatch(new RegExp(`^clean-assets: cannot list s3://${BUCKET}/assets/ in eu-west-1 \\(AccessDenied: Access Denied\\); .*AWS_PROFILE.*s3:ListBucketVersions`));
     expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
   });
 
@@ -433,10 +417,10 @@ describe('clean-assets', () => {
 
     // Assess
     expect(missing.code).toBe(1);
-    expect(missing.err).toContainEqual(expect.stringMatching(/--templates .*nope: ENOENT.*give a cloud assembly directory/));
+    expect(missing.err).toContainEqual(expect.stringMatching(/--templates '.*nope': ENOENT.*give a cloud assembly directory/));
     expect(broken.code).toBe(1);
-    expect(broken.err).toContainEqual(expect.stringMatching(/Broken\.template\.json is not valid JSON/));
-    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+    expect(broken.err).toContainEqual(expect.stringMatching(/template '.*Broken\.template\.json' cannot be read: it is not valid JSON/));
+    expect(s3.commandCalls(ListObjectVersionsCommand)).toHaveLength(0);
   });
 
   test('reads every *.template.json of a cloud assembly, nested assemblies too, and refuses a directory without any', async () => {
@@ -473,11 +457,12 @@ describe('clean-assets', () => {
 
 describe('clean-assets arguments', () => {
   test.each([
-    [['--bucket', BUCKET, '--region', REGION, '--dry-run'], /unknown option '--dry-run'; the options are --bucket, --region, --stack, --templates, --min-age-days, --delete, --allow-missing-stacks, --help/],
+    [['--bucket', BUCKET, '--region', REGION, '--dry-run'], /unknown option '--dry-run'; the options are --bucket, --region, --stack, --templates, --min-age-days, --delete, --allow-missing-stacks, --allow-permanent-delete, --help/],
     [['--region', REGION, '--bucket'], /--bucket needs a value, e\.g\. --bucket crosswalk-artifacts-/],
     [['--bucket', BUCKET], /--region is required, e\.g\. --region eu-west-1/],
     [['--bucket', BUCKET, '--region', 'Ireland'], /--region must be an AWS region name such as 'eu-west-1', got 'Ireland'/],
     [[...BASE, '--min-age-days', '-1'], /--min-age-days must be a whole number of days, 0 or more, got '-1'/],
+    [[...BASE, '--allow-permanent-delete'], /--allow-permanent-delete goes with --delete/],
     [[...BASE, '--min-age-days', 'ten'], /--min-age-days must be a whole number of days, 0 or more, got 'ten'; e\.g\. --min-age-days 30/],
     [[...BASE, '--min-age-days', '1.5'], /--min-age-days must be a whole number/],
     [[...BASE, '--stack', 'Crosswalk-SampleApi-prod@'], /--stack 'Crosswalk-SampleApi-prod@' must be <stack name> or <stack name>@<profile>/],

@@ -26,28 +26,28 @@ describe('stage safety (CodePipeline V2 stage conditions)', () => {
   });
 
   test('a deployment window becomes an entry condition with the DeploymentWindow rule, failing outside it', () => {
-    const s = stages([dev, { ...prod, deploymentWindow: { cron: ' 0 0-59 9-16 ? * MON-THU ', timeZone: 'Europe/Berlin' } }]);
+    const s = stages([dev, { ...prod, deploymentWindow: { cron: ' * 0-59 9-16 ? * MON-THU ', timeZone: 'Europe/Berlin' } }]);
     expect(s.Prod.BeforeEntry).toEqual({
       Conditions: [{
         Result: 'FAIL',
         Rules: [{
           Name: 'ProdDeploymentWindow',
           RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'DeploymentWindow', Version: '1' },
-          Configuration: { Cron: '0 0-59 9-16 ? * MON-THU', TimeZone: 'Europe/Berlin' },
+          Configuration: { Cron: '* 0-59 9-16 ? * MON-THU', TimeZone: 'Europe/Berlin' },
         }],
       }],
     });
     expect(s.Dev.BeforeEntry).toBeUndefined();
-    expect(stages([{ ...dev, deploymentWindow: { cron: '0 * 8-17 ? * MON-FRI' } }]).Dev.BeforeEntry.Conditions[0].Rules[0].Configuration.TimeZone).toBe('UTC');
+    expect(stages([{ ...dev, deploymentWindow: { cron: '* * 8-17 ? * MON-FRI' } }]).Dev.BeforeEntry.Conditions[0].Rules[0].Configuration.TimeZone).toBe('UTC');
   });
 
   test('with approval, the window also gates the execution: a stage entered only inside it checks the reviewed change set right before Deploy', () => {
-    const s = stages([dev, { ...prod, deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU', timeZone: 'Europe/Berlin' } }]);
+    const s = stages([dev, { ...prod, deploymentWindow: { cron: '* 0-59 9-16 ? * MON-THU', timeZone: 'Europe/Berlin' } }]);
     const names = Object.keys(s).filter((n) => n !== 'mode');
     expect(names.slice(names.indexOf('Prod'))).toEqual(['Prod', 'ProdApproval', 'ProdWindow', 'ProdDeploy']);
     expect(s.ProdWindow.BeforeEntry.Conditions).toEqual([{
       Result: 'FAIL',
-      Rules: [expect.objectContaining({ Name: 'ProdExecutionWindow', Configuration: { Cron: '0 0-59 9-16 ? * MON-THU', TimeZone: 'Europe/Berlin' } })],
+      Rules: [expect.objectContaining({ Name: 'ProdExecutionWindow', Configuration: { Cron: '* 0-59 9-16 ? * MON-THU', TimeZone: 'Europe/Berlin' } })],
     }]);
     // Its check passes when the review found nothing to execute, so a no-op run is not held up by a verification of nothing.
     const check = JSON.parse(s.ProdWindow.Actions[0].Configuration.UserParameters);
@@ -61,8 +61,8 @@ describe('stage safety (CodePipeline V2 stage conditions)', () => {
 
   test('fails for a window whose cron does not have 6 or 7 fields, or an unknown time zone, naming the field', () => {
     expect(() => stages([{ ...dev, deploymentWindow: { cron: '0 9-16 * * MON-FRI' } }]))
-      .toThrow("environments[0].deploymentWindow.cron must have 6 fields and an optional year (seconds minutes hours day-of-month month day-of-week [year]), e.g. '0 0-59 9-16 ? * MON-THU', got '0 9-16 * * MON-FRI' (5 fields)");
-    expect(() => stages([{ ...dev, deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU', timeZone: 'Mars/Olympus' } }]))
+      .toThrow("environments[0].deploymentWindow.cron must have 6 fields and an optional year (seconds minutes hours day-of-month month day-of-week [year]), e.g. '* 0-59 9-16 ? * MON-THU', got '0 9-16 * * MON-FRI' (5 fields)");
+    expect(() => stages([{ ...dev, deploymentWindow: { cron: '* 0-59 9-16 ? * MON-THU', timeZone: 'Mars/Olympus' } }]))
       .toThrow("environments[0].deploymentWindow.timeZone must be an IANA time zone such as 'Europe/Berlin' or 'UTC', got 'Mars/Olympus'");
   });
 

@@ -233,3 +233,98 @@ describe('NotifyingPipeline validation', () => {
     expect(() => new CrosswalkNaming({ projectName: '1-bad', region: REGION })).toThrow(/projectName must start with a letter/);
   });
 });
+
+/**
+ * The deployment window as CodePipeline's DeploymentWindow rule reads it: the "Cron" table of
+ * https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html
+ * (seconds N/A and `*` only; minutes 0-59; hours 0-23; day-of-month 1-31 with `? L W`; month 1-12
+ * or JAN-DEC; day-of-week 1-7 or SUN-SAT with `? L #`; year 1970-2199, optional).
+ */
+describe('NotifyingPipeline.validateDeploymentWindow', () => {
+  const check = (cron: string, timeZone?: string) => () => NotifyingPipeline.validateDeploymentWindow('window', { cron, timeZone });
+
+  test.each([
+    ['* 0-59 9-16 ? * MON-THU', 'Europe/Berlin'],
+    ['* * 8-17 ? * 2-6', 'UTC'],
+    ['* 0/15 9-11,14-16 ? * mon-fri', 'America/New_York'],
+    ['* * 9 L * ?', undefined],
+    ['* * 9 L-3 * ?', undefined],
+    ['* * 9 15W * ?', undefined],
+    ['* * 9 LW * ?', undefined],
+    ['* * 9 ? * 6L', undefined],
+    ['* * 9 ? * MON#2', undefined],
+    ['* * 9 29 FEB ? 2028', undefined],
+    ['* * 9 ? JAN-MAR MON 2030-2199', undefined],
+    ['* * 9 ? * MON *', undefined],
+  ])('accepts %j in %s', (cron, timeZone) => {
+    expect(check(cron, timeZone)).not.toThrow();
+  });
+
+  test.each([
+    ['0 0-59 9-16 ? * MON-THU', /the seconds field takes only '\*' \(its allowed values are N\/A\), got '0'/],
+    ['* 60 9 ? * MON', /the minutes field takes 0-59, got 60/],
+    ['* 0 24 ? * MON', /the hours field takes 0-23, got 24/],
+    ['* 0 9 32 * ?', /the day-of-month field takes 1-31, got 32/],
+    ['* 0 9 ? 13 MON', /the month field takes 1-12 or JAN-DEC, got 13/],
+    ['* 0 9 ? * 8', /the day-of-week field takes 1-7 or SUN-SAT, got 8/],
+    ['* 0 9 ? * MON 2200', /the year field takes 1970-2199, got 2200/],
+    ['a b c d e f', /the seconds field takes only '\*'/],
+    ['* b c d e f', /the minutes field takes 0-59, got 'b'/],
+    ['* 0 9 ? * FUNDAY', /the day-of-week field takes 1-7 or SUN-SAT, got 'FUNDAY'/],
+    ['* 0 9 ? * ?', /exactly one of day-of-month and day-of-week must be '\?'/],
+    ['* 0 9 1 * MON', /exactly one of day-of-month and day-of-week must be '\?'/],
+    ['* 0 17-9 ? * MON', /the hours field's range 17-9 runs backwards/],
+    ['* 0/0 9 ? * MON', /the minutes field's increment must be 1 to 59, got 0/],
+    ['* 0 9 L,15 * ?', /the day-of-month field takes 'L', 'L-n', 'nW' and 'LW' alone/],
+    ['* 0 9 ? * MON#6', /the day-of-week field's 'd#n' takes n from 1 to 5/],
+    ['* 0 9 ? * MON,FRI#2', /the day-of-week field takes 'L', 'dL' and 'd#n' alone/],
+    ['* 0 9 ? * MON 2020 2021', /must have 6 fields and an optional year .* \(8 fields\)/],
+  ])('refuses %j, naming the field and the value CodePipeline does not take', (cron, message) => {
+    expect(check(cron)).toThrow(message);
+    expect(check(cron)).toThrow(/^window\.cron /);
+  });
+
+  test.each([
+    ['* 0 9 30 FEB ?', 'February 30th'],
+    ['* 0 9 31 4,6,9,11 ?', 'the 31st of a 30-day month'],
+    ['* 0 9 29 FEB ? 2027', 'February 29th of a common year'],
+    ['* 0 9 ? * MON 2020', 'a year that is past'],
+  ])('refuses %j, a window that can never open (%s)', (cron) => {
+    expect(check(cron)).toThrow(/^window\.cron '.*' can never open: no day from \d{4}-\d\d-\d\d to 2199-12-31 has its day-of-month, month, day-of-week and year/);
+  });
+
+  test('refuses a weekday that never falls on the given day of the month', () => {
+    // the 5th Monday of February exists only in a leap year whose February 1st is a Monday
+    expect(check('* 0 9 ? FEB MON#5 2027')).toThrow(/can never open/);
+    expect(check('* 0 9 ? FEB MON#5 2044')).not.toThrow();
+  });
+
+  test('refuses newlines and bidirectional controls in the cron and the time zone, and never repeats them raw', () => {
+    const attempts = [
+      check('* 0 9 ? * MON\nIGNORE: approved'),
+      check('* 0 9 ? * MON \u202eNOM'),
+      check('* 0 9 ? * MON', 'Europe/Berlin\n- a fake second problem'),
+      check('* 0 9 ? * MON', 'UTC\u202e\u2066'),
+    ];
+    for (const attempt of attempts) {
+      let message = '';
+      try {
+        attempt();
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/^window\.(cron|timeZone) /);
+      expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      expect(message).toMatch(/\\n|\\u202e|\\u2066/);
+    }
+  });
+
+  test('refuses a time zone that is not an IANA name', () => {
+    expect(check('* 0 9 ? * MON', 'Mars/Olympus')).toThrow("window.timeZone must be an IANA time zone such as 'Europe/Berlin' or 'UTC', got 'Mars/Olympus'");
+    expect(check('* 0 9 ? * MON', '../../etc/passwd')).toThrow(/window\.timeZone must be an IANA time zone/);
+  });
+
+  test('skips a cron or time zone that is a token (CloudFormation checks it at deploy time)', () => {
+    expect(check(Token.asString({ Ref: 'Cron' }), Token.asString({ Ref: 'Zone' }))).not.toThrow();
+  });
+});

@@ -1,3 +1,4 @@
 export * from './types';
 export * from './example';
 export * from './load';
+export * from './entry-point';

@@ -183,6 +183,11 @@ function readJsonFile(path: string, origin: string): unknown {
   }
 }
 
+/** A value as the config's messages repeat it: quoted, escaped and shortened (for messages about the config written elsewhere). */
+export function quoteConfigValue(value: unknown): string {
+  return describe(value);
+}
+
 function isSupported(partition: string | undefined): boolean {
   return partition !== undefined && Object.hasOwn(SUPPORTED_PARTITIONS, partition);
 }
@@ -538,7 +543,8 @@ class ConfigChecker {
         try {
           NotifyingPipeline.validateDeploymentWindow(`${path}.deploymentWindow`, { cron: w.cron as string, timeZone: w.timeZone as string | undefined });
         } catch (err) {
-          this.problems.push((err as Error).message);
+          // The pipeline's own message, its echo of the value escaped once more: a config value never reaches the terminal raw.
+          this.problems.push(escapeInvisible((err as Error).message));
         }
       }
     }

@@ -137,17 +137,35 @@ describe('loadConfig', () => {
   });
 
   test('stage rollback and a deployment window are set per environment, and a bad window names the field', () => {
-    const config = loadConfig({ environments: { prod: { rollbackOnFailure: false, deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU', timeZone: 'Europe/Berlin' } } } }, {});
+    const config = loadConfig({ environments: { prod: { rollbackOnFailure: false, deploymentWindow: { cron: '* 0-59 9-16 ? * MON-THU', timeZone: 'Europe/Berlin' } } } }, {});
     expect(config.environments.prod.rollbackOnFailure).toBe(false);
     expect(config.environments.dev.rollbackOnFailure).toBe(true);
-    expect(config.environments.prod.deploymentWindow).toEqual({ cron: '0 0-59 9-16 ? * MON-THU', timeZone: 'Europe/Berlin' });
+    expect(config.environments.prod.deploymentWindow).toEqual({ cron: '* 0-59 9-16 ? * MON-THU', timeZone: 'Europe/Berlin' });
     expect(() => loadConfig({ environments: { prod: { deploymentWindow: { cron: '0 9 * * 1' } } } }, {}))
       .toThrow(/environments\.prod\.deploymentWindow\.cron must have 6 fields and an optional year .* got '0 9 \* \* 1' \(5 fields\)/);
-    expect(() => loadConfig({ environments: { prod: { deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU', timeZone: 'Berlin' } } } }, {}))
+    expect(() => loadConfig({ environments: { prod: { deploymentWindow: { cron: '* 0-59 9-16 ? * MON-THU', timeZone: 'Berlin' } } } }, {}))
       .toThrow(/environments\.prod\.deploymentWindow\.timeZone must be an IANA time zone such as 'Europe\/Berlin' or 'UTC', got 'Berlin'/);
-    expect(() => loadConfig({ environments: { prod: { deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU', every: 'day' } as any } } }, {}))
+    expect(() => loadConfig({ environments: { prod: { deploymentWindow: { cron: '* 0-59 9-16 ? * MON-THU', every: 'day' } as any } } }, {}))
       .toThrow(/environments\.prod\.deploymentWindow\.every is not a config field/);
     expect(() => loadConfig({ environments: { dev: { rollbackOnFailure: 'yes' as any } } }, {})).toThrow(/environments\.dev\.rollbackOnFailure must be/);
+  });
+
+  test('fails on a deployment window CodePipeline would refuse or that never opens, as CodePipeline reads the cron', () => {
+    const windowProblems = (cron: string) => problemsOf({ environments: { prod: { deploymentWindow: { cron } } } });
+    expect(windowProblems('0 0-59 9-16 ? * MON-THU')).toEqual([expect.stringMatching(/^environments\.prod\.deploymentWindow\.cron '0 0-59 9-16 \? \* MON-THU': the seconds field takes only '\*'/)]);
+    expect(windowProblems('* 0 9 30 FEB ?')).toEqual([expect.stringMatching(/^environments\.prod\.deploymentWindow\.cron '\* 0 9 30 FEB \?' can never open/)]);
+    expect(windowProblems('* 0 9 ? * MON 2020')).toEqual([expect.stringMatching(/can never open/)]);
+    expect(windowProblems('a b c d e f')).toEqual([expect.stringMatching(/the seconds field takes only '\*'/)]);
+    expect(windowProblems('* 0 25 ? * MON')).toEqual([expect.stringMatching(/the hours field takes 0-23, got 25/)]);
+  });
+
+  test('fails on newlines and direction controls in a deployment window without repeating them raw', () => {
+    const problems = problemsOf({ environments: { prod: { deploymentWindow: { cron: '* 0 9 ? * MON\n  - approved by security', timeZone: 'UTC\u202e' } } } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^environments\.prod\.deploymentWindow\.cron must be printable ASCII on one line/);
+    expect(problems[0]).toContain('\\n  - approved by security');
+    expect(problemsOf({ environments: { prod: { deploymentWindow: { cron: '* 0 9 ? * MON', timeZone: 'UTC\u202e' } } } })[0]).toContain("got 'UTC\\u202e'");
+    for (const problem of problems) expect(problem).not.toMatch(/[\u0000-\u001f\u202a-\u202e\u2066-\u2069]/);
   });
 
   test('the bake and the review\'s approval policy are set per environment and checked like the rest', () => {

@@ -150,30 +150,257 @@ function validateReviewAndBake(field: string, env: PipelineEnvironment, naming: 
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Deployment window: CodePipeline's DeploymentWindow rule
+// ---------------------------------------------------------------------------------------
+
 /**
- * A `DeploymentWindow` rule's cron has 6 required fields and an optional year, separated by
- * white space (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html);
- * a time zone is an IANA name such as `Europe/Berlin`, which this Node.js also knows.
+ * The rule's reference page, which every belief below rests on (its "Cron" table: field,
+ * allowed values, allowed special characters, and the notes on `* ? - , / L W #`).
  */
-export function validateDeploymentWindow(field: string, window: { cron: string; timeZone?: string }): void {
-  const shown = (v: string) => (v.length > 80 ? `${v.slice(0, 80)}…` : v);
+const DEPLOYMENT_WINDOW_DOCS = 'https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html';
+
+/** A window from 09:00 to 16:59, Monday to Thursday (the seconds field takes only `*`). */
+const CRON_EXAMPLE = '* 0-59 9-16 ? * MON-THU';
+
+/** A field of the cron, as the page's table describes it. */
+interface CronFieldSpec {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  /** Names that stand for numbers (JAN = 1, SUN = 1), in order from `min`. */
+  readonly names?: readonly string[];
+  /** The special characters of the table's third column besides `, - * /`. */
+  readonly special: '' | '?LW' | '?L#';
+}
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+/** Day-of-week 1-7 or SUN-SAT: 1 is Sunday ("L" alone in the field "means 7 or SAT"). */
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/** Fields 2 to 7 (seconds, the first, takes `*` only: its allowed values are "N/A"). */
+const CRON_FIELDS: readonly CronFieldSpec[] = [
+  { name: 'minutes', min: 0, max: 59, special: '' },
+  { name: 'hours', min: 0, max: 23, special: '' },
+  { name: 'day-of-month', min: 1, max: 31, special: '?LW' },
+  { name: 'month', min: 1, max: 12, names: MONTHS, special: '' },
+  { name: 'day-of-week', min: 1, max: 7, names: WEEKDAYS, special: '?L#' },
+  { name: 'year', min: 1970, max: 2199, special: '' },
+];
+
+/** A day-of-month or day-of-week field: which days of a month it lets through. */
+type DayRule = (year: number, month: number, day: number) => boolean;
+
+/** What a cron allows: sets of minutes, hours, months and years, and a rule per day field. */
+interface CronSchedule {
+  readonly months: ReadonlySet<number>;
+  /** Undefined: every year (the field is left out or `*`). */
+  readonly years?: ReadonlySet<number>;
+  readonly dayOfMonth?: DayRule;
+  readonly dayOfWeek?: DayRule;
+}
+
+/** Thrown by the parser; the message names the field and what is wrong with it. */
+class CronProblem extends Error {}
+
+/**
+ * Text a message repeats from a prop: control, line-breaking and direction-changing characters
+ * escaped (a value cannot fake lines of a message or reorder it), cut to 80 characters.
+ */
+function shown(value: string): string {
+  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' } as Record<string, string>)[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 80 ? `${escaped.slice(0, 80)}…` : escaped;
+}
+
+/**
+ * Checks a deployment window as CodePipeline's `DeploymentWindow` rule reads it
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html): a cron of 6 required fields and an optional year, separated by
+ * white space, each within the page's allowed values and special characters, and a schedule
+ * that can still open (a window that never opens fails every execution at the stage); a time
+ * zone is an IANA name such as `Europe/Berlin`, which this Node.js also knows.
+ *
+ * @param now the day from which the window must be able to open (a year in the past never does)
+ */
+export function validateDeploymentWindow(field: string, window: { cron: string; timeZone?: string }, now: Date = new Date()): void {
   if (literal(window.cron)) {
-    const fields = window.cron.trim().split(/\s+/);
-    if (window.cron.trim() === '' || fields.length < 6 || fields.length > 7) {
-      throw new Error(`${field}.cron must have 6 fields and an optional year (seconds minutes hours day-of-month month day-of-week [year]), e.g. '0 0-59 9-16 ? * MON-THU', got '${shown(window.cron)}' (${window.cron.trim() === '' ? 0 : fields.length} fields)`);
+    const cron = window.cron.trim();
+    const fields = cron === '' ? [] : cron.split(/\s+/);
+    if (/[^\x20-\x7e\t]/.test(cron)) {
+      throw new Error(`${field}.cron must be printable ASCII on one line (seconds minutes hours day-of-month month day-of-week [year]), got '${shown(window.cron)}'; e.g. '${CRON_EXAMPLE}'`);
+    }
+    if (fields.length < 6 || fields.length > 7) {
+      throw new Error(`${field}.cron must have 6 fields and an optional year (seconds minutes hours day-of-month month day-of-week [year]), e.g. '${CRON_EXAMPLE}', got '${shown(window.cron)}' (${fields.length} fields)`);
+    }
+    let schedule: CronSchedule;
+    try {
+      schedule = parseCron(fields);
+    } catch (err) {
+      if (!(err instanceof CronProblem)) throw err;
+      throw new Error(`${field}.cron '${shown(cron)}': ${err.message} (${DEPLOYMENT_WINDOW_DOCS}); e.g. '${CRON_EXAMPLE}'`);
+    }
+    if (!canOpen(schedule, now)) {
+      throw new Error(`${field}.cron '${shown(cron)}' can never open: no day from ${now.toISOString().slice(0, 10)} to 2199-12-31 has its day-of-month, month, day-of-week and year ` +
+        '(such as February 30th, or a year that is past), so every execution would fail at the stage; fix the days');
     }
   }
   if (window.timeZone !== undefined && literal(window.timeZone)) {
-    let known = true;
+    let known = /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(window.timeZone);
     try {
-      new Intl.DateTimeFormat('en-US', { timeZone: window.timeZone });
+      if (known) new Intl.DateTimeFormat('en-US', { timeZone: window.timeZone });
     } catch {
       known = false;
     }
-    if (!known || window.timeZone.trim() === '') {
+    if (!known) {
       throw new Error(`${field}.timeZone must be an IANA time zone such as 'Europe/Berlin' or 'UTC', got '${shown(window.timeZone)}'`);
     }
   }
+}
+
+/** The schedule of the 6 or 7 fields; throws a {@link CronProblem} naming the field. */
+function parseCron(fields: readonly string[]): CronSchedule {
+  if (fields[0] !== '*') {
+    throw new CronProblem(`the seconds field takes only '*' (its allowed values are N/A), got '${shown(fields[0])}'`);
+  }
+  const [, minutes, hours, dayOfMonth, months, dayOfWeek, years] = fields;
+  valueSet(CRON_FIELDS[0], minutes);
+  valueSet(CRON_FIELDS[1], hours);
+  if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
+    throw new CronProblem(`exactly one of day-of-month and day-of-week must be '?' ("no specific value"), got '${shown(dayOfMonth)}' and '${shown(dayOfWeek)}'`);
+  }
+  return {
+    months: valueSet(CRON_FIELDS[3], months),
+    years: years === undefined || years === '*' ? undefined : valueSet(CRON_FIELDS[5], years),
+    dayOfMonth: dayOfMonth === '?' ? undefined : dayOfMonthRule(dayOfMonth),
+    dayOfWeek: dayOfWeek === '?' ? undefined : dayOfWeekRule(dayOfWeek),
+  };
+}
+
+/** A number or a name of the field, within its allowed values. */
+function fieldValue(spec: CronFieldSpec, text: string): number {
+  const index = spec.names?.indexOf(text.toUpperCase()) ?? -1;
+  if (index >= 0) return spec.min + index;
+  if (!/^\d{1,4}$/.test(text)) {
+    throw new CronProblem(`the ${spec.name} field takes ${describeValues(spec)}, got '${shown(text)}'`);
+  }
+  const value = Number(text);
+  if (value < spec.min || value > spec.max) {
+    throw new CronProblem(`the ${spec.name} field takes ${describeValues(spec)}, got ${value}`);
+  }
+  return value;
+}
+
+function describeValues(spec: CronFieldSpec): string {
+  const names = spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : '';
+  return `${spec.min}-${spec.max}${names}`;
+}
+
+/** The values of a field made of `*`, values, ranges `a-b` and increments `*\/n`, `a/n`, `a-b/n`, separated by `,`. */
+function valueSet(spec: CronFieldSpec, text: string): Set<number> {
+  const values = new Set<number>();
+  for (const item of text.split(',')) {
+    const match = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d{1,4}))?$/.exec(item);
+    if (!match) {
+      throw new CronProblem(`the ${spec.name} field takes values, ranges (a-b), increments (a/n) and lists (a,b) of ${describeValues(spec)}` +
+        `${spec.special ? ` or one of its special forms (${spec.special.split('').join(' ')})` : ''}, got '${shown(item)}'`);
+    }
+    const [, range, step] = match;
+    const increment = step === undefined ? 1 : Number(step);
+    if (increment < 1 || increment > spec.max) throw new CronProblem(`the ${spec.name} field's increment must be 1 to ${spec.max}, got ${increment}`);
+    let [low, high] = [spec.min, spec.max];
+    if (range !== '*') {
+      const [from, to] = range.split('-');
+      low = fieldValue(spec, from);
+      high = to === undefined ? (step === undefined ? low : spec.max) : fieldValue(spec, to);
+      if (high < low) throw new CronProblem(`the ${spec.name} field's range ${shown(range)} runs backwards; write it from low to high`);
+    }
+    for (let value = low; value <= high; value += increment) values.add(value);
+  }
+  return values;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** 1 (Sunday) to 7 (Saturday), as the day-of-week field counts. */
+function weekday(year: number, month: number, day: number): number {
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 1;
+}
+
+/** The weekday (Monday to Friday) nearest to `day`, within the month, as 'W' picks it. */
+function nearestWeekday(year: number, month: number, day: number): number {
+  const last = daysInMonth(year, month);
+  const dow = weekday(year, month, day);
+  if (dow === 7) return day === 1 ? 3 : day - 1; // Saturday: the Friday before, or the Monday after the 1st
+  if (dow === 1) return day === last ? day - 2 : day + 1; // Sunday: the Monday after, or the Friday before the last day
+  return day;
+}
+
+function dayOfMonthRule(text: string): DayRule {
+  const spec = CRON_FIELDS[2];
+  if (text === 'L') return (y, m, d) => d === daysInMonth(y, m);
+  if (text === 'LW') return (y, m, d) => d === nearestWeekday(y, m, daysInMonth(y, m));
+  const offset = /^L-(\d{1,2})$/.exec(text);
+  if (offset) {
+    const n = Number(offset[1]);
+    if (n < 1 || n > 30) throw new CronProblem(`the day-of-month field's 'L-n' takes n from 1 to 30, got ${n}`);
+    return (y, m, d) => d === daysInMonth(y, m) - n;
+  }
+  const weekdayOf = /^(\d{1,2})W$/.exec(text);
+  if (weekdayOf) {
+    const n = fieldValue(spec, weekdayOf[1]);
+    return (y, m, d) => n <= daysInMonth(y, m) && d === nearestWeekday(y, m, n);
+  }
+  if (/[LW?]/.test(text)) {
+    throw new CronProblem(`the day-of-month field takes 'L', 'L-n', 'nW' and 'LW' alone, not in a list or range, and '?' only as the whole field, got '${shown(text)}'`);
+  }
+  const days = valueSet(spec, text);
+  return (_y, _m, d) => days.has(d);
+}
+
+function dayOfWeekRule(text: string): DayRule {
+  const spec = CRON_FIELDS[4];
+  if (text === 'L') return (y, m, d) => weekday(y, m, d) === 7;
+  const last = /^([A-Za-z0-9]+)L$/.exec(text);
+  if (last) {
+    const dow = fieldValue(spec, last[1]);
+    return (y, m, d) => weekday(y, m, d) === dow && d + 7 > daysInMonth(y, m);
+  }
+  const nth = /^([A-Za-z0-9]+)#(\d)$/.exec(text);
+  if (nth) {
+    const dow = fieldValue(spec, nth[1]);
+    const n = Number(nth[2]);
+    if (n < 1 || n > 5) throw new CronProblem(`the day-of-week field's 'd#n' takes n from 1 to 5 (the nth such day of the month), got ${n}`);
+    return (y, m, d) => weekday(y, m, d) === dow && Math.ceil(d / 7) === n;
+  }
+  if (/[L#?]/.test(text)) {
+    throw new CronProblem(`the day-of-week field takes 'L', 'dL' and 'd#n' alone, not in a list or range, and '?' only as the whole field, got '${shown(text)}'`);
+  }
+  const days = valueSet(spec, text);
+  return (y, m, d) => days.has(weekday(y, m, d));
+}
+
+/**
+ * Whether some day from `now` on matches the schedule (every minute and hour field is non-empty
+ * once parsed, so a matching day opens the window). Without a year field the calendar repeats
+ * within 400 years; 60 years from now cover every weekday and leap-year combination up to 2199.
+ */
+function canOpen(schedule: CronSchedule, now: Date): boolean {
+  const first = now.getUTCFullYear();
+  const lastYear = schedule.years ? Math.max(...schedule.years) : Math.min(2199, first + 60);
+  for (let year = first; year <= lastYear; year++) {
+    if (schedule.years && !schedule.years.has(year)) continue;
+    for (const month of schedule.months) {
+      for (let day = 1; day <= daysInMonth(year, month); day++) {
+        if (Date.UTC(year, month - 1, day + 1) <= now.getTime()) continue; // the day is over (UTC; a zone is at most a day off)
+        const domOk = schedule.dayOfMonth?.(year, month, day) ?? true;
+        const dowOk = schedule.dayOfWeek?.(year, month, day) ?? true;
+        if (domOk && dowOk) return true;
+      }
+    }
+  }
+  return false;
 }
 
 function validateName(field: string, name: string): void {

@@ -1,0 +1,122 @@
+import { AssetManifest, DestinationPattern } from '@aws-cdk/cdk-assets-lib';
+import { join } from 'path';
+import { openAssembly, requireStacks, selectStacks } from '../assembly';
+import { AssemblyError, AssemblyFiles } from '../assembly-files';
+import { existsAtAll } from '../exists';
+import { quoted } from '../text';
+import { readAssetManifest } from './asset-manifest';
+import { ArtifactBucket, checkDestination, parseArtifactBucket } from './destination';
+import { SourceTree, readSourceTree } from './source-tree';
+import { zipProblem } from './zip-check';
+
+/** One object the publication puts (unless it exists already). */
+export interface PlannedUpload {
+  readonly stackName: string;
+  readonly assetId: string;
+  readonly displayName: string;
+  readonly bucketName: string;
+  readonly objectKey: string;
+  readonly region: string;
+  /** The real path of the asset's source (a directory zipped on publication, or a file), inside the assembly. */
+  readonly sourcePath: string;
+  /** What the source holds, read whole. */
+  readonly source: SourceTree;
+}
+
+/** What publish-assets will do, every check passed; making it reads files of the assembly only and calls nothing. */
+export interface PublishPlan {
+  /** The artifact bucket every asset goes to; undefined when there is nothing to publish. */
+  readonly bucket?: ArtifactBucket;
+  readonly planned: PlannedUpload[];
+  /** The asset manifests, narrowed to the planned destinations, for `@aws-cdk/cdk-assets-lib`. */
+  readonly manifests: AssetManifest[];
+}
+
+export interface PlanOptions {
+  /** The artifact bucket the caller expects; any other is refused. @default the bucket the assembly names */
+  readonly bucketName?: string;
+}
+
+/**
+ * The uploads the stacks need (names or artifact ids; none means every stack), read from their asset manifests, and refused before any upload
+ * (and in a dry run alike) unless each asset can be published whole to the artifact bucket:
+ * see {@link readSourceTree} and {@link checkDestination}. The same key with different content
+ * is refused (the first one would silently win); the same content under one key is one upload.
+ */
+export function planAssetUploads(assemblyDir: string, stackNames?: readonly string[], options: PlanOptions = {}): PublishPlan {
+  const assembly = openAssembly(assemblyDir);
+  const all = requireStacks(assembly);
+  const stacks = stackNames && stackNames.length > 0 ? selectStacks(all, stackNames) : all;
+  let bucket: ArtifactBucket | undefined;
+  if (options.bucketName !== undefined) {
+    bucket = parseArtifactBucket(options.bucketName);
+    if (!bucket) throw new AssemblyError(`--bucket ${quoted(options.bucketName)} is not a Crosswalk artifact bucket name (<project>-artifacts-<build account id>-<region>)`);
+  }
+  const planned: PlannedUpload[] = [];
+  const manifests: AssetManifest[] = [];
+  const byKey = new Map<string, PlannedUpload>();
+  for (const stack of stacks) {
+    for (const file of stack.assetManifests) {
+      const read = readAssetManifest(assembly.files, file, stack.stackName);
+      const patterns: DestinationPattern[] = [];
+      for (const entry of read.files) {
+        const what = `asset ${quoted(entry.assetId)} of stack ${quoted(stack.stackName)}`;
+        if (entry.source.executable !== undefined) {
+          throw new AssemblyError(`${what} is built by a command, which publish-assets does not run: use a file or directory asset`);
+        }
+        const source = readSourceTree(assembly.files, entry.source.path, read.directory, entry.source.packaging, what);
+        if (source.path === stack.templatePath) continue; // the pipeline deploys templates from its build output
+        checkCachedZip(assembly.files, read.directory, entry.assetId, source, what);
+        for (const [destinationId, raw] of Object.entries(entry.destinations)) {
+          const destination = checkDestination(raw, stack, bucket, `${what} (destination ${quoted(destinationId)})`);
+          bucket = destination.bucket;
+          const upload: PlannedUpload = {
+            stackName: stack.stackName,
+            assetId: entry.assetId,
+            displayName: entry.displayName,
+            bucketName: destination.bucket.name,
+            objectKey: destination.objectKey,
+            region: destination.bucket.region,
+            sourcePath: source.path,
+            source,
+          };
+          const earlier = byKey.get(upload.objectKey);
+          if (earlier) {
+            refuseDifferentContent(earlier, upload, assembly.files);
+            continue; // the same code in several stacks: one upload
+          }
+          byKey.set(upload.objectKey, upload);
+          planned.push(upload);
+          patterns.push(new DestinationPattern(entry.assetId, destinationId));
+        }
+      }
+      if (patterns.length > 0) manifests.push(read.manifest.select(patterns));
+    }
+  }
+  return { bucket, planned, manifests };
+}
+
+/** The same key must hold the same content: keys are content hashes, and the first upload would win silently. */
+function refuseDifferentContent(earlier: PlannedUpload, later: PlannedUpload, files: AssemblyFiles): void {
+  if (earlier.source.digest === later.source.digest && earlier.source.packaging === later.source.packaging) return;
+  throw new AssemblyError(`two assets go to the same key ${quoted(later.objectKey)} with different content: ` +
+    `${quoted(earlier.assetId)} of stack ${quoted(earlier.stackName)} (${files.display(earlier.sourcePath)}) and ` +
+    `${quoted(later.assetId)} of stack ${quoted(later.stackName)} (${files.display(later.sourcePath)}); ` +
+    'a content-hash key names one content, so the assembly is not what CDK synthesized: synthesize the app again');
+}
+
+/**
+ * `@aws-cdk/cdk-assets-lib` publishes a directory from the zip it left in `.cache/<asset id>.zip`
+ * of the manifest's folder, if there is one; such a zip must hold exactly the source's files.
+ */
+function checkCachedZip(files: AssemblyFiles, directory: string, assetId: string, source: SourceTree, what: string): void {
+  if (source.packaging !== 'zip') return;
+  // The library writes its zips there: the folder must be inside the assembly too.
+  if (existsAtAll(join(directory, '.cache'))) files.resolve('.cache', 'the packaging cache', directory);
+  const cached = join(directory, '.cache', `${assetId}.zip`);
+  if (!existsAtAll(cached)) return;
+  const problem = zipProblem(files.resolve(`.cache/${assetId}.zip`, `the packaged zip of ${what}`, directory), source);
+  if (problem) {
+    throw new AssemblyError(`${what}: ${problem}: the zip left in ${files.display(cached)} by an earlier publication is not the asset's source; delete ${files.display(join(directory, '.cache'))} and run again`);
+  }
+}
