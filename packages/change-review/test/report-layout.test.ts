@@ -7,7 +7,7 @@
  * Where /usr/bin/chromium is missing the test is skipped, loudly, and leaves a marker that
  * .ci/run refuses (CI installs Chromium, so there the check always runs).
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { chromium, Browser } from 'playwright-core';
@@ -18,6 +18,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 const SKIP_MARKER = path.join(__dirname, '..', 'test-reports', 'chromium-skipped');
 
+if (available) rmSync(SKIP_MARKER, { force: true });
 if (!available) {
   mkdirSync(path.dirname(SKIP_MARKER), { recursive: true });
   writeFileSync(SKIP_MARKER, `Chromium not found at ${CHROMIUM}: the report layout test was skipped\n`);

@@ -206,42 +206,60 @@ const ROWS: CallSite[] = [
   },
   // ---- crosswalk publish-assets (through @aws-cdk/cdk-assets-lib), in the Build stage ----
   {
-    caller: 'cli src/publish-assets.ts (cdk-assets-lib)', principal: CallPrincipal.BUILD_STAGE, command: 'ListObjectsV2', client: '@aws-sdk/client-s3',
+    caller: 'cli src/publish (cdk-assets-lib)', principal: CallPrincipal.BUILD_STAGE, command: 'ListObjectsV2', client: '@aws-sdk/client-s3',
     decidingParameters: 'Bucket, Prefix (the asset key)', actions: ['s3:ListBucket'], resource: BUCKET, conditionKeys: ['s3:prefix'],
     note: 'Authorized on the bucket, with s3:prefix the key looked up', citations: [S3, S3_ACTIONS],
   },
   {
-    caller: 'cli src/publish-assets.ts (cdk-assets-lib)', principal: CallPrincipal.BUILD_STAGE, command: 'GetBucketLocation', client: '@aws-sdk/client-s3',
+    caller: 'cli src/publish (cdk-assets-lib)', principal: CallPrincipal.BUILD_STAGE, command: 'GetBucketLocation', client: '@aws-sdk/client-s3',
     decidingParameters: 'Bucket, ExpectedBucketOwner', actions: ['s3:GetBucketLocation'], resource: BUCKET, conditionKeys: [], citations: [S3],
   },
   {
-    caller: 'cli src/publish-assets.ts (cdk-assets-lib)', principal: CallPrincipal.BUILD_STAGE, command: 'GetBucketEncryption', client: '@aws-sdk/client-s3',
+    caller: 'cli src/publish (cdk-assets-lib)', principal: CallPrincipal.BUILD_STAGE, command: 'GetBucketEncryption', client: '@aws-sdk/client-s3',
     decidingParameters: 'Bucket', actions: ['s3:GetEncryptionConfiguration'], resource: BUCKET, conditionKeys: [], citations: [S3, S3_ACTIONS],
   },
   {
-    caller: 'cli src/publish-assets.ts (cdk-assets-lib)', principal: CallPrincipal.BUILD_STAGE, command: 'PutObject', client: '@aws-sdk/client-s3',
+    caller: 'cli src/publish (cdk-assets-lib)', principal: CallPrincipal.BUILD_STAGE, command: 'PutObject', client: '@aws-sdk/client-s3',
     decidingParameters: 'Bucket, Key (assets/<hash>.zip)', actions: ['s3:PutObject'], resource: 'arn:${Partition}:s3:::${ArtifactBucket}/assets/*', conditionKeys: ['aws:SecureTransport'],
     citations: [S3, S3_ACTIONS],
   },
   // ---- crosswalk clean-assets (the operator) ----
   {
-    caller: 'cli src/clean-assets.ts', principal: CallPrincipal.OPERATOR, command: 'DescribeStacks', client: '@aws-sdk/client-cloudformation',
+    caller: 'cli src/clean', principal: CallPrincipal.OPERATOR, command: 'DescribeStacks', client: '@aws-sdk/client-cloudformation',
     decidingParameters: 'StackName', actions: ['cloudformation:DescribeStacks'], resource: STACK, conditionKeys: [], citations: [CFN],
   },
   {
-    caller: 'cli src/clean-assets.ts', principal: CallPrincipal.OPERATOR, command: 'GetTemplate', client: '@aws-sdk/client-cloudformation',
+    caller: 'cli src/clean', principal: CallPrincipal.OPERATOR, command: 'GetTemplate', client: '@aws-sdk/client-cloudformation',
     decidingParameters: 'StackName, TemplateStage, ChangeSetName', actions: ['cloudformation:GetTemplate'], resource: STACK, conditionKeys: [], citations: [CFN],
   },
   {
-    caller: 'cli src/clean-assets.ts', principal: CallPrincipal.OPERATOR, command: 'ListChangeSets', client: '@aws-sdk/client-cloudformation',
+    caller: 'cli src/clean', principal: CallPrincipal.OPERATOR, command: 'ListChangeSets', client: '@aws-sdk/client-cloudformation',
     decidingParameters: 'StackName', actions: ['cloudformation:ListChangeSets'], resource: STACK, conditionKeys: [], citations: [CFN],
   },
   {
-    caller: 'cli src/clean-assets.ts', principal: CallPrincipal.OPERATOR, command: 'ListObjectsV2', client: '@aws-sdk/client-s3',
-    decidingParameters: 'Bucket, Prefix assets/', actions: ['s3:ListBucket'], resource: BUCKET, conditionKeys: ['s3:prefix'], citations: [S3, S3_ACTIONS],
+    caller: 'cli src/clean/deployed.ts', principal: CallPrincipal.OPERATOR, command: 'ListStackResources', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackName (nested stacks)', actions: ['cloudformation:ListStackResources'], resource: STACK, conditionKeys: [], citations: [CFN],
   },
   {
-    caller: 'cli src/clean-assets.ts', principal: CallPrincipal.OPERATOR, command: 'DeleteObjects', client: '@aws-sdk/client-s3',
+    caller: 'cli src/clean/bucket.ts', principal: CallPrincipal.OPERATOR, command: 'GetBucketVersioning', client: '@aws-sdk/client-s3',
+    decidingParameters: 'Bucket', actions: ['s3:GetBucketVersioning'], resource: BUCKET, conditionKeys: [], citations: [S3, S3_ACTIONS],
+  },
+  {
+    caller: 'cli src/clean/bucket.ts', principal: CallPrincipal.OPERATOR, command: 'GetBucketLifecycleConfiguration', client: '@aws-sdk/client-s3',
+    decidingParameters: 'Bucket', actions: ['s3:GetLifecycleConfiguration'], resource: BUCKET, conditionKeys: [], citations: [S3, S3_ACTIONS],
+  },
+  {
+    caller: 'cli src/clean/bucket.ts', principal: CallPrincipal.OPERATOR, command: 'ListObjectVersions', client: '@aws-sdk/client-s3',
+    decidingParameters: 'Bucket, Prefix assets/', actions: ['s3:ListBucketVersions'], resource: BUCKET, conditionKeys: ['s3:prefix'],
+    note: 'ListObjectVersions is authorized as s3:ListBucketVersions on the bucket', citations: [S3, S3_ACTIONS],
+  },
+  {
+    caller: 'cli src/clean/bucket.ts', principal: CallPrincipal.OPERATOR, command: 'GetObject', client: '@aws-sdk/client-s3',
+    decidingParameters: 'Bucket, Key (a nested stack\'s template)', actions: ['s3:GetObject', 'kms:Decrypt'], resource: 'arn:${Partition}:s3:::${ArtifactBucket}/*', conditionKeys: [],
+    note: 'An SSE-KMS object is decrypted with the caller\'s kms:Decrypt on the artifact key', citations: [S3, S3_ACTIONS, KMS],
+  },
+  {
+    caller: 'cli src/clean/bucket.ts', principal: CallPrincipal.OPERATOR, command: 'DeleteObjects', client: '@aws-sdk/client-s3',
     decidingParameters: 'Bucket, Delete.Objects[].Key', actions: ['s3:DeleteObject'], resource: 'arn:${Partition}:s3:::${ArtifactBucket}/assets/*', conditionKeys: [],
     note: 'DeleteObjects is authorized as s3:DeleteObject on each key', citations: [S3, 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html'],
   },

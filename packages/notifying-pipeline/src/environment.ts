@@ -170,7 +170,7 @@ export interface DeploymentWindow {
   /**
    * When deployments are allowed: a cron expression of 6 fields and an optional year
    * (seconds, minutes, hours, day of month, month, day of week[, year]), e.g.
-   * `0 0-59 9-16 ? * MON-THU` for 09:00 to 16:59, Monday to Thursday.
+   * `* 0-59 9-16 ? * MON-THU` for 09:00 to 16:59, Monday to Thursday.
    */
   readonly cron: string;
 

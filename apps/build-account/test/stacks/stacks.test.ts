@@ -183,7 +183,7 @@ describe('PipelineStack', () => {
 
   test('the config\'s rollback, bake, approval policy and deployment window reach the environment\'s stages', () => {
     const config = loadConfig({
-      environments: { dev: { rollbackOnFailure: false, bakeMinutes: 3 }, prod: { deploymentWindow: { cron: '0 0-59 9-16 ? * MON-THU' }, autoApprove: 'lowRisk' } },
+      environments: { dev: { rollbackOnFailure: false, bakeMinutes: 3 }, prod: { deploymentWindow: { cron: '* 0-59 9-16 ? * MON-THU' }, autoApprove: 'lowRisk' } },
     }, {});
     const stages = pipelineStages(synthesizeBuildAccount(config).template(PipelineStack.stackNameFor(config)));
     const byName = Object.fromEntries(stages.map((st: any) => [st.Name, st]));
@@ -194,7 +194,7 @@ describe('PipelineStack', () => {
     expect(params('Prod', 'Review').autoApprove).toBe('lowRisk');
     // A change set executes once: the prod stages do not roll back (CloudFormation and CodeDeploy do).
     for (const stage of ['Prod', 'ProdApproval', 'ProdDeploy']) expect(byName[stage].OnFailure).toBeUndefined();
-    expect(byName.Prod.BeforeEntry.Conditions[0].Rules[0].Configuration).toEqual({ Cron: '0 0-59 9-16 ? * MON-THU', TimeZone: 'UTC' });
+    expect(byName.Prod.BeforeEntry.Conditions[0].Rules[0].Configuration).toEqual({ Cron: '* 0-59 9-16 ? * MON-THU', TimeZone: 'UTC' });
   });
 
   test('with prod.requireApproval false, prod deploys in one action', () => {
