@@ -57,10 +57,21 @@ export function classify(changeSet: ChangeSetModel): Classification {
   const ownAccount = /^arn:[^:]+:cloudformation:[^:]*:(\d{12}):/.exec(changeSet.changeSetId)?.[1];
   const changes: ClassifiedChange[] = [];
   collect(changeSet, ownAccount, changes);
-  const own = changeSetFindings(changeSet);
-  const findings = CATEGORY_ORDER.flatMap((cat) => [...own, ...changes.flatMap((c) => c.findings)].filter((f) => f.category === cat));
-  const tier: Tier = changeSet.noChanges && changes.length === 0 ? 'none' : findings.length > 0 || changes.length === 0 ? 'high' : 'low';
+  const own = [changeSet, ...nestedChangeSets(changeSet)].flatMap(changeSetFindings);
+  const findings: Finding[] = CATEGORY_ORDER.flatMap((cat) => [...own, ...changes.flatMap((c) => c.findings)].filter((f) => f.category === cat));
+  // CloudFormation creates an executable change set without resource changes when only
+  // outputs, parameters or stack-level settings change (aws/aws-cdk#2029): a person looks.
+  const empty: Finding[] = !changeSet.noChanges && changes.length === 0
+    ? [{ category: 'unreviewed', rule: 'no-resource-change', text: msg`${words('CloudFormation will execute this change set but it lists no resource change: outputs, parameters or stack-level settings change, which a change set does not show.')}` }]
+    : [];
+  findings.push(...empty);
+  const tier: Tier = changeSet.noChanges && changes.length === 0 ? 'none' : findings.length > 0 ? 'high' : 'low';
   return { changeSet, tier, changes, counts: countChanges(changes), findings };
+}
+
+/** Every nested change set that was read, at any depth. */
+function nestedChangeSets(changeSet: ChangeSetModel): ChangeSetModel[] {
+  return [...changeSet.nested.values()].flatMap((n) => (n.ok ? [n.changeSet, ...nestedChangeSets(n.changeSet)] : []));
 }
 
 /** Findings of the change set as a whole: its drift that could not be read, and AWS's own checks. */

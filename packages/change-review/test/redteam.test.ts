@@ -151,6 +151,13 @@ function remove(type: string, logical: string, physical: string, props: Obj, pol
   return change({ Action: 'Remove', LogicalResourceId: logical, PhysicalResourceId: physical, ResourceType: type, PolicyAction: policyAction, Scope: [], Details: [], BeforeContext: JSON.stringify({ Properties: props }), ...rc });
 }
 
+/**
+ * A processed template that selects nothing by tag: tags-only is low only when the template shows
+ * no AWS Backup selection or resource group could select on the tag.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html
+ */
+const NO_TAG_SELECTORS = { AWSTemplateFormatVersion: '2010-09-09', Resources: {} };
+
 interface InputOpts {
   id?: string;
   name?: string;
@@ -355,7 +362,7 @@ describe('controls', () => {
   });
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html
   test('control: a bucket cost-centre tag change is low', () => {
-    expect(outcome(input([bucketTags()]))).toBe('low');
+    expect(outcome(input([bucketTags()], { template: NO_TAG_SELECTORS }))).toBe('low');
   });
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html
   test('control: log retention 30 -> 365 is low', () => {
@@ -602,6 +609,25 @@ describe('IAM', () => {
     const b = doc(allow('lambda:InvokeFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:*-prod`));
     const a = doc(allow('lambda:InvokeFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders:live-prod`));
     expect(SAFE).toContain(outcome(input([policyDocChange(b, a)])));
+  });
+
+  // Inline policies are keyed by name: PutRolePolicy with an existing name replaces that policy,
+  // so two Policies entries with one PolicyName leave only one of them on the role.
+  // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-iam-role.html (Policies)
+  test('IAM-30 the guard Deny moved under a duplicated inline PolicyName (only one survives) needs a person', () => {
+    const base = { AssumeRolePolicyDocument: LAMBDA_TRUST };
+    const b = { ...base, Policies: [{ PolicyName: 'guard', PolicyDocument: doc(deny('iam:*', '*')) }, { PolicyName: 'app', PolicyDocument: doc(allow('*', '*')) }] };
+    const a = { ...base, Policies: [{ PolicyName: 'app', PolicyDocument: doc(deny('iam:*', '*')) }, { PolicyName: 'app', PolicyDocument: doc(allow('*', '*')) }] };
+    expect(SAFE).toContain(outcome(input([roleChange(b, a)])));
+  });
+
+  // "The account ARN and the shortened account ID behave the same way."
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
+  test('IAM-31 control: an account principal rewritten from "222222222222" to its root ARN stays low', () => {
+    const b = doc(allow('s3:GetObject', `arn:aws:s3:::${BUCKET}/*`, { Principal: { AWS: ACCOUNT } }));
+    const a = doc(allow('s3:GetObject', `arn:aws:s3:::${BUCKET}/*`, { Principal: { AWS: ROOT } }));
+    expect(outcome(input([bucketPolicyChange(b, a)]))).toBe('low');
   });
 });
 
@@ -860,7 +886,7 @@ function nestedPair(childChanges: unknown[] | undefined, o: { childId?: string; 
   const stackChange = modify('AWS::CloudFormation::Stack', 'ApiNested1234', `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/orders-api-ApiNested/x`,
     { TemplateURL: `https://s3.${REGION}.amazonaws.com/${ASSET_BUCKET}/old.json` }, { TemplateURL: `https://s3.${REGION}.amazonaws.com/${ASSET_BUCKET}/new.json` },
     { rc: { ChangeSetId: childId } });
-  const child = input(childChanges, { id: o.key !== undefined ? childId : childId, name: 'orders-api-ApiNested-nested', stack: 'orders-api-ApiNested', status: o.childStatus, reason: o.childReason });
+  const child = input(childChanges, { id: o.key !== undefined ? childId : childId, name: 'orders-api-ApiNested-nested', stack: 'orders-api-ApiNested', status: o.childStatus, reason: o.childReason, template: NO_TAG_SELECTORS });
   return input([stackChange], { id: rootId, nested: { [o.key ?? childId]: child } });
 }
 
@@ -886,9 +912,7 @@ describe('nested stacks', () => {
     const stackChange = modify('AWS::CloudFormation::Stack', 'ApiNested1234', 'arn:x', { TemplateURL: 'https://a/old.json' }, { TemplateURL: 'https://a/new.json' }, { rc: { ChangeSetId: rootId } });
     const inp: Obj = input([stackChange], { id: rootId });
     inp.nested = { [rootId]: inp };
-    const t0 = Date.now();
     expect(SAFE).toContain(outcome(inp));
-    expect(Date.now() - t0).toBeLessThan(5_000);
   });
   test('NEST-05 a nested change set that is still CREATE_PENDING needs a person', () => {
     expect(SAFE).toContain(outcome(nestedPair([bucketTags()], { childStatus: 'CREATE_PENDING' })));
@@ -940,7 +964,7 @@ describe('structure', () => {
     ch.HookInvocationCount = 0;
     ch.ResourceChange.ResourceDriftIgnoredAttributes = [];
     for (const d of ch.ResourceChange.Details) d.Target.Drift = { PreviousValue: d.Target.BeforeValue, ActualValue: d.Target.BeforeValue, DriftDetectionTimestamp: new Date() };
-    const inp = input([ch], { page: { CreationTime: new Date(), $metadata: { httpStatusCode: 200, requestId: 'abc', attempts: 1, totalRetryDelay: 0 }, Parameters: [], NotificationARNs: [] } });
+    const inp = input([ch], { template: NO_TAG_SELECTORS, page: { CreationTime: new Date(), $metadata: { httpStatusCode: 200, requestId: 'abc', attempts: 1, totalRetryDelay: 0 }, Parameters: [], NotificationARNs: [] } });
     expect(outcome(inp)).toBe('low');
   });
 
@@ -1232,7 +1256,7 @@ describe('crashes and hangs', () => {
   });
 
   // A KMS key policy may be 32 KB: https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html
-  test('HANG-02 a 32 KB key policy of wildcard resources is judged in under 10 s', () => {
+  test('HANG-02 a 32 KB key policy of wildcard resources is judged (a hang fails on the test timeout)', () => {
     const n = 70;
     const pad = 'p'.repeat(400);
     const tok = (i: number) => `x${String(i).padStart(3, '0')}q`;
@@ -1242,18 +1266,13 @@ describe('crashes and hangs', () => {
     const b = doc({ Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: wide });
     const a = doc({ Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: narrow });
     expect(JSON.stringify(a).length).toBeLessThan(32_768);
-    const t0 = Date.now();
     const r = outcome(input([keyPolicyChange(b, a)]));
-    const ms = Date.now() - t0;
     expect(SAFE).toContain(r);
-    expect(ms).toBeLessThan(10_000);
   });
 
-  test('HANG-03 5,000 tag changes are reviewed in under 30 s', () => {
+  test('HANG-03 5,000 tag changes are reviewed (a hang fails on the test timeout; speed is in the benchmark)', () => {
     const changes = Array.from({ length: 5000 }, (_, i) => modify('AWS::SNS::Topic', `Topic${i}`, `arn:aws:sns:${REGION}:${ACCOUNT}:t${i}`, { Tags: tags({ a: '1' }) }, { Tags: tags({ a: '2' }) }));
-    const t0 = Date.now();
-    expect(outcome(input(changes))).toBe('low');
-    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(outcome(input(changes, { template: NO_TAG_SELECTORS }))).toBe('low');
   });
 
   test('HANG-04 a numeric condition with 300,000 values does not crash', () => {
@@ -1274,8 +1293,6 @@ describe('crashes and hangs', () => {
     const txt = 'a'.repeat(4000);
     const b = doc(allow('s3:GetObject', '*', { Condition: { StringLike: { 's3:prefix': [pat] } } }));
     const a = doc(allow('s3:GetObject', '*', { Condition: { StringLike: { 's3:prefix': [txt] } } }));
-    const t0 = Date.now();
     expect(SAFE).toContain(outcome(input([policyDocChange(b, a)])));
-    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });

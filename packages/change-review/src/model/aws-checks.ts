@@ -56,17 +56,23 @@ export function readAwsChecks(events: unknown, problem: unknown): AwsChecks {
     const common = {
       ...(s('LogicalResourceId') !== undefined ? { logicalId: s('LogicalResourceId')! } : {}),
     };
-    if (s('HookType') !== undefined || s('HookStatus') !== undefined) {
+    const type = s('EventType');
+    const detailed = s('DetailedStatus');
+    const isHook = s('HookType') !== undefined || s('HookStatus') !== undefined || type === 'HOOK_INVOCATION_ERROR';
+    const isValidation = s('ValidationName') !== undefined || s('ValidationStatus') !== undefined || type === 'VALIDATION_ERROR' || detailed === 'VALIDATION_FAILED';
+    if (isHook) {
       checks.push({
-        kind: 'hook', name: s('HookType') ?? '(unnamed hook)', status: s('HookStatus') ?? '(no status)', ...common,
+        // An error event without a status is a failure, not an absence of news.
+        kind: 'hook', name: s('HookType') ?? '(unnamed hook)', status: s('HookStatus') ?? (type === 'HOOK_INVOCATION_ERROR' ? 'HOOK_INVOCATION_ERROR' : '(no status)'), ...common,
         ...(s('HookStatusReason') !== undefined ? { reason: s('HookStatusReason')! } : {}),
         ...(s('HookFailureMode') !== undefined ? { failureMode: s('HookFailureMode')! } : {}),
       });
     }
-    if (s('ValidationName') !== undefined || s('ValidationStatus') !== undefined) {
+    if (isValidation) {
+      const reason = s('ValidationStatusReason') ?? s('ResourceStatusReason');
       checks.push({
-        kind: 'validation', name: s('ValidationName') ?? '(unnamed validation)', status: s('ValidationStatus') ?? '(no status)', ...common,
-        ...(s('ValidationStatusReason') !== undefined ? { reason: s('ValidationStatusReason')! } : {}),
+        kind: 'validation', name: s('ValidationName') ?? '(unnamed validation)', status: s('ValidationStatus') ?? (detailed === 'VALIDATION_FAILED' || type === 'VALIDATION_ERROR' ? 'FAILED' : '(no status)'), ...common,
+        ...(reason !== undefined ? { reason } : {}),
         ...(s('ValidationFailureMode') !== undefined ? { failureMode: s('ValidationFailureMode')! } : {}),
         ...(s('ValidationPath') !== undefined ? { path: s('ValidationPath')! } : {}),
       });

@@ -25,7 +25,7 @@ export interface JsonObject { [key: string]: Json }
 export type Context =
   | { readonly state: 'absent' }
   | { readonly state: 'unreadable'; readonly why: string }
-  | { readonly state: 'ok'; readonly properties: JsonObject };
+  | { readonly state: 'ok'; readonly properties: JsonObject; readonly attributes?: JsonObject };
 
 /** One ResourceChangeDetail, flattened. */
 export interface Detail {
@@ -185,9 +185,7 @@ function readOne(input: unknown, stackPath: readonly string[], depth: number, bu
   if (status === 'CREATE_COMPLETE' && !listed) {
     throw new UnreviewableChangeSet(`${where}: the change set is CREATE_COMPLETE but no page has a Changes field: the response is incomplete`);
   }
-  if (status === 'CREATE_COMPLETE' && raw.length === 0) {
-    throw new UnreviewableChangeSet(`${where}: the change set is CREATE_COMPLETE but lists no changes; CloudFormation reports a change set without changes as FAILED, so the two disagree`);
-  }
+
   budget.changes += raw.length;
   if (budget.changes > MAX_CHANGES) {
     throw new UnreviewableChangeSet(`${where}: more than ${MAX_CHANGES} changes (with nested change sets), more than the review reads: split the change into smaller releases`);
@@ -337,16 +335,21 @@ function readContext(raw: unknown, at: string): Context {
     return { state: 'unreadable', why: 'it is not valid JSON' };
   }
   if (!isObject(parsed)) return { state: 'unreadable', why: 'it is not a JSON object' };
-  if (Object.keys(parsed).length === 0) return { state: 'ok', properties: {} };
-  const properties = parsed.Properties;
-  if (properties === undefined && Object.keys(parsed).every((k) => k !== 'Properties')) {
-    // A resource without properties may come without the key; any other key is not documented.
-    const other = Object.keys(parsed).filter((k) => !['Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy', 'Tags'].includes(k));
-    return other.length === 0 ? { state: 'ok', properties: {} } : { state: 'unreadable', why: 'it has no Properties object' };
+  // Besides Properties a context may carry the resource's attributes (DeletionPolicy,
+  // UpdateReplacePolicy, Metadata, UpdatePolicy, CreationPolicy): kept, so that a change of them
+  // is seen even where Scope and Details do not list it. Any other key is not documented.
+  const attributes: JsonObject = {};
+  for (const key of Object.keys(parsed)) {
+    if (key === 'Properties') continue;
+    if (!CONTEXT_ATTRIBUTES.includes(key)) return { state: 'unreadable', why: `it has a key the review does not know (${JSON.stringify(key.slice(0, 40))})` };
+    attributes[key] = parsed[key] as Json;
   }
+  const properties = parsed.Properties ?? {};
   if (!isObject(properties)) return { state: 'unreadable', why: 'its Properties is not an object' };
-  return { state: 'ok', properties: properties as JsonObject };
+  return { state: 'ok', properties: properties as JsonObject, ...(Object.keys(attributes).length > 0 ? { attributes } : {}) };
 }
+
+const CONTEXT_ATTRIBUTES = ['Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy', 'Tags', 'Condition', 'DependsOn'];
 
 export function isObject(value: unknown): value is { [key: string]: unknown } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

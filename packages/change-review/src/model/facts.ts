@@ -18,28 +18,50 @@ export function ref(s: Subject): Msg {
   return msg`${[...s.change.stackPath, s.change.logicalId].join('/')} (${s.change.type})`;
 }
 
-/** Top-level property names that change: from the details, and from comparing the contexts. */
+/**
+ * Top-level property names that change: from the details (their Path and their Name, which must
+ * agree), and from comparing the contexts. A detail whose property cannot be named counts as a
+ * change of `(unknown)`, which no low shape allows.
+ */
 export function changedProperties(change: ResourceChangeModel): Set<string> {
   const out = new Set<string>();
   for (const d of change.details) {
-    const top = topProperty(d);
-    if (top !== undefined && (d.attribute === undefined || d.attribute === 'Properties')) out.add(top);
-    if (d.attribute === 'Tags') out.add('Tags');
+    const fromPath = d.path !== undefined ? /^\/Properties\/([^/]+)/.exec(d.path)?.[1] : undefined;
+    const fromName = d.name !== undefined ? d.name.split('.')[0] : undefined;
+    if (d.attribute === 'Tags') {
+      out.add('Tags');
+      // A Tags detail that points elsewhere contradicts itself.
+      if (d.path !== undefined && fromPath !== 'Tags') out.add(fromPath ?? '(unknown)');
+      continue;
+    }
+    if (d.attribute !== undefined && d.attribute !== 'Properties') continue;
+    if (fromPath === undefined && fromName === undefined) out.add('(unknown)');
+    if (fromPath !== undefined) out.add(fromPath.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (fromName !== undefined) out.add(fromName);
   }
   if (change.before.state === 'ok' && change.after.state === 'ok') {
     const b = change.before.properties;
     const a = change.after.properties;
     for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-      if (!jsonEqual(b[key], a[key])) out.add(key);
+      const own = (o: JsonObject) => Object.getOwnPropertyDescriptor(o, key)?.value as Json | undefined;
+      if (!jsonEqual(own(b), own(a))) out.add(key);
     }
   }
   return out;
 }
 
-/** Attributes other than Properties that the details or the scope name (DeletionPolicy, UpdatePolicy, ...). */
+/**
+ * Attributes other than Properties that change (DeletionPolicy, UpdatePolicy, Metadata, ...):
+ * named by the scope or the details, or different between the contexts.
+ */
 export function changedAttributes(change: ResourceChangeModel): Set<string> {
   const out = new Set<string>(change.scope.filter((s) => s !== 'Properties'));
   for (const d of change.details) if (d.attribute !== undefined && d.attribute !== 'Properties') out.add(d.attribute);
+  if (change.before.state === 'ok' && change.after.state === 'ok') {
+    const b = change.before.attributes ?? {};
+    const a = change.after.attributes ?? {};
+    for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) if (!jsonEqual(b[key], a[key])) out.add(key);
+  }
   return out;
 }
 
@@ -66,17 +88,17 @@ export function valueOf(change: ResourceChangeModel, name: string, when: 'before
 }
 
 export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  return stable(a) === stable(b);
 }
 
-function canonical(v: Json | undefined): Json | undefined {
-  if (Array.isArray(v)) return v.map((x) => canonical(x) as Json);
+/** A canonical text of a JSON value: keys sorted, own keys only (so `__proto__` is a key like any other). */
+function stable(v: Json | undefined): string {
+  if (v === undefined) return 'undefined';
+  if (Array.isArray(v)) return `[${v.map((x) => stable(x)).join(',')}]`;
   if (v !== null && typeof v === 'object') {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v).sort()) out[k] = canonical(v[k]) as Json;
-    return out;
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable(Object.getOwnPropertyDescriptor(v, k)?.value as Json)}`).join(',')}}`;
   }
-  return v;
+  return JSON.stringify(v);
 }
 
 /** The resource's entry in the change set's template, when the template was given. */

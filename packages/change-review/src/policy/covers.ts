@@ -19,15 +19,30 @@ export interface Field {
 
 /** Actions are case-insensitive: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html */
 export const ACTIONS: Field = { covers: (w, n) => wildcardCovers(w, n, true), overlap: (a, b) => wildcardsOverlap(a, b, true), everything: (v) => v === '*' };
-export const RESOURCES: Field = { covers: (w, n) => wildcardCovers(w, n), overlap: (a, b) => wildcardsOverlap(a, b), everything: (v) => v === '*' };
-export const PRINCIPALS: Field = { covers: principalCovers, overlap: principalsOverlap, everything: (v) => v === 'AWS:*' };
+export const RESOURCES: Field = { covers: (w, n) => wildcardCovers(w, n, false, w.startsWith('arn:')), overlap: (a, b) => wildcardsOverlap(a, b), everything: (v) => v === '*' };
+
+/**
+ * Principals. An account's root stands for every principal of that account only in ANOTHER
+ * account (there, the account's own IAM policies must also allow); in the resource's own account
+ * naming a role grants it access by itself, which naming the account does not, so there the root
+ * does not cover its roles. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html
+ */
+export function principalsField(ownAccount: string | undefined): Field {
+  return {
+    covers: (w, n) => principalCovers(w, n, ownAccount),
+    overlap: principalsOverlap,
+    everything: (v) => v === 'AWS:*',
+  };
+}
+
+export const PRINCIPALS: Field = principalsField(undefined);
 
 /** Whether `wide` applies to every request `narrow` applies to (same effect assumed). */
-export function statementCovers(wide: Statement, narrow: Statement): boolean {
+export function statementCovers(wide: Statement, narrow: Statement, ownAccount?: string): boolean {
   if (wide.unresolved || narrow.unresolved) return false;
   return setCovers(wide.actions, narrow.actions, ACTIONS)
     && optionalCovers(wide.resources, narrow.resources, RESOURCES)
-    && optionalCovers(wide.principals, narrow.principals, PRINCIPALS)
+    && optionalCovers(wide.principals, narrow.principals, principalsField(ownAccount))
     && conditionsCover(wide.conditions, narrow.conditions);
 }
 
@@ -55,14 +70,15 @@ function conditionsCover(wide: readonly Condition[], narrow: readonly Condition[
 }
 
 /** Principals match within a kind; an account (its root) stands for every principal of it. */
-export function principalCovers(wide: string, narrow: string): boolean {
+export function principalCovers(wide: string, narrow: string, ownAccount?: string): boolean {
   if (wide === 'AWS:*') return true;
   const [wKind, wValue] = splitPrincipal(wide);
   const [nKind, nValue] = splitPrincipal(narrow);
   if (wKind !== nKind) return false;
   if (wildcardCovers(wValue, nValue)) return true;
   const rootAccount = /^arn:[^:]+:iam::(\d{12}):root$/.exec(wValue)?.[1];
-  return wKind === 'AWS' && rootAccount !== undefined && accountOfPrincipal(nValue) === rootAccount;
+  // Unknown own account: never assume the root covers (the stricter reading).
+  return wKind === 'AWS' && rootAccount !== undefined && ownAccount !== undefined && rootAccount !== ownAccount && accountOfPrincipal(nValue) === rootAccount;
 }
 
 function principalsOverlap(a: string, b: string): boolean {
@@ -88,11 +104,11 @@ export interface Widening {
   readonly lostDenies: readonly Statement[];
 }
 
-export function widening(before: readonly Statement[], after: readonly Statement[]): Widening {
+export function widening(before: readonly Statement[], after: readonly Statement[], ownAccount?: string): Widening {
   const oldAllows = before.filter((s) => s.effect === 'Allow');
   const newDenies = after.filter((s) => s.effect === 'Deny');
   return {
-    newAllows: after.filter((s) => s.effect === 'Allow' && !oldAllows.some((o) => statementCovers(o, s))),
-    lostDenies: before.filter((s) => s.effect === 'Deny' && !newDenies.some((d) => statementCovers(d, s))),
+    newAllows: after.filter((s) => s.effect === 'Allow' && !oldAllows.some((o) => statementCovers(o, s, ownAccount))),
+    lostDenies: before.filter((s) => s.effect === 'Deny' && !newDenies.some((d) => statementCovers(d, s, ownAccount))),
   };
 }

@@ -46,6 +46,10 @@ export function readDocument(value: Json | undefined, label: string): Statement[
     }
   }
   if (!isObject(doc)) throw new PolicyUnreadable(`${label} is not a policy document`);
+  // The policy language version decides whether `${...}` is a variable or text: a document
+  // whose version is not 2012-10-17 and that holds `${` is not compared.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+  if (doc.Version !== '2012-10-17' && JSON.stringify(doc).includes('${')) throw new PolicyUnreadable(`${label} uses \${...} without Version 2012-10-17, where it is text, not a variable`);
   const raw = doc.Statement;
   if (raw === undefined) return [];
   const list: Json[] = Array.isArray(raw) ? raw : [raw];

@@ -16,12 +16,16 @@ const MAX_LENGTH = 4_096;
  * could stand for more than one character), so a "yes" is always right and an unsure case is
  * "no", which the review treats as "may be wider".
  */
-export function wildcardCovers(wide: string, narrow: string, ignoreCase = false): boolean {
+export function wildcardCovers(wide: string, narrow: string, ignoreCase = false, segmented = false): boolean {
   const w = ignoreCase ? wide.toLowerCase() : wide;
   const n = ignoreCase ? narrow.toLowerCase() : narrow;
   if (w === n) return true;
+  // A policy variable (`${aws:username}`, and the escapes `${*}`, `${?}`, `${$}`) stands for a
+  // value known only per request: only the same text is the same.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+  if (w.includes('${') || n.includes('${')) return false;
   if (!hasWildcard(w) || w.length > MAX_LENGTH || n.length > MAX_LENGTH) return false;
-  return match(w, n, (ch) => ch !== '*' && ch !== '?');
+  return match(w, n, (ch) => ch !== '*' && ch !== '?', segmented);
 }
 
 /** Whether two patterns may match a common string (conservative: true when unsure). */
@@ -43,9 +47,9 @@ export function hasWildcard(value: string): boolean {
 
 /**
  * Whether `pattern` matches `text`, `*` and `?` being wildcards in the pattern only; `?` matches
- * one character of the text for which `single` holds.
+ * one character of the text for which `single` holds; with `segmented`, `*` does not match `:`.
  */
-function match(pattern: string, text: string, single: (ch: string) => boolean): boolean {
+function match(pattern: string, text: string, single: (ch: string) => boolean, segmented = false): boolean {
   const p = Array.from(pattern);
   const t = Array.from(text);
   // prev[j]: does p[0..i) match t[0..j)?
@@ -56,7 +60,9 @@ function match(pattern: string, text: string, single: (ch: string) => boolean): 
     const pc = p[i - 1];
     cur[0] = pc === '*' && prev[0];
     for (let j = 1; j <= t.length; j++) {
-      if (pc === '*') cur[j] = prev[j] || cur[j - 1];
+      // In an ARN, a `*` is read as not crossing the `:` between segments (the stricter reading,
+      // so that "covers" is never claimed wrongly).
+      if (pc === '*') cur[j] = prev[j] || (cur[j - 1] && !(segmented && t[j - 1] === ':'));
       else if (pc === '?') cur[j] = prev[j - 1] && single(t[j - 1]);
       else cur[j] = prev[j - 1] && pc === t[j - 1];
     }

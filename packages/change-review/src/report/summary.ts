@@ -29,7 +29,7 @@ export function summarize(c: Classification, ctx: ReportContext, maxLength = 500
     // The finding does not fit whole: show its start when there is room for a useful part, then stop.
     const room = maxLength - out.length - ` … (+${attention - shown - 1} more in the report)`.length;
     if (room >= 60 || shown === 0) {
-      out += `${item.slice(0, Math.max(0, room))} …`;
+      out += `${cut(item, Math.max(0, room))} …`;
       shown++;
     }
     break;
@@ -39,6 +39,15 @@ export function summarize(c: Classification, ctx: ReportContext, maxLength = 500
 }
 
 function fit(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  return text.length <= max ? text : `${cut(text, Math.max(0, max - 1))}…`;
 }
 
+/** At most `units` UTF-16 units of `text`, never cutting a character (a surrogate pair) in two. */
+function cut(text: string, units: number): string {
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > units) break;
+    out += ch;
+  }
+  return out;
+}

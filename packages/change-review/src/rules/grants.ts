@@ -5,6 +5,7 @@ import { accountOfPrincipal, splitPrincipal } from '../policy/covers';
 import { PolicyUnreadable, Statement } from '../policy/document';
 import { compareGrants, Grants, readGrants } from '../policy/grants';
 import { grantProperties, holderOf, holderProperties, isIdentityType } from '../policy/holders';
+import { losesKeyAdministration } from '../shapes/policy-narrowed';
 import { Rule } from './rule';
 
 /**
@@ -97,13 +98,16 @@ function modifiedFindings(s: Subject): Msg[] {
     if (typeof before === 'string' || typeof after === 'string') {
       return [msg`${r}${words(': could not compare its policy: ')}${typeof before === 'string' ? before : (after as string)}`];
     }
-    return compareGrants(before, after).map((g) => {
+    const keyAdmin = losesKeyAdministration(s)
+      ? [msg`${r}${words(': its key policy no longer lets the account\'s IAM policies manage the key (the root statement with kms:* is gone): the key may become unmanageable.')}`]
+      : [];
+    return [...keyAdmin, ...compareGrants(before, after, s.ownAccount).map((g) => {
       const parts = g.statement ? broadParts(g.statement, s.ownAccount, !s.change.type.startsWith('AWS::IAM::')) : [];
       const values = g.values.length > 0 ? msg` ${valueList(g.values)}` : msg``;
       const detail = g.statement ? msg`${words(': ')}${describe(g.statement)}${parts.length > 0 ? msg`${words('; ')}${join(parts, '; ')}` : msg``}` : msg``;
       const sid = g.statement?.sid !== undefined ? msg`${words(' (Sid ')}${g.statement.sid}${words(')')}` : msg``;
       return msg`${r}${words(` widens: ${g.what}`)}${sid}${values}${detail}`;
-    });
+    })];
   }
   const grantProps = grantProperties(s.change.type).filter((p) => changed.has(p));
   if (isIdentityType(s.change.type)) return [msg`${r}${words(' changes; it grants access, holds credentials or decides who is who.')}`];

@@ -94,6 +94,12 @@ const WATCHED: { readonly [type: string]: readonly Watch[] } = {
     { property: 'BackupPolicy', judge: (b, a) => (field('Status')(a) !== 'ENABLED' && field('Status')(b) === 'ENABLED' ? 'automatic backups are turned off' : undefined) },
     { property: 'LifecyclePolicies', judge: anyChange('its lifecycle policies change: files may move to another storage class or expire') },
   ],
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-redshift-cluster.html
+  'AWS::Redshift::Cluster': [{ property: 'AutomatedSnapshotRetentionPeriod', judge: shorter('days of automated snapshots', false) }, { property: 'ManualSnapshotRetentionPeriod', judge: shorter('days of manual snapshots', false) }],
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-timestream-table.html
+  'AWS::Timestream::Table': [{ property: 'RetentionProperties', judge: (b, a) => shorter('days in the magnetic store', false)(field('MagneticStoreRetentionPeriodInDays')(b), field('MagneticStoreRetentionPeriodInDays')(a)) ?? shorter('hours in the memory store', false)(field('MemoryStoreRetentionPeriodInHours')(b), field('MemoryStoreRetentionPeriodInHours')(a)) }],
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-events-archive.html
+  'AWS::Events::Archive': [{ property: 'RetentionDays', judge: shorter('days of archived events', true) }],
   'AWS::Cognito::UserPool': [{ property: 'DeletionProtection', judge: (b, a) => (b === 'ACTIVE' && a !== 'ACTIVE' ? 'deletion protection is turned off' : undefined) }],
   'AWS::ElastiCache::ReplicationGroup': [{ property: 'SnapshotRetentionLimit', judge: shorter('days of snapshots', false) }],
   'AWS::SecretsManager::Secret': [{ property: 'SecretString', judge: anyChange('the secret value changes: whoever uses the old value fails') }, { property: 'GenerateSecretString', judge: anyChange('the generated secret changes: a new value replaces the old one') }],

@@ -1,4 +1,4 @@
-import { ref, Subject } from '../model/facts';
+import { changedAttributes, ref, Subject } from '../model/facts';
 import { Msg, msg, words } from '../model/text';
 import { Rule } from './rule';
 
@@ -18,7 +18,7 @@ export const retentionPolicyRule: Rule = {
   ],
   check: (s: Subject): Msg[] => {
     const attrs = new Set<string>();
-    for (const a of s.change.scope) if (a === 'DeletionPolicy' || a === 'UpdateReplacePolicy') attrs.add(a);
+    for (const a of changedAttributes(s.change)) if (a === 'DeletionPolicy' || a === 'UpdateReplacePolicy') attrs.add(a);
     for (const d of s.change.details) if (d.attribute === 'DeletionPolicy' || d.attribute === 'UpdateReplacePolicy') attrs.add(d.attribute);
     return [...attrs].map((a) => {
       const d = s.change.details.find((x) => x.attribute === a);

@@ -2,7 +2,9 @@ import { Json } from '../model/change-set';
 import { asNumber, changedProperties, ref, Subject, valueOf } from '../model/facts';
 import { Msg, msg, valueList, words } from '../model/text';
 import { shiftedByCodeDeploy } from '../shapes/alias-shifted-by-codedeploy';
-import { codeFromSameSource, lambdaCodeBehindAlias } from '../shapes/lambda-code-behind-alias';
+import { codeFromSameSource, invokedUnqualified, lambdaCodeBehindAlias } from '../shapes/lambda-code-behind-alias';
+
+const code0 = (changed: Set<string>): boolean => ['Code', 'Environment', 'Handler', 'Runtime'].some((p) => changed.has(p));
 import { Rule } from './rule';
 
 const ALARM_PROPERTIES = ['Threshold', 'ComparisonOperator', 'EvaluationPeriods', 'DatapointsToAlarm', 'ActionsEnabled', 'TreatMissingData',
@@ -60,8 +62,9 @@ function alias(s: Subject): Array<string | Msg> {
   if (!shiftedByCodeDeploy(s)) {
     out.push(s.changeSet.templateResources === undefined
       ? 'the alias moves, and the review was not given the template to see whether CodeDeploy shifts it (UpdatePolicy is not in a change set): it may move all traffic at once'
-      : 'the alias moves with no CodeDeployLambdaAliasUpdate UpdatePolicy in the template: all traffic moves at once, with no alarm rollback');
+      : 'the alias moves without a CodeDeployLambdaAliasUpdate UpdatePolicy naming the template\'s own deployment group with alarms and rollback on alarm: traffic may move at once, with no alarm rollback');
   }
+  if (valueOf(c, 'FunctionVersion', 'after') === '$LATEST') out.push('the alias now points at $LATEST: every later code change reaches its callers at once');
   return out;
 }
 
@@ -73,6 +76,7 @@ function fn(s: Subject): string[] {
   const changed = changedProperties(c);
   const reserved = asNumber(valueOf(c, 'ReservedConcurrentExecutions', 'after'));
   if (changed.has('ReservedConcurrentExecutions')) out.push(reserved === 0 ? 'ReservedConcurrentExecutions becomes 0: every invocation is throttled' : 'its reserved concurrency changes at once for every version');
+  if (code0(changed) && s.changeSet.templateResources !== undefined && invokedUnqualified(s)) out.push('something in the template invokes the function itself (not its alias), so it gets the new code at once, without traffic shifting');
   if (changed.has('Code') && !codeFromSameSource(s)) out.push('its code now comes from another S3 bucket or image repository than before (or the change set does not show where from): check who owns it');
   const code = ['Code', 'Environment', 'Handler', 'Runtime', 'Layers', 'ImageConfig'].filter((p) => changed.has(p));
   if (code.length > 0 && !lambdaCodeBehindAlias.matches(s)) {

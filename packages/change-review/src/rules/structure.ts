@@ -1,4 +1,4 @@
-import { ref, Subject } from '../model/facts';
+import { changedAttributes, ref, Subject } from '../model/facts';
 import { Msg, msg, words } from '../model/text';
 import { ACTIONS, ATTRIBUTE_CHANGE_TYPES, ATTRIBUTES, CHANGE_SOURCES, DRIFT_STATUSES, EVALUATIONS, POLICY_ACTIONS, RECREATIONS, REPLACEMENTS } from './known-values';
 import { Rule } from './rule';
@@ -42,8 +42,10 @@ export const structureRule: Rule = {
     }
     if (c.action === 'Modify' && c.details.length === 0) out.push(msg`${r}${words(' changes, but the change set does not say what changes (no Details).')}`);
     for (const scope of c.scope) if (!ATTRIBUTES.has(scope)) out.push(msg`${r}: Scope ${scope}${words(' is not a value the review knows.')}`);
-    for (const scope of c.scope) {
-      if (['Metadata', 'CreationPolicy', 'UpdatePolicy'].includes(scope)) out.push(msg`${r}: its ${words(scope)}${words(' changes, which a change set does not show; compare the templates.')}`);
+    for (const attribute of changedAttributes(c)) {
+      if (['Metadata', 'CreationPolicy', 'UpdatePolicy', 'Condition', 'DependsOn'].includes(attribute)) {
+        out.push(msg`${r}: its ${words(attribute)}${words(' changes (Metadata can carry AWS::CloudFormation::Init commands that cfn-hup runs); a change set does not judge it: compare the templates.')}`);
+      }
     }
     const unknown = new Set<string>();
     for (const d of c.details) {

@@ -1,5 +1,5 @@
 import { JsonObject } from '../model/change-set';
-import { Subject, templateResource } from '../model/facts';
+import { after, Subject, templateResource } from '../model/facts';
 import { inPlaceModify, onlyChanges } from './common';
 import { LowShape } from './shape';
 
@@ -11,25 +11,41 @@ import { LowShape } from './shape';
  */
 export function shiftedByCodeDeploy(s: Subject): boolean {
   const policy = templateResource(s)?.UpdatePolicy;
-  if (policy === undefined || policy === null || typeof policy !== 'object' || Array.isArray(policy)) return false;
-  const update = (policy as JsonObject).CodeDeployLambdaAliasUpdate;
-  if (update === undefined || update === null || typeof update !== 'object' || Array.isArray(update)) return false;
-  const u = update as JsonObject;
-  return present(u.ApplicationName) && present(u.DeploymentGroupName);
+  if (!isObj(policy)) return false;
+  const u = policy.CodeDeployLambdaAliasUpdate;
+  if (!isObj(u)) return false;
+  // The application and the deployment group are the template's own, and the group stops and
+  // rolls back a deployment on its alarms: only then does the shift protect anything.
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html
+  const application = referenced(s, u.ApplicationName, 'AWS::CodeDeploy::Application');
+  const group = referenced(s, u.DeploymentGroupName, 'AWS::CodeDeploy::DeploymentGroup');
+  if (!application || !group || !isObj(group.Properties)) return false;
+  const props = group.Properties;
+  const alarms = isObj(props.AlarmConfiguration) ? props.AlarmConfiguration : undefined;
+  const rollback = isObj(props.AutoRollbackConfiguration) ? props.AutoRollbackConfiguration : undefined;
+  return alarms !== undefined && alarms.Enabled === true && Array.isArray(alarms.Alarms) && alarms.Alarms.length > 0 && alarms.IgnorePollAlarmFailure !== true
+    && rollback !== undefined && rollback.Enabled === true && Array.isArray(rollback.Events) && rollback.Events.includes('DEPLOYMENT_STOP_ON_ALARM');
 }
 
-function present(v: unknown): boolean {
-  return v !== undefined && v !== null && v !== '';
+/** The template resource a `{Ref: id}` names, when it is of the given type. */
+function referenced(s: Subject, value: unknown, type: string): JsonObject | undefined {
+  if (!isObj(value) || typeof value.Ref !== 'string' || Object.keys(value).length !== 1) return undefined;
+  const r = s.changeSet.templateResources?.[value.Ref];
+  return isObj(r) && r.Type === type ? r : undefined;
+}
+
+function isObj(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 export const aliasShiftedByCodeDeploy: LowShape = {
   id: 'alias-shifted-by-codedeploy',
-  title: 'AWS::Lambda::Alias: only FunctionVersion (and Description) changes, and the template shifts it with CodeDeploy (UpdatePolicy CodeDeployLambdaAliasUpdate)',
+  title: 'AWS::Lambda::Alias: only FunctionVersion (and Description) changes, not to $LATEST, and the template shifts it with CodeDeploy (UpdatePolicy CodeDeployLambdaAliasUpdate naming the template\'s own application and a deployment group that stops and rolls back on its alarms)',
   why: 'CloudFormation hands the move to CodeDeploy, which shifts traffic by the deployment group\'s configuration, runs its hooks and rolls back on its alarms.',
   cite: [
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-codedeploylambdaaliasupdate',
     'https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-steps-lambda.html',
   ],
   matches: (s: Subject) => s.change.type === 'AWS::Lambda::Alias' && inPlaceModify(s.change)
-    && onlyChanges(s, ['FunctionVersion', 'Description']) && shiftedByCodeDeploy(s),
+    && onlyChanges(s, ['FunctionVersion', 'Description']) && after(s.change, 'FunctionVersion') !== '$LATEST' && shiftedByCodeDeploy(s),
 };

@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChangeDetail.html
  */
 import { ResourceChangeModel } from '../model/change-set';
-import { changedProperties, Subject } from '../model/facts';
+import { changedAttributes, changedProperties, Subject } from '../model/facts';
 import { isAwsType } from '../rules/known-values';
 
 /** Drift statuses that say nothing was edited outside CloudFormation. */
@@ -24,6 +24,7 @@ export function inPlaceModify(c: ResourceChangeModel): boolean {
     && c.details.length > 0 && c.scope.length > 0
     && c.before.state === 'ok' && c.after.state === 'ok'
     && c.scope.every((s) => s === 'Properties' || s === 'Tags')
+    && [...changedAttributes(c)].every((a) => a === 'Tags')
     && c.details.every((d) => !d.noTarget
       && d.requiresRecreation === 'Never'
       && (d.evaluation === 'Static' || d.evaluation === 'Dynamic')

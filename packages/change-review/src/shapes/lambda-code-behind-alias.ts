@@ -12,7 +12,36 @@ import { LowShape } from './shape';
  * function at once or change what it may reach.
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html
  */
-export const VERSIONED_SETTINGS = ['Code', 'Description', 'Environment', 'Handler', 'MemorySize', 'Timeout', 'Runtime', 'TracingConfig', 'EphemeralStorage', 'Architectures', 'Tags'];
+export const VERSIONED_SETTINGS = ['Code', 'Description', 'Environment', 'Handler', 'MemorySize', 'Timeout', 'Runtime', 'TracingConfig', 'EphemeralStorage', 'Architectures'];
+
+/**
+ * Resource types that invoke a function they name. One that names the function itself (not an
+ * alias or a version) sends its callers to $LATEST, which gets the new code at once.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html
+ */
+const INVOKERS = new Set([
+  'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Url', 'AWS::Lambda::Permission', 'AWS::Events::Rule', 'AWS::SNS::Subscription',
+  'AWS::ApiGateway::Method', 'AWS::ApiGatewayV2::Integration', 'AWS::Scheduler::Schedule', 'AWS::Pipes::Pipe', 'AWS::S3::Bucket',
+  'AWS::Logs::SubscriptionFilter', 'AWS::IoT::TopicRule', 'AWS::AppSync::DataSource', 'AWS::Lambda::EventInvokeConfig',
+]);
+
+/** Whether a template resource of an invoking type refers to the function itself, unqualified. */
+export function invokedUnqualified(s: Subject): boolean {
+  const resources = s.changeSet.templateResources;
+  if (resources === undefined) return true;
+  const id = s.change.logicalId;
+  const refersToFunction = (v: Json | undefined): boolean => {
+    if (Array.isArray(v)) return v.some(refersToFunction);
+    if (v === null || typeof v !== 'object') return false;
+    if (v.Ref === id) return true;
+    const getAtt = v['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt[0] === id && getAtt[1] === 'Arn') return true;
+    if (typeof getAtt === 'string' && getAtt === `${id}.Arn`) return true;
+    return Object.values(v).some(refersToFunction);
+  };
+  return Object.values(resources).some((r) => r !== null && typeof r === 'object' && !Array.isArray(r)
+    && typeof r.Type === 'string' && INVOKERS.has(r.Type) && refersToFunction(r.Properties));
+}
 
 /**
  * Whether a FunctionName value (name, ARN, or a template Ref) names this function: its physical
@@ -84,7 +113,7 @@ function whereOf(changeSetId: string): { account?: string; region?: string } {
 
 export const lambdaCodeBehindAlias: LowShape = {
   id: 'lambda-code-behind-alias',
-  title: `AWS::Lambda::Function: only settings a version captures change (${VERSIONED_SETTINGS.join(', ')}), the code comes from the same bucket or image repository as before, and the same change set adds a version of it and moves its alias with CodeDeploy`,
+  title: `AWS::Lambda::Function: only settings a version captures change (${VERSIONED_SETTINGS.join(', ')}), the code comes from the same bucket or image repository as before, nothing in the template invokes the function unqualified ($LATEST), and the same change set adds a version of it and moves its alias with CodeDeploy`,
   why: 'The new code and settings reach callers of the alias only through the new version, which CodeDeploy shifts traffic to under its alarms and hooks (the safe-deploy contract).',
   cite: [
     'https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html',
@@ -92,7 +121,7 @@ export const lambdaCodeBehindAlias: LowShape = {
     'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-codedeploylambdaaliasupdate',
   ],
   matches: (s: Subject) => {
-    if (s.change.type !== 'AWS::Lambda::Function' || !inPlaceModify(s.change) || !onlyChanges(s, VERSIONED_SETTINGS) || !codeFromSameSource(s)) return false;
+    if (s.change.type !== 'AWS::Lambda::Function' || !inPlaceModify(s.change) || !onlyChanges(s, VERSIONED_SETTINGS) || !codeFromSameSource(s) || invokedUnqualified(s)) return false;
     const same = s.changeSet.changes;
     const version = same.some((c) => c.type === 'AWS::Lambda::Version' && lambdaVersionAdded.matches({ ...s, change: c }) && refersTo(s, c));
     const alias = same.some((c) => c.type === 'AWS::Lambda::Alias' && aliasShiftedByCodeDeploy.matches({ ...s, change: c }) && refersTo(s, c));

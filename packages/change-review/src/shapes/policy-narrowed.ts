@@ -1,7 +1,8 @@
 import { Subject } from '../model/facts';
 import { compareGrants, readGrants } from '../policy/grants';
 import { COMPARABLE, holderOf, holderProperties } from '../policy/holders';
-import { PolicyUnreadable } from '../policy/document';
+import { JsonObject } from '../model/change-set';
+import { PolicyUnreadable, readDocument } from '../policy/document';
 import { inPlaceModify, onlyChanges } from './common';
 import { LowShape } from './shape';
 
@@ -10,11 +11,30 @@ export function provablyNarrowed(s: Subject): boolean {
   const holder = holderOf(s.change.type);
   if (!holder || s.change.before.state !== 'ok' || s.change.after.state !== 'ok') return false;
   try {
-    return compareGrants(readGrants(holder, s.change.before.properties), readGrants(holder, s.change.after.properties)).length === 0;
+    return compareGrants(readGrants(holder, s.change.before.properties), readGrants(holder, s.change.after.properties), s.ownAccount).length === 0 && !losesKeyAdministration(s);
   } catch (e) {
     if (e instanceof PolicyUnreadable) return false;
     throw e;
   }
+}
+
+/**
+ * Whether a KMS key policy loses the statement that lets the account's IAM policies manage the
+ * key (the account root with kms:*): without it the key may become unmanageable.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
+ */
+export function losesKeyAdministration(s: Subject): boolean {
+  if (s.change.type !== 'AWS::KMS::Key' || s.change.before.state !== 'ok' || s.change.after.state !== 'ok' || s.ownAccount === undefined) return false;
+  const root = (props: JsonObject): boolean => {
+    try {
+      return readDocument(props.KeyPolicy, 'KeyPolicy').some((st) => st.effect === 'Allow' && !st.actions.except
+        && st.actions.items.some((a) => a === '*' || a.toLowerCase() === 'kms:*')
+        && (st.principals?.items ?? []).some((p) => p === `AWS:arn:aws:iam::${s.ownAccount}:root` || /^AWS:arn:aws[a-z-]*:iam::\d{12}:root$/.test(p) && p.includes(`::${s.ownAccount}:`)));
+    } catch {
+      return false;
+    }
+  };
+  return root(s.change.before.properties) && !root(s.change.after.properties);
 }
 
 export const policyNarrowed: LowShape = {

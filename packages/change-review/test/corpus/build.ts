@@ -821,6 +821,13 @@ export function template(...parts: ReadonlyArray<Release | Obj>): Obj {
   return { AWSTemplateFormatVersion: '2010-09-09', Resources: resources };
 }
 
+/**
+ * A processed template that selects nothing by tag (no AWS Backup selection, no resource group):
+ * the tags-only shape is low only when the template shows that.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html
+ */
+export const NO_TAG_SELECTORS: Obj = { AWSTemplateFormatVersion: '2010-09-09', Resources: {} };
+
 /** A change set holding `releases` (and `extra` changes) with their template. */
 export function releaseInput(releases: readonly Release[], extra: readonly Obj[] = [], s: InputSpec = {}): CorpusInput {
   return cs([...releases.flatMap((r) => r.changes), ...extra], { template: template(...releases), ...s });

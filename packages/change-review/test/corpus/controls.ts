@@ -53,6 +53,7 @@ import {
   keyArn,
   ACCOUNT,
   HANDLER_ROLE_NAME,
+  NO_TAG_SELECTORS,
 } from './build';
 import type { CorpusCase } from './types';
 
@@ -107,10 +108,10 @@ const RELEASES: CorpusCase[] = [
     releaseInput([release('Orders', { fnBase: { Architectures: ['x86_64'] }, fnPatch: { ...newCode('Orders'), Architectures: ['arm64'], EphemeralStorage: { Size: 1024 } } })]),
   ),
   c.low(
-    'release-tracing-and-tags',
-    'Tracing PassThrough to Active and a team tag, released through the alias',
+    'release-tracing',
+    'Tracing PassThrough to Active, released through the alias',
     RELEASE_DOCS,
-    releaseInput([release('Orders', { fnBase: { TracingConfig: { Mode: 'PassThrough' } }, fnPatch: { TracingConfig: { Mode: 'Active' }, Tags: [{ Key: 'team', Value: 'orders' }] } })]),
+    releaseInput([release('Orders', { fnBase: { TracingConfig: { Mode: 'PassThrough' } }, fnPatch: { ...newCode('Orders'), TracingConfig: { Mode: 'Active' } } })]),
   ),
   c.low(
     'release-alias-names-function-by-arn',
@@ -168,37 +169,31 @@ const RETENTION: CorpusCase[] = [
 ];
 
 const TAGS: CorpusCase[] = [
-  c.low('tags-bucket-cost-centre', 'A bucket cost-centre tag changes', [...TAG_DOCS, res('AWS::S3::Bucket')], cs([bucketTags()])),
+  c.low('tags-bucket-cost-centre', 'A bucket cost-centre tag changes', [...TAG_DOCS, res('AWS::S3::Bucket')], cs([bucketTags()], { template: NO_TAG_SELECTORS })),
   c.low(
     'tags-table-owner',
     'The orders table gets a new owner tag value',
     [...TAG_DOCS, res('AWS::DynamoDB::Table')],
-    cs([tagChange('AWS::DynamoDB::Table', TABLE_LOGICAL, TABLE_NAME, { owner: 'team-a' }, { owner: 'team-b' })]),
-  ),
-  c.low(
-    'tags-function-without-release',
-    'A function tag changes, nothing else (no alias needed for tags)',
-    [...TAG_DOCS, res('AWS::Lambda::Function')],
-    cs([tagChange('AWS::Lambda::Function', lid('OrdersHandler'), physName(lid('OrdersHandler')), { env: 'prod' }, { env: 'production' })]),
+    cs([tagChange('AWS::DynamoDB::Table', TABLE_LOGICAL, TABLE_NAME, { owner: 'team-a' }, { owner: 'team-b' })], { template: NO_TAG_SELECTORS }),
   ),
   c.low(
     'tags-queue-added',
     'A queue gets a second tag',
     [...TAG_DOCS, res('AWS::SQS::Queue')],
-    cs([tagChange('AWS::SQS::Queue', lid('OrdersQueue'), QUEUE_URL, { team: 'orders' }, { team: 'orders', tier: 'gold' })]),
+    cs([tagChange('AWS::SQS::Queue', lid('OrdersQueue'), QUEUE_URL, { team: 'orders' }, { team: 'orders', tier: 'gold' })], { template: NO_TAG_SELECTORS }),
   ),
   c.low(
     'tags-topic-removed',
     'A topic loses a stale tag',
     [...TAG_DOCS, res('AWS::SNS::Topic')],
-    cs([tagChange('AWS::SNS::Topic', lid('OrdersTopic'), TOPIC_ARN, { team: 'orders', legacy: 'yes' }, { team: 'orders' })]),
+    cs([tagChange('AWS::SNS::Topic', lid('OrdersTopic'), TOPIC_ARN, { team: 'orders', legacy: 'yes' }, { team: 'orders' })], { template: NO_TAG_SELECTORS }),
   ),
-  c.low('tags-bucket-in-sync-drift', 'A bucket tag changes; the bucket is IN_SYNC', [...TAG_DOCS, DOC.drift], cs([bucketTags({ drift: 'IN_SYNC' })])),
+  c.low('tags-bucket-in-sync-drift', 'A bucket tag changes; the bucket is IN_SYNC', [...TAG_DOCS, DOC.drift], cs([bucketTags({ drift: 'IN_SYNC' })], { template: NO_TAG_SELECTORS })),
   c.low(
     'tags-two-pages',
     'Tag changes on a bucket and a table, one per DescribeChangeSet page',
     [...TAG_DOCS, DOC.describe],
-    paged([[bucketTags()], [tagChange('AWS::DynamoDB::Table', TABLE_LOGICAL, TABLE_NAME, { owner: 'a' }, { owner: 'b' })]]),
+    paged([[bucketTags()], [tagChange('AWS::DynamoDB::Table', TABLE_LOGICAL, TABLE_NAME, { owner: 'a' }, { owner: 'b' })]], { template: NO_TAG_SELECTORS }),
   ),
 ];
 
@@ -247,17 +242,6 @@ const POLICIES: CorpusCase[] = [
     'A role inline policy drops dynamodb:UpdateItem',
     [holderDoc('role-inline'), DOC.evaluation],
     cs([policyChange('role-inline', ORDERS_POLICY, doc(allow(TABLE_ACTIONS.filter((a) => a !== 'dynamodb:UpdateItem'), TABLE_RESOURCES), ORDERS_POLICY.Statement[1]))]),
-  ),
-  c.low(
-    'narrowed-role-managed-policy-removed',
-    'A role drops the AWS managed AmazonDynamoDBReadOnlyAccess policy',
-    [holderDoc('role-inline'), DOC.managedPolicies],
-    cs([
-      roleChange(
-        { ManagedPolicyArns: [managed('service-role/AWSLambdaBasicExecutionRole')] },
-        { ...HOLDERS['role-inline'].props(ORDERS_POLICY), ManagedPolicyArns: [managed('service-role/AWSLambdaBasicExecutionRole'), managed('AmazonDynamoDBReadOnlyAccess')] },
-      ),
-    ]),
   ),
   c.low(
     'narrowed-trust-to-one-service',
@@ -348,7 +332,7 @@ const POLICIES: CorpusCase[] = [
         doc(allow('kms:*', '*', { Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }), allow('kms:Decrypt', keyArn('DataKey'), { Principal: { AWS: roleArn(HANDLER_ROLE_NAME) } })),
       ),
       tagChange('AWS::DynamoDB::Table', TABLE_LOGICAL, TABLE_NAME, { owner: 'a' }, { owner: 'b' }),
-    ]),
+    ], { template: NO_TAG_SELECTORS }),
   ),
 ];
 

@@ -22,6 +22,7 @@ import {
   tweak,
   type Obj,
   type PageSpec,
+  NO_TAG_SELECTORS,
 } from './build';
 import type { CorpusCase, CorpusInput } from './types';
 
@@ -41,8 +42,10 @@ const typed = (field: string, value: unknown): CorpusInput => cs([tweak(bucketTa
 
 const EMPTY: CorpusCase[] = [
   c.refuse('complete-without-changes-field', 'CREATE_COMPLETE and no Changes field at all', STATUS_DOCS, cs(undefined)),
-  c.refuse('complete-with-empty-changes', 'CREATE_COMPLETE and Changes []: CloudFormation reports "no changes" as FAILED', STATUS_DOCS, cs([])),
-  c.refuse('complete-empty-across-three-pages', 'CREATE_COMPLETE and three pages, each with Changes []', STATUS_DOCS, paged([[], [], []])),
+  // CloudFormation creates an executable change set with no resource change when only outputs or
+  // parameters change (aws/aws-cdk#2029): not refused, but a person looks at what it does not list.
+  c.high('complete-with-empty-changes', 'CREATE_COMPLETE and Changes []: only outputs, parameters or stack settings change', 'unreviewed', STATUS_DOCS, cs([])),
+  c.high('complete-empty-across-three-pages', 'CREATE_COMPLETE and three pages, each with Changes []', 'unreviewed', STATUS_DOCS, paged([[], [], []])),
   c.refuse('complete-pages-without-changes-fields', 'CREATE_COMPLETE and two pages, neither with a Changes field', STATUS_DOCS, paged([undefined, undefined])),
   c.refuse('failed-no-changes-lists-a-change', 'FAILED "didn\'t contain changes" yet a tag change is listed', STATUS_DOCS, noChanges(NO_CHANGES_REASON, [bucketTags()])),
   c.refuse('failed-no-updates-lists-a-deletion', 'FAILED "No updates are to be performed." yet a table deletion is listed', STATUS_DOCS, noChanges(NO_UPDATES_REASON, [tableRemoved()])),
@@ -82,7 +85,7 @@ const PAGES: CorpusCase[] = [
   c.refuse('page-is-an-array', 'A page that is an array', [DOC.describe], { pages: [[bucketTags()]] }),
   c.refuse('no-pages', 'No pages at all', [DOC.describe], { pages: [] }),
   c.refuse('one-hundred-one-pages', '101 pages of one tag change each', [DOC.describe], paged(Array.from({ length: 101 }, (_, i) => [nthBucketTags(i)]))),
-  control.low('one-hundred-pages-of-tag-changes', '100 pages of one tag change each: the most pages the review reads', [DOC.describe], paged(Array.from({ length: 100 }, (_, i) => [nthBucketTags(i)]))),
+  control.low('one-hundred-pages-of-tag-changes', '100 pages of one tag change each: the most pages the review reads', [DOC.describe], paged(Array.from({ length: 100 }, (_, i) => [nthBucketTags(i)]), { template: NO_TAG_SELECTORS })),
   c.refuse('last-page-has-next-token', 'The last page still has a NextToken: the listing is incomplete', [DOC.describe], rawPage([bucketTags()], { NextToken: 'token-more' })),
 ];
 

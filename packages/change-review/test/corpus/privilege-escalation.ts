@@ -50,6 +50,7 @@ import {
   type PolicyDocument,
   type Props,
   type Statement,
+  NO_TAG_SELECTORS,
 } from './build';
 import type { CorpusCase } from './types';
 
@@ -551,6 +552,13 @@ const ABAC: CorpusCase[] = [
         { Description: 'orders database credentials', GenerateSecretString: { SecretStringTemplate: '{"username":"orders"}', GenerateStringKey: 'password' } },
       ),
     ]),
+  ),
+  c.high(
+    'abac-function-tag-changed',
+    'A function env tag changes: Lambda authorizes calls on aws:ResourceTag, so tags there decide access',
+    'iam',
+    [...ABAC_DOCS, res('AWS::Lambda::Function'), 'https://docs.aws.amazon.com/lambda/latest/dg/attribute-based-access-control.html'],
+    cs([tagChange('AWS::Lambda::Function', lid('OrdersHandler'), physName(lid('OrdersHandler')), { env: 'prod' }, { env: 'production' })], { template: NO_TAG_SELECTORS }),
   ),
 ];
 

@@ -41,11 +41,17 @@ describe('widening', () => {
     expect(widening(before, []).lostDenies).toHaveLength(1);
   });
 
-  test('a principal of another account, or *, is wider than one role; an account root covers its own roles', () => {
+  // In another account the root stands for its principals (their own IAM policies must allow too);
+  // in the resource's own account naming a role grants it by itself, naming the account does not.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html
+  test('a principal of another account, or *, is wider than one role; a foreign account root covers its roles, the own root does not', () => {
     const trust = (p: object) => doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: p });
     expect(widening(trust({ AWS: 'arn:aws:iam::111111111111:role/pipeline' }), trust({ AWS: '222222222222' })).newAllows).toHaveLength(1);
     expect(widening(trust({ AWS: 'arn:aws:iam::111111111111:role/pipeline' }), trust('*' as never)).newAllows).toHaveLength(1);
-    expect(widening(trust({ AWS: '111111111111' }), trust({ AWS: 'arn:aws:iam::111111111111:role/pipeline' })).newAllows).toHaveLength(0);
+    const rootToRole = (own?: string) => widening(trust({ AWS: '111111111111' }), trust({ AWS: 'arn:aws:iam::111111111111:role/pipeline' }), own).newAllows;
+    expect(rootToRole('222222222222')).toHaveLength(0);
+    expect(rootToRole('111111111111')).toHaveLength(1);
+    expect(rootToRole(undefined)).toHaveLength(1);
   });
 
   test('a value known only after apply is never proven covered', () => {
