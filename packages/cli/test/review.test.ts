@@ -52,7 +52,22 @@ const RELEASE = [
     Details: [detail('FunctionVersion', '7', '{{changeSet:KNOWN_AFTER_APPLY}}', 'Dynamic', { ChangeSource: 'ResourceAttribute', CausingEntity: 'OrdersHandlerVersionB.Version' })],
   } },
 ];
-const TEMPLATE = { Resources: { OrdersLive: { Type: 'AWS::Lambda::Alias', UpdatePolicy: { CodeDeployLambdaAliasUpdate: { ApplicationName: 'App', DeploymentGroupName: 'Group' } } } } };
+// The alias shape is low only when the template's own deployment group stops and rolls back on
+// its alarms. https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html
+const TEMPLATE = {
+  Resources: {
+    App: { Type: 'AWS::CodeDeploy::Application', Properties: { ComputePlatform: 'Lambda' } },
+    Group: {
+      Type: 'AWS::CodeDeploy::DeploymentGroup',
+      Properties: {
+        ApplicationName: { Ref: 'App' },
+        AlarmConfiguration: { Enabled: true, Alarms: [{ Name: 'orders-errors' }] },
+        AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] },
+      },
+    },
+    OrdersLive: { Type: 'AWS::Lambda::Alias', UpdatePolicy: { CodeDeployLambdaAliasUpdate: { ApplicationName: { Ref: 'App' }, DeploymentGroupName: { Ref: 'Group' } } } },
+  },
+};
 const TABLE_REMOVED = { Type: 'Resource', ResourceChange: { Action: 'Remove', LogicalResourceId: 'OrdersTable', PhysicalResourceId: 'orders', ResourceType: 'AWS::DynamoDB::Table', PolicyAction: 'Delete', Scope: [], BeforeContext: context({ BillingMode: 'PAY_PER_REQUEST' }) } };
 
 let server: Server;
@@ -137,8 +152,18 @@ test('no changes (CloudFormation\'s FAILED "no changes") exits 0', async () => {
   expect((await run(['--stack', STACK, '--change-set', 'release-42'])).code).toBe(0);
 });
 
-test('a change set the review refuses (CREATE_COMPLETE listing nothing) exits 30, never 0', async () => {
+// Only outputs or parameters changed: CloudFormation makes an executable change set listing no
+// resource change (aws/aws-cdk#2029); a person looks at what the change set does not show.
+test('a change set that will execute but lists no resource change exits 20 (high), never 0', async () => {
   changes = [];
+  const { code, err } = await run(['--stack', STACK, '--change-set', 'release-42']);
+  expect(code).toBe(20);
+  expect(err).toMatch(/lists no resource change/);
+});
+
+test('a change set the review refuses (FAILED "no changes" yet listing a deletion) exits 30, never 0', async () => {
+  changes = [TABLE_REMOVED];
+  status = { Status: 'FAILED', StatusReason: 'The submitted information didn\'t contain changes. Submit different information to create a change set.' };
   const { code, err } = await run(['--stack', STACK, '--change-set', 'release-42']);
   expect(code).toBe(EXIT_NOT_REVIEWED);
   expect(err).toContain('cannot be reviewed');

@@ -241,7 +241,22 @@ describe('change review', () => {
         }],
       } },
     ];
-    const template = { Resources: { ApiFunctionLive: { Type: 'AWS::Lambda::Alias', UpdatePolicy: { CodeDeployLambdaAliasUpdate: { ApplicationName: 'App', DeploymentGroupName: 'Group' } } } } };
+    // Low only when the template's own deployment group stops and rolls back on its alarms.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html
+    const template = {
+      Resources: {
+        App: { Type: 'AWS::CodeDeploy::Application', Properties: { ComputePlatform: 'Lambda' } },
+        Group: {
+          Type: 'AWS::CodeDeploy::DeploymentGroup',
+          Properties: {
+            ApplicationName: { Ref: 'App' },
+            AlarmConfiguration: { Enabled: true, Alarms: [{ Name: 'api-errors' }] },
+            AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_STOP_ON_ALARM'] },
+          },
+        },
+        ApiFunctionLive: { Type: 'AWS::Lambda::Alias', UpdatePolicy: { CodeDeployLambdaAliasUpdate: { ApplicationName: { Ref: 'App' }, DeploymentGroupName: { Ref: 'Group' } } } },
+      },
+    };
     respond = aws({
       describeChangeSet: () => changeSetPage(release),
       getTemplate: () => xmlAnswer('GetTemplate', toXml({ TemplateBody: JSON.stringify(template) }), CFN_NAMESPACE),
@@ -278,12 +293,29 @@ describe('change review', () => {
     expect(jobReports()[0].outputVariables).toMatchObject({ RiskTier: 'high', ApprovalRequired: 'true' });
   });
 
-  test('a CREATE_COMPLETE change set that lists no changes fails the stage: CloudFormation reports "no changes" as FAILED, so the two disagree', async () => {
+  // Only outputs or parameters changed: CloudFormation makes an executable change set listing no
+  // resource change (aws/aws-cdk#2029). It is executed only after a person approves it.
+  test('a CREATE_COMPLETE change set that lists no resource change asks a person, even with auto-approval of low risk', async () => {
     respond = aws({ describeChangeSet: () => changeSetPage([]) });
+    const outcome = await runChecks(jobEvent({ ...reviewParams, autoApprove: 'lowRisk' }), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(jobReports()[0].outputVariables).toMatchObject({ RiskTier: 'high', ApprovalRequired: 'true' });
+    const md = server.requests.filter((r) => r.method === 'PUT')[1].body;
+    expect(md).toContain('lists no resource change');
+  });
+
+  test('a FAILED "no changes" change set that still lists a change fails the stage: the two disagree', async () => {
+    respond = aws({
+      describeChangeSet: () => changeSetPage([functionTimeout], {
+        Status: 'FAILED',
+        ExecutionStatus: 'UNAVAILABLE',
+        StatusReason: 'The submitted information didn\'t contain changes. Submit different information to create a change set.',
+      }),
+    });
     const outcome = await runChecks(jobEvent({ ...reviewParams, autoApprove: 'lowRisk' }), context(), deps());
     expect(outcome.status).toBe('failed');
     expect(jobReports().map((r) => r.operation)).toEqual(['PutJobFailureResult']);
-    expect(jobReports()[0].failureDetails.message).toContain('CREATE_COMPLETE');
+    expect(jobReports()[0].failureDetails.message).toContain('disagree');
     expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
   });
 
