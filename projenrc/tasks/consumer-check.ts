@@ -9,7 +9,7 @@
 import { execFileSync, spawn } from 'child_process';
 import { createServer } from 'http';
 import { AddressInfo } from 'net';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { VERSIONS } from '../versions';
@@ -105,14 +105,21 @@ function checkDelivery(work: string): void {
   }
   process.stdout.write(run('npx', ['crosswalk', 'doctor', 'delivery.out', '--project', 'Orders', '--region', 'us-east-2'], work));
   // The installed nx-cache serves nx's remote cache protocol to the command it runs: an upload
-  // from the command, with the address and token it was given, lands in the folder.
+  // from the command, with the address and token it was given, lands in the folder. nx uploads a
+  // task's outputs as a gzip-compressed tar (https://nx.dev/docs/kb/self-hosted-caching), so the
+  // upload is one, made by tar.
+  mkdirSync(join(work, 'task-outputs'), { recursive: true });
+  writeFileSync(join(work, 'task-outputs', 'terminalOutput'), 'built\n');
+  run('tar', ['-czf', 'outputs.tar.gz', '-C', 'task-outputs', 'terminalOutput'], work);
   const upload = [
     'const u = new URL(process.env.NX_SELF_HOSTED_REMOTE_CACHE_SERVER + "/v1/cache/42");',
     'require("http").request(u, { method: "PUT", headers: { Authorization: "Bearer " + process.env.NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN } },',
-    '  (res) => { process.exitCode = res.statusCode === 200 ? 0 : 1; res.resume(); }).end("outputs");',
+    '  (res) => { process.exitCode = res.statusCode === 200 ? 0 : 1; res.resume(); }).end(require("fs").readFileSync("outputs.tar.gz"));',
   ].join('\n');
   run('npx', ['crosswalk', 'nx-cache', 'task-cache', '--', 'node', '-e', upload], work);
-  if (readFileSync(join(work, 'task-cache', '42.tar'), 'utf-8') !== 'outputs') throw new Error('consumer-check: crosswalk nx-cache did not store the upload of its command');
+  if (!readFileSync(join(work, 'task-cache', '42.tar')).equals(readFileSync(join(work, 'outputs.tar.gz')))) {
+    throw new Error('consumer-check: crosswalk nx-cache did not store the upload of its command');
+  }
   console.log(`consumer-check: the Orders delivery (${templates.length} target-account stacks) needs no bootstrap in its target accounts, publishes ${uploads.length} assets with one command, passes the doctor, and keeps nx's task outputs with crosswalk nx-cache`);
 }
 
@@ -137,7 +144,22 @@ async function checkReview(work: string): Promise<void> {
       Details: [detail('FunctionVersion', '/Properties/FunctionVersion', '3', '{{changeSet:KNOWN_AFTER_APPLY}}', 'Dynamic')] } },
   ];
   const tableRemoved = { Type: 'Resource', ResourceChange: { Action: 'Remove', LogicalResourceId: 'Orders', PhysicalResourceId: 'orders', ResourceType: 'AWS::DynamoDB::Table', PolicyAction: 'Delete', Scope: [], BeforeContext: ctx({}) } };
-  const template = { Resources: { Live: { Type: 'AWS::Lambda::Alias', UpdatePolicy: { CodeDeployLambdaAliasUpdate: { ApplicationName: 'A', DeploymentGroupName: 'G' } } } } };
+  // The alias is shifted by the template's own deployment group, which stops and rolls back on
+  // its alarm. https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html
+  const template = {
+    Resources: {
+      A: { Type: 'AWS::CodeDeploy::Application', Properties: { ComputePlatform: 'Lambda' } },
+      G: {
+        Type: 'AWS::CodeDeploy::DeploymentGroup',
+        Properties: {
+          ApplicationName: { Ref: 'A' },
+          AlarmConfiguration: { Enabled: true, Alarms: [{ Name: 'handler-errors' }] },
+          AutoRollbackConfiguration: { Enabled: true, Events: ['DEPLOYMENT_STOP_ON_ALARM'] },
+        },
+      },
+      Live: { Type: 'AWS::Lambda::Alias', UpdatePolicy: { CodeDeployLambdaAliasUpdate: { ApplicationName: { Ref: 'A' }, DeploymentGroupName: { Ref: 'G' } } } },
+    },
+  };
   const xml = (v: unknown): string => (Array.isArray(v) ? v.map((x) => `<member>${xml(x)}</member>`).join('')
     : v !== null && typeof v === 'object' ? Object.entries(v).map(([k, x]) => `<${k}>${xml(x)}</${k}>`).join('')
       : String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
