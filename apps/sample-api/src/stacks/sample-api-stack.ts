@@ -308,6 +308,11 @@ export class SampleApiStack extends Stack {
       role,
       logGroup,
       environment,
+      // Keep the version a release replaces (the CDK deletes it by default: VersionOptions
+      // removalPolicy, default DESTROY): whatever still names it keeps working, and the change
+      // review sees a retained version, not a deleted one.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
     });
     if (spec.tableActions.length > 0) {
       this.table.grant(fn, ...spec.tableActions);
