@@ -36,10 +36,17 @@ describe('ChangeReviewStep (CDK Pipelines)', () => {
     expect(spec).toContain('crosswalk review --stack Prod-Service --change-set PipelineChange --role-arn arn:');
     expect(spec).toContain(':iam::333333333333:role/cdk-hnb659fds-lookup-role-333333333333-eu-west-1');
     expect(spec).toContain('test $code -lt 30');
+    expect(spec).toContain('--detect-drift');
     expect(spec).toContain('npm install -g @crosswalk/cli@0');
     // The step may assume the lookup role, nothing else.
     const policies = Object.values<any>(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
     expect(policies.filter((s) => s.Action === 'sts:AssumeRole' && JSON.stringify(s.Resource).includes('lookup-role'))).toHaveLength(1);
+  });
+
+  test('detects drift before the review unless told not to', () => {
+    const stack = new Stack(new App(), 'S', { env: PROD_ENV });
+    expect(new ChangeReviewStep('Review', { stack }).commands.join('\n')).toContain(' --detect-drift ');
+    expect(new ChangeReviewStep('Review', { stack, detectDrift: false }).commands.join('\n')).not.toContain('--detect-drift');
   });
 
   test('fails for a stack without an explicit account and region, and for an unknown policy', () => {

@@ -32,6 +32,18 @@ export interface ChangeReviewStepProps {
    * @default 'noChanges'
    */
   readonly autoApprove?: string;
+  /**
+   * Detect drift on the stack before the review (`crosswalk review --detect-drift`), so that a
+   * resource edited outside CloudFormation that the change set modifies, replaces or removes needs
+   * a person. The role needs cloudformation:DetectStackDrift, DetectStackResourceDrift,
+   * DescribeStackDriftDetectionStatus and DescribeStackResourceDrifts, and read access to the
+   * stack's resources (CloudFormation reads them with the caller's credentials). When detection
+   * fails or is denied, the review asks a person; it never reads that as "no drift".
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/detect-drift-stack.html
+   *
+   * @default true
+   */
+  readonly detectDrift?: boolean;
 }
 
 /** The change set name CDK Pipelines gives every stack's change set. */
@@ -76,6 +88,7 @@ export class ChangeReviewStep extends pipelines.CodeBuildStep {
       `--role-arn ${roleArn}`,
       `--region ${stack.region}`,
       `--auto-approve ${autoApprove}`,
+      ...(props.detectDrift ?? true ? ['--detect-drift'] : []),
       '--format md --out change-review.md',
     ].join(' ');
     super(id, {
