@@ -37,15 +37,41 @@ function prodTemplate(version: string, commit: string): { template: Obj; stackNa
   return { template: JSON.parse(readFileSync(join(app.outdir, stack.templateFile), 'utf-8')), stackName: stack.stackName, account: stack.account, region: stack.region };
 }
 
-/** The value a context shows for a template value: intrinsics resolved as far as a change set would. */
-function resolve(value: unknown, physical: (logical: string) => string, added: ReadonlySet<string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => resolve(v, physical, added));
+/**
+ * The value a context shows for a template value, resolved as CloudFormation would: Ref of a
+ * function its name, Ref of a version its ARN and GetAtt Version its number, Fn::Join joined; a
+ * value of a resource the change set adds is known only after apply.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#aws-resource-lambda-version-return-values
+ */
+function resolve(value: unknown, world: World, added: ReadonlySet<string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolve(v, world, added));
   if (value === null || typeof value !== 'object') return value;
   const obj = value as Obj;
-  if (typeof obj.Ref === 'string' && Object.keys(obj).length === 1) return added.has(obj.Ref) ? KNOWN_AFTER_APPLY : physical(obj.Ref);
-  const getAtt = obj['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && Object.keys(obj).length === 1) return added.has(getAtt[0]) ? KNOWN_AFTER_APPLY : `${physical(getAtt[0])}.${getAtt[1]}`;
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, resolve(v, physical, added)]));
+  const only = Object.keys(obj).length === 1;
+  if (only && typeof obj.Ref === 'string') return added.has(obj.Ref) ? KNOWN_AFTER_APPLY : world.ref(obj.Ref);
+  if (only && Array.isArray(obj['Fn::GetAtt'])) {
+    const [id, attribute] = obj['Fn::GetAtt'];
+    return added.has(id) ? KNOWN_AFTER_APPLY : world.getAtt(id, attribute);
+  }
+  if (only && Array.isArray(obj['Fn::Join'])) {
+    const parts = resolve(obj['Fn::Join'][1], world, added) as unknown[];
+    return parts.every((p) => typeof p === 'string') && !parts.includes(KNOWN_AFTER_APPLY) ? parts.join(obj['Fn::Join'][0]) : KNOWN_AFTER_APPLY;
+  }
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, resolve(v, world, added)]));
+}
+
+/** The deployed stack's resources as their physical ids and attributes. */
+class World {
+  constructor(private readonly resources: Obj, private readonly stackName: string, private readonly account: string, private readonly region: string) {}
+  public ref(id: string): string {
+    const r = this.resources[id];
+    if (r?.Type === 'AWS::Lambda::Version') return `arn:aws:lambda:${this.region}:${this.account}:function:${this.ref(r.Properties.FunctionName.Ref)}:7`;
+    return `${this.stackName}-${id}`;
+  }
+  public getAtt(id: string, attribute: string): string {
+    if (this.resources[id]?.Type === 'AWS::Lambda::Version' && attribute === 'Version') return '7';
+    return `arn:aws:${this.resources[id]?.Type.split('::')[1].toLowerCase()}:${this.region}:${this.account}:${this.ref(id)}/${attribute}`;
+  }
 }
 
 /** The causing entity of a value known only after apply: the added resource's attribute it reads. */
@@ -57,12 +83,15 @@ function causingEntity(value: unknown, added: ReadonlySet<string>): string | und
 }
 
 /** The DescribeChangeSet page (IncludePropertyValues: true) of updating `before` to `after`. */
-function changeSetPage(before: Obj, after: Obj, stackName: string, changeSetId: string): Obj {
+function changeSetPage(before: Obj, after: Obj, stackName: string, account: string, region: string, changeSetId: string): Obj {
   const old: Obj = before.Resources;
   const next: Obj = after.Resources;
   const physical = (logical: string) => `${stackName}-${logical}`;
+  const was = new World(old, stackName, account, region);
+  const will = new World(next, stackName, account, region);
   const added = new Set(Object.keys(next).filter((id) => !(id in old)));
-  const context = (props: unknown, isAfter: boolean) => JSON.stringify({ Properties: resolve(props ?? {}, physical, isAfter ? added : new Set()) });
+  const none = new Set<string>();
+  const context = (props: unknown, isAfter: boolean) => JSON.stringify({ Properties: resolve(props ?? {}, isAfter ? will : was, isAfter ? added : none) });
   const changes: Obj[] = [];
   for (const id of added) {
     changes.push({ Action: 'Add', LogicalResourceId: id, ResourceType: next[id].Type, Scope: [], Details: [], AfterContext: context(next[id].Properties, true) });
@@ -86,7 +115,7 @@ function changeSetPage(before: Obj, after: Obj, stackName: string, changeSetId: 
         return {
           Target: {
             Attribute: 'Properties', Name: name, Path: `/Properties/${name}`, RequiresRecreation: 'Never', AttributeChangeType: 'Modify',
-            BeforeValue: JSON.stringify(resolve(b[name], physical, new Set())), AfterValue: cause === undefined ? JSON.stringify(resolve(a[name], physical, added)) : KNOWN_AFTER_APPLY,
+            BeforeValue: JSON.stringify(resolve(b[name], was, none)), AfterValue: cause === undefined ? JSON.stringify(resolve(a[name], will, added)) : KNOWN_AFTER_APPLY,
           },
           ...(cause === undefined ? { Evaluation: 'Static', ChangeSource: 'DirectModification' } : { Evaluation: 'Dynamic', ChangeSource: 'ResourceAttribute', CausingEntity: cause }),
         };
@@ -105,7 +134,7 @@ describe('the prod release of this service, reviewed as the pipeline reviews it'
   const v1 = prodTemplate('1.0.0', 'aaaaaaa');
   const v2 = prodTemplate('1.0.1', 'bbbbbbb');
   const changeSetId = `arn:aws:cloudformation:${v2.region}:${v2.account}:changeSet/crosswalk-release/00000000-0000-4000-a000-000000000001`;
-  const page = changeSetPage(v1.template, v2.template, v2.stackName, changeSetId);
+  const page = changeSetPage(v1.template, v2.template, v2.stackName, v2.account, v2.region, changeSetId);
   const review = ChangeReview.review({ pages: [page], template: v2.template });
   const changes: ReportedChange[] = JSON.parse(review.json({ reviewedAt: '2026-12-07T00:00:00.000Z' })).changes;
   const of = (type: string, action: string) => changes.filter((c) => c.type === type && c.action === action);
@@ -128,10 +157,10 @@ describe('the prod release of this service, reviewed as the pipeline reviews it'
     expect(release.map((c) => [c.resource, c.lowShape, c.findings])).toEqual(release.map((c) => [c.resource, expect.any(String), []]));
   });
 
-  // What safe-lambda-deploy re-targets at every release is not (yet) a shape of the low table: each
-  // pre-traffic hook's target version (and the version check's expected commit), and each errors
-  // alarm's ExecutedVersion dimension. The review cannot prove a hook or an alarm change harmless,
-  // so it names them and the tier is high: a person approves every prod release of this service.
+  // What safe-lambda-deploy re-targets at every release (each hook's target version, each errors
+  // alarm's ExecutedVersion) follows the release and is low. The version check's pre-traffic hook
+  // also expects the new commit: a change of what a hook checks is not provably harmless, so it
+  // is named and the tier is high: a person approves every prod release of this service.
   test('what is not a release shape is named as needing a person, never waved through', () => {
     const attention = changes.filter((c) => c.findings.length > 0 || c.lowShape === undefined);
     expect(review.tier).toBe(attention.length === 0 ? RiskTier.LOW : RiskTier.HIGH);

@@ -2,6 +2,8 @@ import { Json } from '../model/change-set';
 import { asNumber, changedProperties, ref, Subject, valueOf } from '../model/facts';
 import { Msg, msg, valueList, words } from '../model/text';
 import { shiftedByCodeDeploy } from '../shapes/alias-shifted-by-codedeploy';
+import { alarmFollowsNewVersion } from '../shapes/alarm-follows-new-version';
+import { hookFollowsNewVersion } from '../shapes/hook-follows-new-version';
 import { codeFromSameSource, invokedUnqualified, lambdaCodeBehindAlias } from '../shapes/lambda-code-behind-alias';
 
 const code0 = (changed: Set<string>): boolean => ['Code', 'Environment', 'Handler', 'Runtime'].some((p) => changed.has(p));
@@ -45,7 +47,7 @@ function alarm(s: Subject): string[] {
   const c = s.change;
   if (c.action === 'Remove') return ['an alarm is removed: deployments and bakes that watched it no longer see it'];
   if (c.action !== 'Modify') return [];
-  const changed = [...changedProperties(c)].filter((p) => ALARM_PROPERTIES.includes(p));
+  const changed = [...changedProperties(c)].filter((p) => ALARM_PROPERTIES.includes(p) && !(p === 'Dimensions' && alarmFollowsNewVersion.matches(s)));
   const out = changed.length > 0 ? [`what the alarm watches or when it fires changes (${changed.join(', ')}): check it still fires on a bad release`] : [];
   if (c.replacement === 'True') out.push('the alarm is replaced: the new one starts without data and cannot fire until it has evaluated enough periods');
   return out;
@@ -76,10 +78,12 @@ function fn(s: Subject): string[] {
   const changed = changedProperties(c);
   const reserved = asNumber(valueOf(c, 'ReservedConcurrentExecutions', 'after'));
   if (changed.has('ReservedConcurrentExecutions')) out.push(reserved === 0 ? 'ReservedConcurrentExecutions becomes 0: every invocation is throttled' : 'its reserved concurrency changes at once for every version');
-  if (code0(changed) && s.changeSet.templateResources !== undefined && invokedUnqualified(s)) out.push('something in the template invokes the function itself (not its alias), so it gets the new code at once, without traffic shifting');
+  // A hook that only follows the release to its new version is invoked unqualified by CodeDeploy
+  // by design; nothing but the version it tests changes.
+  if (code0(changed) && s.changeSet.templateResources !== undefined && invokedUnqualified(s) && !hookFollowsNewVersion.matches(s)) out.push('something in the template invokes the function itself (not its alias), so it gets the new code at once, without traffic shifting');
   if (changed.has('Code') && !codeFromSameSource(s)) out.push('its code now comes from another S3 bucket or image repository than before (or the change set does not show where from): check who owns it');
   const code = ['Code', 'Environment', 'Handler', 'Runtime', 'Layers', 'ImageConfig'].filter((p) => changed.has(p));
-  if (code.length > 0 && !lambdaCodeBehindAlias.matches(s)) {
+  if (code.length > 0 && !lambdaCodeBehindAlias.matches(s) && !hookFollowsNewVersion.matches(s)) {
     out.push(`its ${code.join(', ')} change${code.length === 1 ? 's' : ''} without a new version shifted by CodeDeploy in the same change set: callers of the function itself get it at once`);
   }
   return out;

@@ -3,8 +3,10 @@
  * person. Reviewed as a list: adding a shape here is a decision about what prod accepts without
  * anyone looking; the README's table is generated from this list.
  */
+import { alarmFollowsNewVersion } from './alarm-follows-new-version';
 import { aliasShiftedByCodeDeploy } from './alias-shifted-by-codedeploy';
 import { cdkMetadata } from './cdk-metadata';
+import { hookFollowsNewVersion } from './hook-follows-new-version';
 import { lambdaCodeBehindAlias } from './lambda-code-behind-alias';
 import { lambdaVersionAdded } from './lambda-version-added';
 import { lambdaVersionRetained } from './lambda-version-retained';
@@ -19,6 +21,8 @@ export const LOW_SHAPES: readonly LowShape[] = [
   lambdaVersionAdded,
   lambdaVersionRetained,
   aliasShiftedByCodeDeploy,
+  hookFollowsNewVersion,
+  alarmFollowsNewVersion,
   logRetentionGrows,
   tagsOnly,
   policyNarrowed,

@@ -6,7 +6,6 @@
 import {
   CDK_METADATA_PHYSICAL,
   DOC,
-  HOLDERS,
   LAMBDA_TRUST,
   NO_CHANGES_REASON,
   NO_UPDATES_REASON,
@@ -27,7 +26,6 @@ import {
   fnArn,
   holderDoc,
   lid,
-  managed,
   maker,
   modify,
   newCode,
@@ -43,7 +41,6 @@ import {
   res,
   retention,
   roleArn,
-  roleChange,
   tableArn,
   tagChange,
   template,

@@ -7,6 +7,7 @@ import { CASES as MISLEADING_APPROVER } from './misleading-approver';
 import { CASES as NEGATED_CONDITION } from './negated-condition';
 import { CASES as NESTED_STACKS } from './nested-stacks';
 import { CASES as PRIVILEGE_ESCALATION } from './privilege-escalation';
+import { CASES as RELEASE_FOLLOWERS } from './release-followers';
 import { CASES as REPLACEMENT_SEMANTICS } from './replacement-semantics';
 import { CASES as SAFE_DEPLOY } from './safe-deploy';
 import { CASES as UNMODELLED_TYPES } from './unmodelled-types';
@@ -20,6 +21,7 @@ export const CORPUS: CorpusCase[] = [
   ...UNMODELLED_TYPES,
   ...EXPOSURE,
   ...SAFE_DEPLOY,
+  ...RELEASE_FOLLOWERS,
   ...REPLACEMENT_SEMANTICS,
   ...MISLEADING_APPROVER,
   ...MALFORMED,
