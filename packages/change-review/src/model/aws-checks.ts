@@ -8,10 +8,7 @@
  * https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html
  */
 import { UnreviewableChangeSet } from './errors';
-
-function isObject(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isObject } from './json';
 
 /** One check AWS ran: a hook invocation or a validation. */
 export interface AwsCheck {

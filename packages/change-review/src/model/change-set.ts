@@ -15,6 +15,7 @@
 import { AwsChecks, readAwsChecks } from './aws-checks';
 import { Drifts, readDrifts } from './drift';
 import { UnreviewableChangeSet } from './errors';
+import { isObject } from './json';
 
 export { UnreviewableChangeSet };
 
@@ -351,9 +352,7 @@ function readContext(raw: unknown, at: string): Context {
 
 const CONTEXT_ATTRIBUTES = ['Metadata', 'DeletionPolicy', 'UpdateReplacePolicy', 'UpdatePolicy', 'CreationPolicy', 'Tags', 'Condition', 'DependsOn'];
 
-export function isObject(value: unknown): value is { [key: string]: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 function str(obj: { [key: string]: unknown }, key: string, at: string): string | undefined {
   const v = obj[key];

@@ -1,7 +1,7 @@
 import { Json } from '../model/change-set';
 import { after, before, jsonEqual, Subject } from '../model/facts';
 import { inPlaceModify, onlyChanges } from './common';
-import { causedByNewVersion, KNOWN_AFTER_APPLY, Release, releaseOf } from './follows-new-version';
+import { causedByNewVersion, KNOWN_AFTER_APPLY, Release, releaseOf, templateFunctionRef } from './follows-new-version';
 import { LowShape } from './shape';
 
 interface Dimension { readonly name: string; readonly value: Json }
@@ -40,10 +40,8 @@ function retargeted(s: Subject): Release | undefined {
   const fnIds = new Set<string>();
   for (const d of s.change.details) {
     const m = d.changeSource === 'ResourceAttribute' && typeof d.causingEntity === 'string' ? /^([A-Za-z0-9]+)\.Version$/.exec(d.causingEntity) : null;
-    const v = m ? s.changeSet.templateResources?.[m[1]] : undefined;
-    const ref = v !== null && typeof v === 'object' && !Array.isArray(v) && v.Properties !== null && typeof v.Properties === 'object' && !Array.isArray(v.Properties)
-      ? (v.Properties.FunctionName as { Ref?: unknown } | undefined)?.Ref : undefined;
-    if (typeof ref === 'string') fnIds.add(ref);
+    const ref = m ? templateFunctionRef(s.changeSet.templateResources?.[m[1]]) : undefined;
+    if (ref !== undefined) fnIds.add(ref);
   }
   if (fnIds.size !== 1) return undefined;
   const release = releaseOf(s, [...fnIds][0]);

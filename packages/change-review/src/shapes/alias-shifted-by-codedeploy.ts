@@ -1,4 +1,5 @@
 import { JsonObject } from '../model/change-set';
+import { isJsonObject, refOf } from '../model/json';
 import { after, Subject, templateResource } from '../model/facts';
 import { inPlaceModify, onlyChanges } from './common';
 import { LowShape } from './shape';
@@ -11,31 +12,28 @@ import { LowShape } from './shape';
  */
 export function shiftedByCodeDeploy(s: Subject): boolean {
   const policy = templateResource(s)?.UpdatePolicy;
-  if (!isObj(policy)) return false;
+  if (!isJsonObject(policy)) return false;
   const u = policy.CodeDeployLambdaAliasUpdate;
-  if (!isObj(u)) return false;
+  if (!isJsonObject(u)) return false;
   // The application and the deployment group are the template's own, and the group stops and
   // rolls back a deployment on its alarms: only then does the shift protect anything.
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codedeploy-deploymentgroup.html
   const application = referenced(s, u.ApplicationName, 'AWS::CodeDeploy::Application');
   const group = referenced(s, u.DeploymentGroupName, 'AWS::CodeDeploy::DeploymentGroup');
-  if (!application || !group || !isObj(group.Properties)) return false;
+  if (!application || !group || !isJsonObject(group.Properties)) return false;
   const props = group.Properties;
-  const alarms = isObj(props.AlarmConfiguration) ? props.AlarmConfiguration : undefined;
-  const rollback = isObj(props.AutoRollbackConfiguration) ? props.AutoRollbackConfiguration : undefined;
+  const alarms = isJsonObject(props.AlarmConfiguration) ? props.AlarmConfiguration : undefined;
+  const rollback = isJsonObject(props.AutoRollbackConfiguration) ? props.AutoRollbackConfiguration : undefined;
   return alarms !== undefined && alarms.Enabled === true && Array.isArray(alarms.Alarms) && alarms.Alarms.length > 0 && alarms.IgnorePollAlarmFailure !== true
     && rollback !== undefined && rollback.Enabled === true && Array.isArray(rollback.Events) && rollback.Events.includes('DEPLOYMENT_STOP_ON_ALARM');
 }
 
 /** The template resource a `{Ref: id}` names, when it is of the given type. */
 function referenced(s: Subject, value: unknown, type: string): JsonObject | undefined {
-  if (!isObj(value) || typeof value.Ref !== 'string' || Object.keys(value).length !== 1) return undefined;
-  const r = s.changeSet.templateResources?.[value.Ref];
-  return isObj(r) && r.Type === type ? r : undefined;
-}
-
-function isObj(v: unknown): v is JsonObject {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+  const id = refOf(value);
+  if (id === undefined) return undefined;
+  const r = s.changeSet.templateResources?.[id];
+  return isJsonObject(r) && r.Type === type ? r : undefined;
 }
 
 export const aliasShiftedByCodeDeploy: LowShape = {

@@ -11,8 +11,9 @@
  * Ref of an AWS::Lambda::Version is its ARN (`…:function:<name>:<number>`), GetAtt Version its number.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-version.html#aws-resource-lambda-version-return-values
  */
-import { Json, JsonObject, ResourceChangeModel } from '../model/change-set';
+import { Json, ResourceChangeModel } from '../model/change-set';
 import { Subject, templateResource } from '../model/facts';
+import { isJsonObject, refOf } from '../model/json';
 import { aliasShiftedByCodeDeploy } from './alias-shifted-by-codedeploy';
 import { lambdaVersionAdded } from './lambda-version-added';
 
@@ -30,30 +31,25 @@ export interface Release {
   readonly aliases: ReadonlySet<string>;
 }
 
-function isObj(v: unknown): v is JsonObject {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The function a template resource names by `FunctionName: { Ref }`. */
+export function templateFunctionRef(resource: Json | undefined): string | undefined {
+  return isJsonObject(resource) && isJsonObject(resource.Properties) ? refOf(resource.Properties.FunctionName) : undefined;
 }
 
-/** The logical id a template value `{ "Ref": id }` names, else undefined. */
-function refOf(value: Json | undefined): string | undefined {
-  return isObj(value) && typeof value.Ref === 'string' && Object.keys(value).length === 1 ? value.Ref : undefined;
-}
-
-function templateFunctionRef(s: Subject, c: ResourceChangeModel): string | undefined {
-  const props = templateResource({ ...s, change: c })?.Properties;
-  return isObj(props) ? refOf(props.FunctionName) : undefined;
+function functionRefOf(s: Subject, c: ResourceChangeModel): string | undefined {
+  return templateFunctionRef(templateResource({ ...s, change: c }));
 }
 
 /** The release of function `functionId` in this change set, if it has one (never guessed). */
 export function releaseOf(s: Subject, functionId: string): Release | undefined {
   const resources = s.changeSet.templateResources;
   const fnEntry = resources?.[functionId];
-  if (!isObj(fnEntry) || fnEntry.Type !== 'AWS::Lambda::Function') return undefined;
+  if (!isJsonObject(fnEntry) || fnEntry.Type !== 'AWS::Lambda::Function') return undefined;
   const fnChanges = s.changeSet.changes.filter((c) => c.logicalId === functionId && c.type === 'AWS::Lambda::Function' && c.stackPath.length === s.change.stackPath.length);
   if (fnChanges.length !== 1 || fnChanges[0].action !== 'Modify' || typeof fnChanges[0].physicalId !== 'string' || fnChanges[0].physicalId === '') return undefined;
   const same = s.changeSet.changes.filter((c) => c.stackPath.join('/') === s.change.stackPath.join('/'));
-  const versions = same.filter((c) => c.type === 'AWS::Lambda::Version' && lambdaVersionAdded.matches({ ...s, change: c }) && templateFunctionRef(s, c) === functionId);
-  const aliases = same.filter((c) => c.type === 'AWS::Lambda::Alias' && aliasShiftedByCodeDeploy.matches({ ...s, change: c }) && templateFunctionRef(s, c) === functionId);
+  const versions = same.filter((c) => c.type === 'AWS::Lambda::Version' && lambdaVersionAdded.matches({ ...s, change: c }) && functionRefOf(s, c) === functionId);
+  const aliases = same.filter((c) => c.type === 'AWS::Lambda::Alias' && aliasShiftedByCodeDeploy.matches({ ...s, change: c }) && functionRefOf(s, c) === functionId);
   if (versions.length === 0 || aliases.length === 0) return undefined;
   return { functionId, functionName: fnChanges[0].physicalId, versions: new Set(versions.map((c) => c.logicalId)), aliases: new Set(aliases.map((c) => c.logicalId)) };
 }

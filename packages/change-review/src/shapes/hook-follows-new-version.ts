@@ -1,20 +1,19 @@
 import { after, before, jsonEqual, Subject } from '../model/facts';
+import { isJsonObject, refOf } from '../model/json';
 import { inPlaceModify, onlyChanges } from './common';
-import { causedByNewVersion, isVersionArnOf, KNOWN_AFTER_APPLY, releaseOf } from './follows-new-version';
+import { causedByNewVersion, isVersionArnOf, KNOWN_AFTER_APPLY, releaseOf, templateFunctionRef } from './follows-new-version';
 import { LowShape } from './shape';
 
 /** The functions whose alias names this function as its BeforeAllowTrafficHook or AfterAllowTrafficHook. */
 function hookedFunctions(s: Subject): string[] {
   const out: string[] = [];
   for (const r of Object.values(s.changeSet.templateResources ?? {})) {
-    if (r === null || typeof r !== 'object' || Array.isArray(r) || r.Type !== 'AWS::Lambda::Alias') continue;
-    const policy = r.UpdatePolicy;
-    const u = policy !== null && typeof policy === 'object' && !Array.isArray(policy) ? policy.CodeDeployLambdaAliasUpdate : undefined;
-    if (u === null || typeof u !== 'object' || Array.isArray(u)) continue;
-    const hooks = [u.BeforeAllowTrafficHook, u.AfterAllowTrafficHook].map((h) => (h !== null && typeof h === 'object' && !Array.isArray(h) ? h.Ref : undefined));
-    const props = r.Properties;
-    const fn = props !== null && typeof props === 'object' && !Array.isArray(props) ? (props.FunctionName as { Ref?: unknown } | undefined)?.Ref : undefined;
-    if (hooks.includes(s.change.logicalId) && typeof fn === 'string') out.push(fn);
+    if (!isJsonObject(r) || r.Type !== 'AWS::Lambda::Alias') continue;
+    const u = isJsonObject(r.UpdatePolicy) ? r.UpdatePolicy.CodeDeployLambdaAliasUpdate : undefined;
+    if (!isJsonObject(u)) continue;
+    const hooks = [u.BeforeAllowTrafficHook, u.AfterAllowTrafficHook].map(refOf);
+    const fn = templateFunctionRef(r);
+    if (hooks.includes(s.change.logicalId) && fn !== undefined) out.push(fn);
   }
   return out;
 }
@@ -30,10 +29,10 @@ function retargeted(s: Subject): boolean {
   if (release === undefined || !causedByNewVersion(s, release, '')) return false;
   const b = before(s.change, 'Environment');
   const a = after(s.change, 'Environment');
-  const bv = b !== null && typeof b === 'object' && !Array.isArray(b) ? b.Variables : undefined;
-  const av = a !== null && typeof a === 'object' && !Array.isArray(a) ? a.Variables : undefined;
-  if (bv === null || typeof bv !== 'object' || Array.isArray(bv) || av === null || typeof av !== 'object' || Array.isArray(av)) return false;
-  if (Object.keys(b as object).length !== 1 || Object.keys(a as object).length !== 1) return false;
+  if (!isJsonObject(b) || !isJsonObject(a) || Object.keys(b).length !== 1 || Object.keys(a).length !== 1) return false;
+  const bv = b.Variables;
+  const av = a.Variables;
+  if (!isJsonObject(bv) || !isJsonObject(av)) return false;
   const keys = Object.keys(av);
   if (keys.length !== Object.keys(bv).length || keys.some((k) => !Object.prototype.hasOwnProperty.call(bv, k))) return false;
   let moved = 0;

@@ -1,4 +1,5 @@
 import { isUnresolved, Json, ResourceChangeModel } from '../model/change-set';
+import { isJsonObject } from '../model/json';
 import { after, before, Subject, templateResource } from '../model/facts';
 import { aliasShiftedByCodeDeploy } from './alias-shifted-by-codedeploy';
 import { inPlaceModify, onlyChanges } from './common';
@@ -81,7 +82,7 @@ export function codeFromSameSource(s: Subject): boolean {
   const b = before(s.change, 'Code');
   const a = after(s.change, 'Code');
   if (jsonEqualish(b, a)) return true;
-  if (!isObj(b) || !isObj(a)) return false;
+  if (!isJsonObject(b) || !isJsonObject(a)) return false;
   if (typeof a.S3Bucket === 'string' || typeof b.S3Bucket === 'string') return a.S3Bucket === b.S3Bucket && typeof a.S3Bucket === 'string' && !isUnresolved(a.S3Bucket) && a.ImageUri === undefined;
   if (typeof a.ImageUri === 'string' && typeof b.ImageUri === 'string') return repository(a.ImageUri) === repository(b.ImageUri) && !isUnresolved(a.ImageUri);
   return false;
@@ -89,10 +90,6 @@ export function codeFromSameSource(s: Subject): boolean {
 
 function repository(imageUri: string): string {
   return imageUri.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^:/]+$/, '');
-}
-
-function isObj(v: Json | undefined): v is { [key: string]: Json } {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function jsonEqualish(a: Json | undefined, b: Json | undefined): boolean {

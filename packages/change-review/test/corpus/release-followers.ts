@@ -29,7 +29,7 @@ import {
   type Release,
   type ReleaseOpts,
 } from './build';
-import type { CorpusCase } from './types';
+import type { CorpusCase, CorpusInput } from './types';
 
 const low = maker('control-low');
 const high = maker('safe-deploy-weakening');
@@ -103,8 +103,6 @@ function withHook(r: Release, named = true): Release {
   };
   return { ...r, resources };
 }
-
-type CorpusInput = ReturnType<typeof releaseInput>;
 
 /** `releases` and `extra` changes, with the alarm of the first release in the template. */
 function withAlarm(releases: Release[], extra: Obj[]): CorpusInput {
