@@ -55,7 +55,16 @@ review.addTask('generate:spec', {
 const cli = new ToolPackage(root, 'cli', {
   description: 'The crosswalk command: publish a service\'s code assets to the artifact bucket, check a cloud assembly against the deploy rules, review a change set',
   uses: [names, rules, review],
-  deps: [`@aws-cdk/cdk-assets-lib@${VERSIONS.cdkAssetsLib}`, sdk('client-s3'), sdk('client-cloudformation'), sdk('credential-providers')],
+  deps: [
+    `@aws-cdk/cdk-assets-lib@${VERSIONS.cdkAssetsLib}`, sdk('client-s3'), sdk('client-cloudformation'), sdk('credential-providers'),
+    // doctor --live: IAM's policy simulator, the topics' subscriptions, the artifact key, the
+    // accounts of the credentials, the connection's status.
+    sdk('client-iam'), sdk('client-sns'), sdk('client-kms'), sdk('client-sts'),
+    // The registry has no @aws-sdk/client-codeconnections and no codestar-connections client
+    // newer than 3.1017; the codestar-connections API stays available after the rename
+    // (https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html).
+    `@aws-sdk/client-codestar-connections@^${VERSIONS.codestarConnectionsSdk}`,
+  ],
   // The consumer's own CDK (deploy-rules and cross-account-role run inside it).
   peerDeps: [`aws-cdk-lib@^${VERSIONS.awsCdkLibFloor}`, `constructs@^${VERSIONS.constructs}`],
   devDeps: [`aws-sdk-client-mock@${VERSIONS.awsSdkClientMock}`, `aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`],

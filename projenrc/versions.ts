@@ -34,6 +34,8 @@ export const VERSIONS = {
   tsNode: '10.9.2',
   powertoolsTracer: '2.36.0',
   awsSdk: '^3.1133.0',
+  /** The newest @aws-sdk/client-codestar-connections the registry has (it lags the other clients). */
+  codestarConnectionsSdk: '3.1017.0',
   awsSdkClientMock: '4.1.0',
   dynalite: '4.0.0',
   awsLambdaTypes: '^8.10.164',

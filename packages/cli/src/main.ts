@@ -1,6 +1,7 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { cleanAssets } from './clean';
 import { doctor } from './doctor';
+import { liveDoctor, renderLiveReport } from './live';
 import { NX_CACHE_USAGE, parseNxCacheArgs, runWithNxCache } from './nx-cache';
 import { review } from './review';
 import { publishAssets } from './publish';
@@ -18,6 +19,13 @@ Commands:
       Check the synthesized templates against Crosswalk's deploy rules; exits 1 on a finding,
       and on an assembly without stacks or with a template that is not one.
       With --project and --region the rules also know the convention's artifact bucket.
+  doctor <cdk.out>... --live --project <name> --region <region> [--profile <account id>=<profile>]...
+      Before the first pipeline run: read the deployed accounts (the build account's assembly,
+      and the service's to check its code assets are published) and report what the run needs
+      and lacks: stacks, connection AVAILABLE, email subscriptions confirmed, artifact bucket and
+      key, and every call of the call-site table for the deployed roles, put to IAM's policy
+      simulator and checked against the trust, bucket, key and topic policies. Reads only;
+      exits 1 on a finding.
   clean-assets --bucket <artifact bucket> --region <region> [--stack <name>[@<profile>]]... [--delete]
       List (dry run) or delete the code assets no deployed, pending or current template
       references; \`crosswalk clean-assets --help\` tells the rest.
@@ -77,6 +85,23 @@ function assemblyArgument(positional: string[], command: string): string {
   return positional[0];
 }
 
+/** `doctor --live`: the readiness and permission checks against the deployed accounts. */
+async function doctorLive(positional: string[], project: string | undefined, region: string | undefined, values: Map<string, string[]>, io: MainIo): Promise<number> {
+  if (project === undefined || region === undefined) throw new UsageError('doctor --live needs --project and --region: they name the convention\'s roles, bucket and key it checks');
+  if (positional.length === 0) throw new UsageError('doctor --live takes the build account\'s cloud assembly (e.g. apps/build-account/cdk.out), and optionally the service\'s');
+  if (values.has('--skip')) throw new UsageError('--skip names deploy rules, which doctor --live does not run; run doctor without --live for them');
+  const profiles = new Map<string, string>();
+  for (const value of values.get('--profile') ?? []) {
+    const match = /^(\d{12})=(.+)$/.exec(value);
+    if (!match) throw new UsageError(`--profile takes <account id>=<profile name> (e.g. --profile 111111111111=build), got '${short(value)}'`);
+    if (profiles.has(match[1])) throw new UsageError(`--profile names account ${match[1]} twice`);
+    profiles.set(match[1], match[2]);
+  }
+  const report = await liveDoctor({ assemblyDirs: positional, naming: new CrosswalkNaming({ projectName: project, region }), profiles });
+  for (const line of renderLiveReport(report)) io.out(excerpt(line, 2000));
+  return report.findings.length === 0 ? 0 : 1;
+}
+
 /** Runs one command line; returns the exit code (0 done, 1 failed or findings, 2 bad command line). */
 export async function main(argv: string[], io: MainIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): Promise<number> {
   const [command, ...rest] = argv;
@@ -105,10 +130,12 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
         // Its own exit codes (0 none, 10 low, 20 high, 30 not reviewed): see `crosswalk review --help`.
         return await review(rest, { out: io.out, err: io.err });
       case 'doctor': {
-        const { positional, values } = parse(rest, ['--project', '--region', '--skip'], []);
+        const { positional, values, on } = parse(rest, ['--project', '--region', '--skip', '--profile'], ['--live']);
         const project = values.get('--project')?.[0];
         const region = values.get('--region')?.[0];
         if ((project === undefined) !== (region === undefined)) throw new UsageError('--project and --region go together: both name the naming convention');
+        if (on.has('--live')) return await doctorLive(positional, project, region, values, io);
+        if (values.has('--profile')) throw new UsageError('--profile is for doctor --live (which calls AWS); the rules run on the files alone');
         const findings = doctor({
           assemblyDir: assemblyArgument(positional, 'doctor'),
           naming: project !== undefined ? new CrosswalkNaming({ projectName: project, region: region! }) : undefined,

@@ -15,7 +15,7 @@ export const BUCKET = `checkin-artifacts-${MOTO_ACCOUNT}-${MOTO_REGION}`;
  * CloudFormation template validation: it only writes warnings to the validation report, which
  * nothing here reads, and it made the first synthesis of a file ~2.5 s slower (its WebAssembly).
  */
-const NO_TEMPLATE_VALIDATION = { builtinCloudFormationValidation: false };
+export const NO_TEMPLATE_VALIDATION = { builtinCloudFormationValidation: false };
 
 export interface ServiceAssemblyOptions {
   /** Synthesize for a bootstrapped account (CDK's default synthesizer) instead of the artifact bucket. */

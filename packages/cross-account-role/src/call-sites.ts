@@ -61,11 +61,14 @@ const S3 = `${SAR}/list_amazons3.html`;
 const S3_ACTIONS = 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html';
 const KMS = `${SAR}/list_awskeymanagementservice.html`;
 const DDB = `${SAR}/list_amazondynamodb.html`;
+const IAM = `${SAR}/list_awsidentityandaccessmanagementiam.html`;
+const SNS = `${SAR}/list_amazonsns.html`;
 
 const STACK = 'arn:${Partition}:cloudformation:${Region}:${TargetAccount}:stack/${StackName}/*';
 const BUCKET = 'arn:${Partition}:s3:::${ArtifactBucket}';
 const ARTIFACT_KEY = 'arn:${Partition}:kms:${Region}:${BuildAccount}:key/${ArtifactKeyId}';
 const TABLE = 'arn:${Partition}:dynamodb:${Region}:${TargetAccount}:table/${TableName}';
+const TOPIC = 'arn:${Partition}:sns:${Region}:${BuildAccount}:${TopicName}';
 
 const PIPELINE_CHECKS = 'notifying-pipeline lambda/pipeline-checks';
 const FAILURE_NOTIFIER = 'notifying-pipeline lambda/failure-notifier';
@@ -278,6 +281,62 @@ const ROWS: CallSite[] = [
   {
     caller: 'cli src/review.ts (--detect-drift)', principal: CallPrincipal.OPERATOR, command: 'DescribeStackResourceDrifts', client: '@aws-sdk/client-cloudformation',
     decidingParameters: 'StackName', actions: ['cloudformation:DescribeStackResourceDrifts'], resource: STACK, conditionKeys: [], citations: [CFN],
+  },
+  // ---- crosswalk doctor --live (the operator's credentials for each account; reads only) ----
+  {
+    caller: 'cli src/live/aws.ts', principal: CallPrincipal.OPERATOR, command: 'GetCallerIdentity', client: '@aws-sdk/client-sts',
+    decidingParameters: '(none)', actions: ['sts:GetCallerIdentity'], resource: '*', conditionKeys: [],
+    note: 'No resource type in the Service Authorization Reference; AWS answers it even when a policy denies it',
+    citations: [`${SAR}/list_awssecuritytokenservice.html`, 'https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html'],
+  },
+  {
+    caller: 'cli src/live/permissions.ts', principal: CallPrincipal.OPERATOR, command: 'SimulatePrincipalPolicy', client: '@aws-sdk/client-iam',
+    decidingParameters: 'PolicySourceArn (the deployed role)', actions: ['iam:SimulatePrincipalPolicy'], resource: 'arn:${Partition}:iam::${Account}:role/${RoleName}', conditionKeys: [],
+    note: 'Authorized on the role whose policies are simulated (PolicySourceArn), in that role\'s account',
+    citations: [IAM, 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html'],
+  },
+  {
+    caller: 'cli src/live/permissions.ts', principal: CallPrincipal.OPERATOR, command: 'GetRole', client: '@aws-sdk/client-iam',
+    decidingParameters: 'RoleName (the read-only role: its trust policy)', actions: ['iam:GetRole'], resource: 'arn:${Partition}:iam::${TargetAccount}:role/${ReadOnlyRoleName}', conditionKeys: [],
+    citations: [IAM, 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html'],
+  },
+  {
+    caller: 'cli src/live/permissions.ts', principal: CallPrincipal.OPERATOR, command: 'GetBucketPolicy', client: '@aws-sdk/client-s3',
+    decidingParameters: 'Bucket, ExpectedBucketOwner', actions: ['s3:GetBucketPolicy'], resource: BUCKET, conditionKeys: [], citations: [S3, S3_ACTIONS],
+  },
+  {
+    caller: 'cli src/live/permissions.ts', principal: CallPrincipal.OPERATOR, command: 'GetKeyPolicy', client: '@aws-sdk/client-kms',
+    decidingParameters: 'KeyId, PolicyName default', actions: ['kms:GetKeyPolicy'], resource: ARTIFACT_KEY, conditionKeys: [], citations: [KMS],
+  },
+  {
+    caller: 'cli src/live/permissions.ts', principal: CallPrincipal.OPERATOR, command: 'GetTopicAttributes', client: '@aws-sdk/client-sns',
+    decidingParameters: 'TopicArn', actions: ['sns:GetTopicAttributes'], resource: TOPIC, conditionKeys: [], citations: [SNS],
+  },
+  {
+    caller: 'cli src/live/readiness.ts', principal: CallPrincipal.OPERATOR, command: 'ListSubscriptionsByTopic', client: '@aws-sdk/client-sns',
+    decidingParameters: 'TopicArn', actions: ['sns:ListSubscriptionsByTopic'], resource: TOPIC, conditionKeys: [], citations: [SNS],
+  },
+  {
+    caller: 'cli src/live/readiness.ts', principal: CallPrincipal.OPERATOR, command: 'GetConnection', client: '@aws-sdk/client-codestar-connections',
+    decidingParameters: 'ConnectionArn', actions: ['codestar-connections:GetConnection'], resource: 'arn:${Partition}:codestar-connections:${Region}:${BuildAccount}:connection/${ConnectionId}', conditionKeys: [],
+    note: 'A connection created since the rename has a codeconnections ARN, and a policy must name a resource with its own service prefix; which action AWS evaluates when the codestar-connections API is asked about such a connection is not documented: grant codeconnections:GetConnection on it too',
+    citations: [`${SAR}/list_awscodestarconnections.html`, `${SAR}/list_awscodeconnections.html`, 'https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html'],
+  },
+  {
+    caller: 'cli src/live/readiness.ts', principal: CallPrincipal.OPERATOR, command: 'HeadBucket', client: '@aws-sdk/client-s3',
+    decidingParameters: 'Bucket, ExpectedBucketOwner', actions: ['s3:ListBucket'], resource: BUCKET, conditionKeys: [],
+    note: 'HeadBucket is authorized as s3:ListBucket on the bucket', citations: [S3, 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html'],
+  },
+  {
+    caller: 'cli src/live/readiness.ts', principal: CallPrincipal.OPERATOR, command: 'HeadObject', client: '@aws-sdk/client-s3',
+    decidingParameters: 'Bucket, Key (assets/<hash>.zip), ExpectedBucketOwner', actions: ['s3:GetObject'], resource: 'arn:${Partition}:s3:::${ArtifactBucket}/assets/*', conditionKeys: [],
+    note: 'HeadObject is authorized as s3:GetObject; without s3:ListBucket a missing key answers 403, not 404 (the doctor reports both)',
+    citations: [S3, 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html'],
+  },
+  {
+    caller: 'cli src/live/readiness.ts', principal: CallPrincipal.OPERATOR, command: 'DescribeKey', client: '@aws-sdk/client-kms',
+    decidingParameters: 'KeyId (the alias ARN)', actions: ['kms:DescribeKey'], resource: ARTIFACT_KEY, conditionKeys: [],
+    note: 'Asked by alias, authorized on the key the alias names', citations: [KMS, 'https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html'],
   },
   // ---- the sample service's handlers ----
   ...['Get', 'Put', 'Query', 'Delete'].map((op): CallSite => ({
