@@ -79,6 +79,8 @@ const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
   devDeps: [
     sdk('client-cloudformation'), sdk('client-codebuild'), sdk('client-codedeploy'), sdk('client-codepipeline'),
     sdk('client-cloudwatch'), sdk('client-s3'), sdk('client-sns'), sdk('client-sts'), ...lambdaTestDeps,
+    // Reads the template out of the build output (a zip) for the change set with rollback triggers; bundled into the function.
+    `fflate@${VERSIONS.fflate}`,
   ],
 });
 

@@ -37,6 +37,7 @@ export const VERSIONS = {
   /** The newest @aws-sdk/client-codestar-connections the registry has (it lags the other clients). */
   codestarConnectionsSdk: '3.1017.0',
   awsSdkClientMock: '4.1.0',
+  fflate: '0.8.3',
   dynalite: '4.0.0',
   awsLambdaTypes: '^8.10.164',
   cdkAssetsLib: '1.5.0',

@@ -2,15 +2,18 @@
  * The pipeline checks of the build account, one function for three Lambda invoke actions:
  * `review` (reads a change set in a target account, writes the report, sets the variables
  * of the approval and the stage conditions), `verify` (the change set about to be executed
- * is the one reviewed) and `bake` (the environment's alarms stay quiet for a time).
+ * is the one reviewed) and `bake` (the environment's alarms stay quiet for a time); and, as a
+ * second function with its own role, `create-change-set` (the change set with rollback
+ * triggers, as the target's deployment role).
  */
 import type { Context } from 'aws-lambda';
 import { bake } from './pipeline-checks/bake';
+import { createChangeSet } from './pipeline-checks/create-change-set';
 import { CheckClients, defaultClients } from './pipeline-checks/clients';
 import { JobOutcome, Log, parseJob, runJob } from './pipeline-checks/job';
 import { parseParams } from '../src/private/check-params';
 import { review, verify } from './pipeline-checks/review';
-import { READ_ONLY_ROLE_ENV } from './shared/read-only-role';
+import { DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV } from './shared/read-only-role';
 
 
 const log: Log = (message, fields) => {
@@ -37,6 +40,7 @@ export async function runChecks(event: unknown, context: Pick<Context, 'getRemai
       case 'review': return review(params, deps, signal);
       case 'verify': return verify(params, deps, signal);
       case 'bake': return bake(params, job.continuationToken, deps, signal);
+      case 'create-change-set': return createChangeSet(params, job, deps, signal);
     }
   });
 }
@@ -44,14 +48,8 @@ export async function runChecks(event: unknown, context: Pick<Context, 'getRemai
 let clients: CheckClients | undefined;
 
 export async function handler(event: unknown, context: Context): Promise<JobOutcome> {
-  const roleName = process.env[READ_ONLY_ROLE_ENV];
-  clients ??= defaultClients(roleName ?? '');
-  return runChecks(event, context, {
-    clients: roleName ? clients : { ...clients, assumeReadOnlyRole: () => Promise.reject(new Error(`${READ_ONLY_ROLE_ENV} is not set: the function is misconfigured`)) },
-    sleep: abortableSleep,
-    now: () => new Date(),
-    log,
-  });
+  clients ??= defaultClients(process.env[READ_ONLY_ROLE_ENV], process.env[DEPLOYMENT_ROLE_ENV]);
+  return runChecks(event, context, { clients, sleep: abortableSleep, now: () => new Date(), log });
 }
 
 /** Waits, or stops early (rejecting) when the signal fires. */

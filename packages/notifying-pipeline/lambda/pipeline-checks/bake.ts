@@ -36,7 +36,9 @@ interface BakeState {
 
 /** One look at the alarms, then another after a poll interval; continues, passes, or fails. */
 export async function bake(params: BakeParams, continuationToken: string | undefined, deps: BakeDependencies, signal: AbortSignal): Promise<JobSuccess> {
-  const state = parseState(continuationToken) ?? { startedAt: deps.now().getTime() };
+  // With a revert, CloudFormation watched from the execution on (`since`): the bake covers that
+  // window, and waits only for what is left of it.
+  const state = parseState(continuationToken) ?? { startedAt: params.since !== undefined ? Date.parse(params.since) : deps.now().getTime() };
   const endsAt = state.startedAt + params.bakeMinutes * 60_000;
   const credentials = await deps.clients.assumeReadOnlyRole(params, `bake-${params.environment}`, signal);
   const cloudWatch = cloudWatchIn(params, credentials);

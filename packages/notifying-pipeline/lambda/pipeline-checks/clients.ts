@@ -10,7 +10,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { TargetParams } from '../../src/private/check-params';
-import { assumeRole, readOnlyRoleArn, RoleCredentials } from '../shared/read-only-role';
+import { DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV, assumeRole, readOnlyRoleArn, RoleCredentials } from '../shared/read-only-role';
 
 /** Reads with the SDK's standard retries (throttling included), three attempts. */
 const READ_ATTEMPTS = 3;
@@ -21,15 +21,23 @@ export interface CheckClients {
   readonly s3: S3Client;
   /** Credentials of the target account's read-only role (`READ_ONLY_ROLE_NAME`). */
   assumeReadOnlyRole(target: TargetParams, session: string, signal: AbortSignal): Promise<RoleCredentials>;
+  /** Credentials of the target account's deployment role (`DEPLOYMENT_ROLE_NAME`): the change set function only. */
+  assumeDeploymentRole(target: TargetParams, session: string, signal: AbortSignal): Promise<RoleCredentials>;
 }
 
-export function defaultClients(readOnlyRoleName: string): CheckClients {
+/** Each role name is set on the function that may assume it; an unset one refuses, naming the variable. */
+export function defaultClients(readOnlyRoleName: string | undefined, deploymentRoleName: string | undefined): CheckClients {
   const sts = new STSClient({ maxAttempts: READ_ATTEMPTS });
   return {
     // Reports are not retried blindly: a refused report is thrown and logged.
     codePipeline: new CodePipelineClient({ maxAttempts: READ_ATTEMPTS }),
     s3: new S3Client({ maxAttempts: READ_ATTEMPTS }),
-    assumeReadOnlyRole: (target, session, signal) => assumeRole(sts, readOnlyRoleArn(target.partition, target.account, readOnlyRoleName), session, signal),
+    assumeReadOnlyRole: (target, session, signal) => (readOnlyRoleName
+      ? assumeRole(sts, readOnlyRoleArn(target.partition, target.account, readOnlyRoleName), session, signal)
+      : Promise.reject(new Error(`${READ_ONLY_ROLE_ENV} is not set: this function does not read target accounts`))),
+    assumeDeploymentRole: (target, session, signal) => (deploymentRoleName
+      ? assumeRole(sts, readOnlyRoleArn(target.partition, target.account, deploymentRoleName), session, signal)
+      : Promise.reject(new Error(`${DEPLOYMENT_ROLE_ENV} is not set: only the change set function creates change sets`))),
   };
 }
 

@@ -30,6 +30,8 @@ export interface Job {
   readonly userParameters?: string;
   /** The token of the previous invocation of the same action execution, if it asked to continue. */
   readonly continuationToken?: string;
+  /** Where the action's input artifacts are, by artifact name (job data `inputArtifacts[].location.s3Location`). */
+  readonly inputArtifacts: ReadonlyMap<string, { readonly bucket: string; readonly key: string }>;
 }
 
 /** Something the function logs; never throws. */
@@ -56,6 +58,12 @@ export function parseJob(event: unknown): Job {
     id: job.id,
     userParameters: job.data?.actionConfiguration?.configuration?.UserParameters,
     continuationToken: typeof job.data?.continuationToken === 'string' ? job.data.continuationToken : undefined,
+    // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_JobData.html, API_Artifact.html, API_S3ArtifactLocation.html
+    inputArtifacts: new Map((Array.isArray(job.data?.inputArtifacts) ? job.data.inputArtifacts : []).flatMap((a: any) => {
+      const location = a?.location?.s3Location;
+      return typeof a?.name === 'string' && typeof location?.bucketName === 'string' && typeof location?.objectKey === 'string'
+        ? [[a.name, { bucket: location.bucketName, key: location.objectKey }] as const] : [];
+    })),
   };
 }
 

@@ -111,7 +111,8 @@ export async function verify(params: VerifyParams, deps: ReviewDependencies, sig
   }
   return {
     summary: `change set ${current.ChangeSetId} is the one reviewed and is executable`,
-    outputVariables: { ChangeSetName: params.changeSetName, ChangeSetId: params.reviewedChangeSetId },
+    // VerifiedAt: the moment right before the execution, from which a revert's bake is counted.
+    outputVariables: { ChangeSetName: params.changeSetName, ChangeSetId: params.reviewedChangeSetId, VerifiedAt: deps.now().toISOString() },
   };
 }
 

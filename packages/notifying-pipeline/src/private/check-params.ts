@@ -45,13 +45,41 @@ export interface BakeParams extends TargetParams {
   readonly check: 'bake';
   readonly alarmNamePrefix: string;
   readonly bakeMinutes: number;
+  /**
+   * When the watch began (ISO time): with a revert, CloudFormation watched the alarms from the
+   * execution on, and the bake reports on that window instead of starting a new one.
+   */
+  readonly since?: string;
   /** Where the bake report goes: `<reportPrefix><executionId>/<environment>-bake.md` in the bucket (all three, or none). */
   readonly reportBucket?: string;
   readonly reportPrefix?: string;
   readonly executionId?: string;
 }
 
-export type CheckParams = ReviewParams | VerifyParams | BakeParams;
+/**
+ * Create the environment's change set with CloudFormation's rollback triggers: the alarms of
+ * the stack watched during the execution and for `monitoringMinutes` after it, so that an
+ * alarm reverts the release (CodePipeline's own change set action cannot set them).
+ */
+export interface CreateChangeSetParams extends TargetParams {
+  readonly check: 'create-change-set';
+  readonly changeSetName: string;
+  /** The template's path inside the action's input artifact (the build output). */
+  readonly templatePath: string;
+  /** Where the template is put for CloudFormation to read (TemplateURL): the artifact bucket, and a key under the pipeline's folder. */
+  readonly templateBucket: string;
+  readonly templateKey: string;
+  /** The role CloudFormation acts as (RoleARN). */
+  readonly executionRoleArn: string;
+  readonly capabilities: string[];
+  readonly parameterOverrides?: Record<string, string>;
+  /** The alarms that revert the release: every alarm of the target account whose name starts with it. */
+  readonly alarmNamePrefix: string;
+  /** How long CloudFormation watches them after the execution (MonitoringTimeInMinutes, 1 to 180). */
+  readonly monitoringMinutes: number;
+}
+
+export type CheckParams = ReviewParams | VerifyParams | BakeParams | CreateChangeSetParams;
 
 const AUTO_APPROVE: AutoApprovePolicy[] = ['never', 'noChanges', 'lowRisk'];
 
@@ -96,9 +124,34 @@ export function parseParams(text: string | undefined): CheckParams {
         throw new Error(`UserParameters.bakeMinutes must be a positive number, got ${JSON.stringify(bakeMinutes)}`);
       }
       const report = raw.reportBucket === undefined ? {} : { reportBucket: str('reportBucket'), reportPrefix: str('reportPrefix'), executionId: str('executionId') };
-      return { ...target, check: 'bake', alarmNamePrefix: str('alarmNamePrefix'), bakeMinutes, ...report };
+      let since: string | undefined;
+      if (raw.since !== undefined) {
+        since = str('since');
+        if (Number.isNaN(Date.parse(since))) throw new Error(`UserParameters.since must be an ISO time, got '${since}'`);
+      }
+      return { ...target, check: 'bake', alarmNamePrefix: str('alarmNamePrefix'), bakeMinutes, ...report, ...(since !== undefined ? { since } : {}) };
+    }
+    case 'create-change-set': {
+      const monitoringMinutes = raw.monitoringMinutes;
+      // MonitoringTimeInMinutes: 0 to 180 (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html).
+      if (typeof monitoringMinutes !== 'number' || !Number.isInteger(monitoringMinutes) || monitoringMinutes < 1 || monitoringMinutes > 180) {
+        throw new Error(`UserParameters.monitoringMinutes must be a whole number of minutes from 1 to 180, got ${JSON.stringify(monitoringMinutes)}`);
+      }
+      const capabilities = raw.capabilities;
+      if (!Array.isArray(capabilities) || capabilities.some((c) => typeof c !== 'string' || !/^CAPABILITY_[A-Z_]+$/.test(c))) {
+        throw new Error(`UserParameters.capabilities must be a list of CAPABILITY_… names, got ${JSON.stringify(capabilities)}`);
+      }
+      const overrides = raw.parameterOverrides;
+      if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides) || Object.values(overrides).some((v) => typeof v !== 'string'))) {
+        throw new Error(`UserParameters.parameterOverrides must be an object of strings, got ${JSON.stringify(overrides)}`);
+      }
+      return {
+        ...target, check: 'create-change-set', changeSetName: str('changeSetName'), templatePath: str('templatePath'),
+        templateBucket: str('templateBucket'), templateKey: str('templateKey'), executionRoleArn: str('executionRoleArn'),
+        capabilities, ...(overrides !== undefined ? { parameterOverrides: overrides } : {}), alarmNamePrefix: str('alarmNamePrefix'), monitoringMinutes,
+      };
     }
     default:
-      throw new Error(`UserParameters.check must be 'review', 'verify' or 'bake', got ${JSON.stringify(raw?.check)}`);
+      throw new Error(`UserParameters.check must be 'review', 'verify', 'bake' or 'create-change-set', got ${JSON.stringify(raw?.check)}`);
   }
 }

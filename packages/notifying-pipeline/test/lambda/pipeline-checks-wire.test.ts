@@ -6,6 +6,8 @@
 import type { Context } from 'aws-lambda';
 import { ChecksDependencies, runChecks } from '../../lambda/pipeline-checks';
 import { defaultClients } from '../../lambda/pipeline-checks/clients';
+import { alarmsThatFire } from '../../lambda/pipeline-checks/create-change-set';
+import { strToU8, zipSync } from 'fflate';
 import { isolateAws } from '../../../../test-support/isolated-aws';
 import { CannedResponse, LocalServer, RecordedRequest } from '../../../../test-support/local-server';
 import {
@@ -15,6 +17,7 @@ import {
 const PROD = '333333333333';
 const ROLE_NAME = 'Crosswalk-eu-west-1-ReadOnlyRole';
 const ROLE_ARN = `arn:aws:iam::${PROD}:role/${ROLE_NAME}`;
+const DEPLOYMENT_ROLE_NAME = 'Crosswalk-eu-west-1-DeploymentRole';
 const STACK = 'Crosswalk-SampleApi-Prod';
 const EXECUTION = '0f6e2a1c-1111-2222-3333-444455556666';
 const CHANGE_SET = `Crosswalk-${EXECUTION}`;
@@ -128,7 +131,7 @@ beforeEach(() => {
 let now = Date.parse('2026-12-03T10:00:00Z');
 function deps(overrides: Partial<ChecksDependencies> = {}): ChecksDependencies {
   return {
-    clients: defaultClients(ROLE_NAME),
+    clients: defaultClients(ROLE_NAME, DEPLOYMENT_ROLE_NAME),
     sleep: async (ms) => { now += ms; },
     now: () => new Date(now),
     log: () => undefined,
@@ -355,10 +358,10 @@ describe('change review', () => {
 describe('verification of the reviewed change set', () => {
   const verifyParams = { check: 'verify', ...target, changeSetName: CHANGE_SET, reviewedChangeSetId: CHANGE_SET_ID };
 
-  test('passes when the change set is the one reviewed and executable', async () => {
+  test('passes when the change set is the one reviewed and executable, and says when (the start of a revert\'s bake)', async () => {
     respond = aws({ describeChangeSet: () => changeSetPage([tableReplacement]) });
     expect((await runChecks(jobEvent(verifyParams), context(), deps())).status).toBe('succeeded');
-    expect(jobReports()[0].outputVariables).toEqual({ ChangeSetName: CHANGE_SET, ChangeSetId: CHANGE_SET_ID });
+    expect(jobReports()[0].outputVariables).toEqual({ ChangeSetName: CHANGE_SET, ChangeSetId: CHANGE_SET_ID, VerifiedAt: new Date(now).toISOString() });
   });
 
   test('the deployment window\'s check passes at once when the review found nothing to execute, reading nothing', async () => {
@@ -473,5 +476,188 @@ describe('bake', () => {
     const outcome = await runChecks(jobEvent(bakeParams), context(), deps());
     expect(outcome.status).toBe('failed');
     expect(outcome.summary).toContain(`no alarm whose name starts with '${STACK}-' in account ${PROD} (eu-west-1): the bake would watch nothing`);
+  });
+});
+
+describe('change set with rollback triggers (the revert)', () => {
+  // The wire shapes of the calls the revert rests on:
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html (RollbackConfiguration, TemplateURL, RoleARN, ChangeSetType)
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html (at most 5 triggers; MonitoringTimeInMinutes 0 to 180)
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackTrigger.html (Type AWS::CloudWatch::Alarm or AWS::CloudWatch::CompositeAlarm)
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html (a missing stack: ValidationError "does not exist")
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html (AlarmArn, StateValue; composite alarms only when AlarmTypes asks)
+  // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_JobData.html (inputArtifacts[].location.s3Location)
+  const TEMPLATE_PATH = 'apps/sample-api/cdk.out/Crosswalk-SampleApi-prod.template.json';
+  const TEMPLATE = JSON.stringify({ Resources: { Fn: { Type: 'AWS::Lambda::Function' } } });
+  const ARTIFACT = { bucket: BUCKET, key: 'Crosswalk-pipeline/BuildOutpu/AbCdEf1' };
+  const params = {
+    check: 'create-change-set', ...target, changeSetName: CHANGE_SET, templatePath: TEMPLATE_PATH,
+    templateBucket: BUCKET, templateKey: `Crosswalk-pipeline/change-sets/${EXECUTION}/Prod.template.json`,
+    executionRoleArn: `arn:aws:iam::${PROD}:role/Crosswalk-eu-west-1-CfnExecutionRole`,
+    capabilities: ['CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'], alarmNamePrefix: `${STACK}-`, monitoringMinutes: 10,
+  };
+  const alarmArn = (name: string) => `arn:aws:cloudwatch:eu-west-1:${PROD}:alarm:${STACK}-${name}`;
+  const metric = (name: string, state = 'OK') => ({ AlarmName: `${STACK}-${name}`, AlarmArn: alarmArn(name), StateValue: state });
+  const composite = (name: string, rule: string) => ({ AlarmName: `${STACK}-${name}`, AlarmArn: alarmArn(name), StateValue: 'OK', AlarmRule: rule });
+
+  function withArtifact(event: any) {
+    event['CodePipeline.job'].data.inputArtifacts = [{ name: 'BuildOutput', location: { type: 'S3', s3Location: { bucketName: ARTIFACT.bucket, objectKey: ARTIFACT.key } } }];
+    return event;
+  }
+
+  interface CfnFake {
+    stack?: 'missing' | string;
+    alarms?: { MetricAlarms?: object[]; CompositeAlarms?: object[] };
+    changeSetStatus?: string[];
+    statusReason?: string;
+    existsOnce?: boolean;
+    /** The build output's bytes, when not the zip with the template. */
+    artifact?: string;
+  }
+  function cfnAws(fake: CfnFake) {
+    let describes = 0;
+    let creates = 0;
+    return (request: RecordedRequest): CannedResponse => {
+      const path = decodeURIComponent(new URL(request.url, 'http://local').pathname);
+      if (request.method === 'GET' && path === `/${ARTIFACT.bucket}/${ARTIFACT.key}`) {
+        if (fake.artifact !== undefined) return { status: 200, headers: { 'content-type': 'application/zip' }, body: fake.artifact };
+        return { status: 200, headers: { 'content-type': 'application/zip' }, body: Buffer.from(zipSync({ [TEMPLATE_PATH]: strToU8(TEMPLATE), 'other.txt': strToU8('x') })) as unknown as string };
+      }
+      if (request.method === 'PUT') return { status: 200, headers: { etag: '"etag-1"' } };
+      const operation = jsonOperation(request);
+      if (operation === 'PutJobSuccessResult' || operation === 'PutJobFailureResult') return jsonAnswer({});
+      if (operation === 'DescribeAlarms') return jsonAnswer(fake.alarms ?? { MetricAlarms: [metric('Errors')], CompositeAlarms: [] }, '1.0');
+      const fields = queryFields(request);
+      switch (fields.Action) {
+        case 'AssumeRole': return assumeRoleAnswer(fields.RoleArn);
+        case 'DescribeStacks':
+          return fake.stack === 'missing'
+            ? xmlError(400, 'ValidationError', `Stack with id ${STACK} does not exist`)
+            : xmlAnswer('DescribeStacks', toXml({ Stacks: [{ StackName: STACK, StackId: `arn:aws:cloudformation:eu-west-1:${PROD}:stack/${STACK}/1`, StackStatus: fake.stack ?? 'UPDATE_COMPLETE', CreationTime: '2026-12-01T00:00:00Z' }] }), CFN_NAMESPACE);
+        case 'CreateChangeSet':
+          creates++;
+          if (fake.existsOnce && creates === 1) return xmlError(400, 'AlreadyExistsException', `ChangeSet ${CHANGE_SET} already exists`);
+          return xmlAnswer('CreateChangeSet', toXml({ Id: CHANGE_SET_ID, StackId: `arn:aws:cloudformation:eu-west-1:${PROD}:stack/${STACK}/1` }), CFN_NAMESPACE);
+        case 'DeleteChangeSet': return xmlAnswer('DeleteChangeSet', '', CFN_NAMESPACE);
+        case 'DescribeChangeSet': {
+          const statuses = fake.changeSetStatus ?? ['CREATE_COMPLETE'];
+          const status = statuses[Math.min(describes++, statuses.length - 1)];
+          return xmlAnswer('DescribeChangeSet', toXml({ ChangeSetName: CHANGE_SET, ChangeSetId: CHANGE_SET_ID, StackName: STACK, Status: status, ...(fake.statusReason ? { StatusReason: fake.statusReason } : {}), ExecutionStatus: 'AVAILABLE', Changes: [] }), CFN_NAMESPACE);
+        }
+        default:
+          return xmlError(400, 'InvalidAction', `unexpected ${request.method} ${request.url} ${operation ?? fields.Action}`);
+      }
+    };
+  }
+  const created = () => server.requests.filter((r) => queryFields(r).Action === 'CreateChangeSet').map(queryFields);
+
+  test('creates the change set as the deployment role, from the build output\'s template, with the stack\'s alarms as rollback triggers and the bake as the monitoring time', async () => {
+    respond = cfnAws({ changeSetStatus: ['CREATE_PENDING', 'CREATE_IN_PROGRESS', 'CREATE_COMPLETE'] });
+    const outcome = await runChecks(withArtifact(jobEvent(params)), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    // The template, taken out of the zip, put where CloudFormation reads it (as the deployment role).
+    const put = server.requests.find((r) => r.method === 'PUT')!;
+    expect(decodeURIComponent(new URL(put.url, 'http://local').pathname)).toBe(`/${BUCKET}/${params.templateKey}`);
+    expect(put.body).toBe(TEMPLATE);
+    expect(queryFields(server.requests.find((r) => queryFields(r).Action === 'AssumeRole')!).RoleArn).toBe(`arn:aws:iam::${PROD}:role/${DEPLOYMENT_ROLE_NAME}`);
+    const [create] = created();
+    expect(create).toMatchObject({
+      StackName: STACK, ChangeSetName: CHANGE_SET, ChangeSetType: 'UPDATE', RoleARN: params.executionRoleArn,
+      TemplateURL: `https://${BUCKET}.s3.eu-west-1.amazonaws.com/Crosswalk-pipeline/change-sets/${EXECUTION}/Prod.template.json`,
+      'Capabilities.member.1': 'CAPABILITY_NAMED_IAM', 'Capabilities.member.2': 'CAPABILITY_AUTO_EXPAND',
+      'RollbackConfiguration.MonitoringTimeInMinutes': '10',
+      'RollbackConfiguration.RollbackTriggers.member.1.Arn': alarmArn('Errors'),
+      'RollbackConfiguration.RollbackTriggers.member.1.Type': 'AWS::CloudWatch::Alarm',
+    });
+    expect(server.requests.find((r) => r.method === 'PUT')!.headers.authorization).toContain('Credential=AKIABUILDACCOUNT/');
+    expect(server.requests.find((r) => queryFields(r).Action === 'CreateChangeSet')!.headers.authorization).toContain('Credential=ASIATARGETACCOUNT/');
+    expect(jobReports()[0].outputVariables).toEqual({ Revert: 'armed', RevertAlarms: `${STACK}-Errors`, MonitoringMinutes: '10' });
+  });
+
+  test('a stack that does not exist yet is created with no trigger: there is nothing to return to', async () => {
+    respond = cfnAws({ stack: 'missing' });
+    const outcome = await runChecks(withArtifact(jobEvent(params)), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(created()[0]).toMatchObject({ ChangeSetType: 'CREATE', 'RollbackConfiguration.MonitoringTimeInMinutes': '10' });
+    expect(Object.keys(created()[0]).some((k) => k.includes('RollbackTriggers.member'))).toBe(false);
+    expect(server.requests.some((r) => jsonOperation(r) === 'DescribeAlarms')).toBe(false);
+    expect(jobReports()[0].outputVariables).toMatchObject({ Revert: 'first-deployment' });
+  });
+
+  test('no alarm, or an alarm already in ALARM, fails the action with the fix; nothing is created', async () => {
+    respond = cfnAws({ alarms: { MetricAlarms: [], CompositeAlarms: [] } });
+    const none = await runChecks(withArtifact(jobEvent(params)), context(), deps());
+    expect(none.status).toBe('failed');
+    expect(none.summary).toContain(`no alarm of account ${PROD} starts with '${STACK}-': a bake without alarms measures nothing`);
+    respond = cfnAws({ alarms: { MetricAlarms: [metric('Errors', 'ALARM')] } });
+    const alarming = await runChecks(withArtifact(jobEvent(params)), context(), deps());
+    expect(alarming.summary).toContain(`${STACK}-Errors is in ALARM now: CloudFormation would revert the release at once`);
+    expect(created()).toEqual([]);
+  });
+
+  test('more alarms than CloudFormation watches: the composite alarms that cover them all, else a failure naming what is uncovered', async () => {
+    const children = ['A', 'B', 'C', 'D', 'E', 'F'].map((n) => metric(n));
+    const covering = composite('Release', children.map((c) => `ALARM("${c.AlarmName}")`).join(' OR '));
+    respond = cfnAws({ alarms: { MetricAlarms: children, CompositeAlarms: [covering] } });
+    const ok = await runChecks(withArtifact(jobEvent(params)), context(), deps());
+    expect(ok.status).toBe('succeeded');
+    expect(created()[0]).toMatchObject({ 'RollbackConfiguration.RollbackTriggers.member.1.Arn': alarmArn('Release'), 'RollbackConfiguration.RollbackTriggers.member.1.Type': 'AWS::CloudWatch::CompositeAlarm' });
+    expect(created()[0]['RollbackConfiguration.RollbackTriggers.member.2.Arn']).toBeUndefined();
+
+    // An AND does not fire on one child: the composite proves nothing about F alone.
+    server.requests.length = 0;
+    const anded = composite('Release', `${children.slice(0, 5).map((c) => `ALARM("${c.AlarmName}")`).join(' OR ')} OR (ALARM("${STACK}-F") AND ALARM("${STACK}-A"))`);
+    respond = cfnAws({ alarms: { MetricAlarms: children, CompositeAlarms: [anded] } });
+    const refused = await runChecks(withArtifact(jobEvent(params)), context(), deps());
+    expect(refused.status).toBe('failed');
+    expect(refused.summary).toContain(`7 alarms start with '${STACK}-', and CloudFormation watches at most 5`);
+    expect(created()).toEqual([]);
+  });
+
+  test('the same execution\'s action run again replaces its change set; a change set with no change is no failure', async () => {
+    respond = cfnAws({ existsOnce: true, changeSetStatus: ['FAILED'], statusReason: 'The submitted information didn\'t contain changes. Submit different information to create a change set.' });
+    const outcome = await runChecks(withArtifact(jobEvent(params)), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(server.requests.map((r) => queryFields(r).Action).filter((a) => a === 'CreateChangeSet' || a === 'DeleteChangeSet')).toEqual(['CreateChangeSet', 'DeleteChangeSet', 'CreateChangeSet']);
+    expect(outcome.summary).toContain('(no change)');
+  });
+
+  test('a change set CloudFormation refuses fails the action with its reason', async () => {
+    respond = cfnAws({ changeSetStatus: ['FAILED'], statusReason: 'Requires capabilities : [CAPABILITY_IAM]' });
+    const outcome = await runChecks(withArtifact(jobEvent(params)), context(), deps());
+    expect(outcome).toEqual({ status: 'failed', summary: `CloudFormation could not create change set '${CHANGE_SET}' of stack '${STACK}': Requires capabilities : [CAPABILITY_IAM]` });
+  });
+
+  test('a build output without the template, or not a zip, fails before anything is created', async () => {
+    respond = cfnAws({});
+    const missing = await runChecks(withArtifact(jobEvent({ ...params, templatePath: 'cdk.out/Other.template.json' })), context(), deps());
+    expect(missing.summary).toContain('the build output has no file \'cdk.out/Other.template.json\'');
+    const noInput = await runChecks(jobEvent(params), context(), deps());
+    expect(noInput.summary).toContain('the action has no input artifact \'BuildOutput\'');
+    respond = cfnAws({ artifact: 'this is not a zip archive' });
+    const notZip = await runChecks(withArtifact(jobEvent(params)), context(), deps());
+    expect(notZip.summary).toContain(`the build output s3://${ARTIFACT.bucket}/${ARTIFACT.key} is not a zip archive`);
+    expect(created()).toEqual([]);
+  });
+
+  test('the composite rule parser counts only a plain disjunction of ALARM terms', () => {
+    expect([...alarmsThatFire('ALARM("a") OR ALARM(b) OR ALARM( "c d" )')]).toEqual(['a', 'b', 'c d']);
+    expect(alarmsThatFire('ALARM("a") AND ALARM("b")').size).toBe(0);
+    expect(alarmsThatFire('NOT ALARM("a")').size).toBe(0);
+    expect(alarmsThatFire('OK("a") OR ALARM("b")').size).toBe(0);
+    expect(alarmsThatFire('(ALARM("a") OR ALARM("b"))').size).toBe(0);
+    expect(alarmsThatFire('').size).toBe(0);
+    expect(alarmsThatFire(undefined).size).toBe(0);
+  });
+});
+
+describe('bake after a revert', () => {
+  test('with `since`, the bake covers the window CloudFormation watched from the execution on, and waits only for the rest of it', async () => {
+    const verifiedAt = now - 10 * 60_000;
+    respond = aws({ describeAlarms: () => jsonAnswer({ MetricAlarms: [{ AlarmName: `${STACK}-Errors`, StateValue: 'OK' }], CompositeAlarms: [] }, '1.0'), describeAlarmHistory: () => jsonAnswer({ AlarmHistoryItems: [] }, '1.0') });
+    const outcome = await runChecks(jobEvent({ check: 'bake', ...target, alarmNamePrefix: `${STACK}-`, bakeMinutes: 10, since: new Date(verifiedAt).toISOString() }), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    const history = server.requests.filter((r) => jsonOperation(r) === 'DescribeAlarmHistory').map((r) => JSON.parse(r.body));
+    expect(history[0].StartDate).toBe(verifiedAt / 1000);
   });
 });
