@@ -15,6 +15,10 @@ export enum CallPrincipal {
   READ_ONLY_ROLE = 'read-only role (target account)',
   /** The role of notifying-pipeline's pipeline-checks function (build account). */
   PIPELINE_CHECKS = 'pipeline-checks function role (build account)',
+  /** The role of notifying-pipeline's change set function (build account): the change set with rollback triggers. */
+  CHANGE_SET_FUNCTION = 'change set function role (build account)',
+  /** `<project>-<region>-DeploymentRole` of a target account, assumed by the change set function. */
+  DEPLOYMENT_ROLE = 'deployment role (target account), assumed by the change set function',
   /** The role of notifying-pipeline's failure-notifier function (build account). */
   FAILURE_NOTIFIER = 'failure-notifier function role (build account)',
   /** The role of safe-lambda-deploy's pre- and post-traffic hook functions (target account). */
@@ -107,6 +111,64 @@ const ROWS: CallSite[] = [
     note: 'The hooks and validations CloudFormation ran on the change set; authorized on the change set (or the stack)',
     citations: [CFN, 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeEvents.html'],
   },
+  // ---- the change set with rollback triggers (the revert on alarm) ----
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.CHANGE_SET_FUNCTION, command: 'GetObject', client: '@aws-sdk/client-s3',
+    decidingParameters: 'Bucket, Key (the build output artifact)', actions: ['s3:GetObject'], resource: 'arn:${Partition}:s3:::${ArtifactBucket}/${PipelineFolder}/*', conditionKeys: ['aws:SecureTransport'],
+    note: 'The input artifact CodePipeline names in the job (its first 20 characters of the pipeline\'s name are the folder)', citations: [S3, 'https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_S3ArtifactLocation.html'],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.CHANGE_SET_FUNCTION, command: 'GetObject', client: '@aws-sdk/client-s3',
+    decidingParameters: 'SSE-KMS object', actions: ['kms:Decrypt'], resource: ARTIFACT_KEY, conditionKeys: [],
+    note: 'S3 asks KMS to decrypt as the caller', citations: [KMS, 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html'],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.CHANGE_SET_FUNCTION, command: 'PutObject', client: '@aws-sdk/client-s3',
+    decidingParameters: 'Bucket, Key (<pipeline folder>/change-sets/<execution>/<environment>.template.json)', actions: ['s3:PutObject'],
+    resource: 'arn:${Partition}:s3:::${ArtifactBucket}/${PipelineFolder}/change-sets/*', conditionKeys: ['aws:SecureTransport'],
+    note: 'The template CloudFormation reads by TemplateURL as the deployment role; it expires with the pipeline\'s artifacts', citations: [S3, S3_ACTIONS],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.CHANGE_SET_FUNCTION, command: 'PutObject', client: '@aws-sdk/client-s3',
+    decidingParameters: 'SSE-KMS by the bucket default', actions: ['kms:GenerateDataKey'], resource: ARTIFACT_KEY, conditionKeys: [],
+    note: 'S3 asks KMS for a data key as the caller', citations: [KMS, 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html'],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.CHANGE_SET_FUNCTION, command: 'AssumeRole', client: '@aws-sdk/client-sts',
+    decidingParameters: 'RoleArn', actions: ['sts:AssumeRole'], resource: 'arn:${Partition}:iam::${TargetAccount}:role/${DeploymentRoleName}', conditionKeys: [],
+    note: 'The deployment role\'s trust policy must name this caller too (the other side)',
+    citations: [`${SAR}/list_awssecuritytokenservice.html`, 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html'],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.DEPLOYMENT_ROLE, command: 'DescribeStacks', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackName', actions: ['cloudformation:DescribeStacks'], resource: STACK, conditionKeys: [], citations: [CFN],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.DEPLOYMENT_ROLE, command: 'DescribeAlarms', client: '@aws-sdk/client-cloudwatch',
+    decidingParameters: 'AlarmNamePrefix, AlarmTypes (no AlarmNames)', actions: ['cloudwatch:DescribeAlarms'],
+    resource: 'arn:${Partition}:cloudwatch:${Region}:${TargetAccount}:alarm:*', conditionKeys: [],
+    note: 'By prefix AWS evaluates alarm:*, not the alarms returned', citations: [CW, 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html'],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.DEPLOYMENT_ROLE, command: 'CreateChangeSet', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackName, RoleARN (the execution role), RollbackConfiguration, TemplateURL', actions: ['cloudformation:CreateChangeSet'], resource: STACK,
+    conditionKeys: ['cloudformation:RoleArn'],
+    note: 'The role\'s statement requires cloudformation:RoleArn to be the execution role; passing it needs iam:PassRole (next row)',
+    citations: [CFN, 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html'],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.DEPLOYMENT_ROLE, command: 'CreateChangeSet', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'RoleARN', actions: ['iam:PassRole'], resource: 'arn:${Partition}:iam::${TargetAccount}:role/${ExecutionRoleName}', conditionKeys: ['iam:PassedToService'],
+    note: 'Passing the execution role to CloudFormation', citations: [`${SAR}/list_awsidentityandaccessmanagementiam.html`, 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html'],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.DEPLOYMENT_ROLE, command: 'DeleteChangeSet', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackName, ChangeSetName (the same execution\'s, on a retry)', actions: ['cloudformation:DeleteChangeSet'], resource: STACK, conditionKeys: [], citations: [CFN],
+  },
+  {
+    caller: `${PIPELINE_CHECKS}/create-change-set.ts`, principal: CallPrincipal.DEPLOYMENT_ROLE, command: 'DescribeChangeSet', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackName, ChangeSetName', actions: ['cloudformation:DescribeChangeSet'], resource: STACK, conditionKeys: [], citations: [CFN],
+  },
   // ---- bake (through the read-only role) ----
   {
     caller: `${PIPELINE_CHECKS}/bake.ts`, principal: CallPrincipal.READ_ONLY_ROLE, command: 'DescribeAlarms', client: '@aws-sdk/client-cloudwatch',
@@ -169,6 +231,12 @@ const ROWS: CallSite[] = [
   {
     caller: `${FAILURE_NOTIFIER}/enrich.ts`, principal: CallPrincipal.READ_ONLY_ROLE, command: 'DescribeStackEvents', client: '@aws-sdk/client-cloudformation',
     decidingParameters: 'StackName', actions: ['cloudformation:DescribeStackEvents'], resource: STACK, conditionKeys: [], citations: [CFN],
+  },
+  {
+    caller: `${FAILURE_NOTIFIER}/enrich.ts`, principal: CallPrincipal.READ_ONLY_ROLE, command: 'DescribeAlarmHistory', client: '@aws-sdk/client-cloudwatch',
+    decidingParameters: 'AlarmName (the alarm a revert names)', actions: ['cloudwatch:DescribeAlarmHistory'],
+    resource: 'arn:${Partition}:cloudwatch:${Region}:${TargetAccount}:alarm:${AlarmName}', conditionKeys: [],
+    note: 'The alarm that reverted a release: when it went off, and the datapoint that crossed', citations: [CW, 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html'],
   },
   {
     caller: `${FAILURE_NOTIFIER}/enrich.ts`, principal: CallPrincipal.READ_ONLY_ROLE, command: 'GetDeployment', client: '@aws-sdk/client-codedeploy',

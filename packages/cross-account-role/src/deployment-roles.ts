@@ -144,8 +144,10 @@ export class CrossAccountDeploymentRoles extends Construct {
     const deployment = new iam.Role(this, 'DeploymentRole', {
       roleName: naming.deploymentRoleName,
       description: `Assumed by the ${naming.projectName} pipeline of account ${buildAccountId} to deploy the project's stacks`,
+      // The pipeline's role (CodePipeline's CloudFormation actions) and the change set function's
+      // (a change set with rollback triggers, which CodePipeline's action cannot create).
       assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(buildAccountId), {
-        ArnEquals: { 'aws:PrincipalArn': naming.pipelineRoleArn(buildAccountId) },
+        ArnEquals: { 'aws:PrincipalArn': [naming.pipelineRoleArn(buildAccountId), naming.changeSetRoleArn(buildAccountId)] },
       }),
       inlinePolicies: {
         ProjectStacks: document(stackStatements),

@@ -132,6 +132,15 @@ export class CrosswalkNaming {
     return `${this.projectName}-${this.region}-PipelineChecksRole`;
   }
 
+  /**
+   * The role of the build account's change set function, which creates an environment's
+   * change set with CloudFormation rollback triggers (the revert on alarm); trusted by the
+   * target accounts' deployment role.
+   */
+  public get changeSetRoleName(): string {
+    return `${this.projectName}-${this.region}-ChangeSetRole`;
+  }
+
   /** The role of the build account's failure notifier, trusted by the target accounts' read-only role. */
   public get failureNotifierRoleName(): string {
     return `${this.projectName}-${this.region}-FailureNotifierRole`;
@@ -255,6 +264,10 @@ export class CrosswalkNaming {
 
   public pipelineChecksRoleArn(buildAccountId: string): string {
     return this.roleArn(buildAccountId, this.pipelineChecksRoleName);
+  }
+
+  public changeSetRoleArn(buildAccountId: string): string {
+    return this.roleArn(buildAccountId, this.changeSetRoleName);
   }
 
   public failureNotifierRoleArn(buildAccountId: string): string {

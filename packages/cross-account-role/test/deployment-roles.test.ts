@@ -120,7 +120,7 @@ describe('CrossAccountDeploymentRoles', () => {
       ]]);
     });
 
-    test('is named by convention and trusted only by the build account\'s pipeline role', () => {
+    test('is named by convention and trusted only by the build account\'s pipeline role and its change set function (the change set with rollback triggers)', () => {
       const template = defaultTemplate();
       template.hasResourceProperties('AWS::IAM::Role', {
         RoleName: 'Checkin-eu-west-1-DeploymentRole',
@@ -129,7 +129,7 @@ describe('CrossAccountDeploymentRoles', () => {
             Effect: 'Allow',
             Action: 'sts:AssumeRole',
             Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${BUILD}:root`]] } },
-            Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-PipelineRole` } },
+            Condition: { ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-PipelineRole`, `arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-ChangeSetRole`] } },
           }]),
         },
       });

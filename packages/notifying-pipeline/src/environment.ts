@@ -108,6 +108,20 @@ export interface PipelineEnvironment {
   readonly bakeTime?: Duration;
 
   /**
+   * Whether an alarm that goes off during the execution or the bake reverts the release by
+   * itself: the change set is created with CloudFormation's rollback triggers (the alarms
+   * the bake watches, at most 5, or composite alarms over them) and the bake as the
+   * monitoring time, so CloudFormation returns the stack to the state it had before the
+   * reviewed change set executed, with no person and no new approval; the ExecuteChangeSet
+   * action then fails, and the failure email names the alarm. The bake then reports on the
+   * window CloudFormation watched. Needs `requireApproval` and a bake of at most 180 minutes
+   * (CloudFormation's longest monitoring time).
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-rollback-triggers.html
+   * @default - true for an environment with `requireApproval` and a bake
+   */
+  readonly revertOnAlarm?: boolean;
+
+  /**
    * The alarms the bake watches: every alarm of the target account whose name starts with
    * this prefix. Must start with the project's resource prefix (the read-only role reads
    * only the project's alarms).

@@ -20,7 +20,7 @@ import { actionFailureMessage, approvalWaitingMessage, executionMessage } from '
 import { EXECUTION_ID, PipelineChecks } from './private/pipeline-checks';
 import { RuleOnlyTopicTarget } from './private/topic-target';
 import {
-  bakeMinutes, MAX_BAKE_MINUTES, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
+  bakeMinutes, MAX_BAKE_MINUTES, revertsOnAlarm, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
 } from './private/validation';
 
 /** Where the pipeline's source comes from: a GitHub repository through a CodeStar connection. */
@@ -488,6 +488,7 @@ export class NotifyingPipeline extends Construct {
         artifactBucket: this.artifactBucket,
         artifactKey: this.artifactKey,
         targetAccounts: checked.map((env) => env.account),
+        revertAccounts: props.environments.filter(revertsOnAlarm).map((env) => env.account),
         logRetention: this.logRetention,
       });
     }
@@ -504,6 +505,13 @@ export class NotifyingPipeline extends Construct {
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
         reason: 'The pipeline invokes its own pipeline-checks function, under any of its versions or aliases (CDK\'s grant of the Lambda invoke action)',
       });
+      const changeSetFn = this.pipelineChecks.changeSetFunction;
+      if (changeSetFn) {
+        Validations.of(this.role).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(changeSetFn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+          reason: 'The pipeline invokes its own change set function, under any of its versions or aliases (CDK\'s grant of the Lambda invoke action)',
+        });
+      }
     }
 
     // Environments, in order
@@ -669,11 +677,26 @@ export class NotifyingPipeline extends Construct {
       // One change set per execution, so that a newer run never replaces the one a person is
       // reviewing; executing one makes CloudFormation delete the stack's others.
       const changeSetName = `${this.naming.projectName}-${EXECUTION_ID}`;
+      // With a revert, the change set carries CloudFormation's rollback triggers, which
+      // CodePipeline's own change set action cannot set: the change set function creates it.
+      const createChangeSet = revertsOnAlarm(env)
+        ? checks.createChangeSetAction(target, {
+          changeSetName,
+          templatePath: env.templatePath,
+          templateBucket: this.artifactBucket.bucketName,
+          templateKey: `${this.naming.pipelineArtifactsPrefix(this.pipelineName)}change-sets/${EXECUTION_ID}/${env.name}.template.json`,
+          executionRoleArn: this.naming.executionRoleArn(env.account),
+          capabilities: (env.capabilities ?? DEFAULT_CAPABILITIES).map(String),
+          ...(env.parameterOverrides !== undefined ? { parameterOverrides: env.parameterOverrides } : {}),
+          alarmNamePrefix: env.bakeAlarmNamePrefix ?? `${env.stackName}-`,
+          monitoringMinutes: bakeMinutes(env),
+        }, this.buildOutput, `${env.name}ChangeSet`, 1)
+        : new actions.CloudFormationCreateReplaceChangeSetAction({ ...deployProps, actionName: 'CreateChangeSet', changeSetName, runOrder: 1 });
       this.pipeline.addStage({
         stageName: env.name,
         beforeEntry,
         actions: [
-          new actions.CloudFormationCreateReplaceChangeSetAction({ ...deployProps, actionName: 'CreateChangeSet', changeSetName, runOrder: 1 }),
+          createChangeSet,
           checks.reviewAction(target, {
             changeSetName,
             pipelineName: this.pipelineName,
@@ -771,6 +794,9 @@ export class NotifyingPipeline extends Construct {
       deployStage.addAction(this.pipelineChecks!.bakeAction(target, {
         alarmNamePrefix: env.bakeAlarmNamePrefix ?? `${env.stackName}-`,
         bakeMinutes: bake,
+        // With a revert, CloudFormation watched the alarms from the execution on: the bake
+        // reports on that window (from the verification right before it).
+        ...(revertsOnAlarm(env) ? { since: `#{${env.name}Verify.VerifiedAt}` } : {}),
         reportBucket: this.artifactBucket.bucketName,
         executionId: EXECUTION_ID,
       }, runOrder));

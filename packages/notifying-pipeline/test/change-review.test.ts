@@ -38,7 +38,8 @@ describe('change review before an approval', () => {
       reportBucket: naming.artifactBucketName(BUILD),
       reportPrefix: 'change-reviews/Crosswalk-pipeline/',
     });
-    expect(action('Prod', 'CreateChangeSet').Configuration.ChangeSetName).toBe('Crosswalk-#{codepipeline.PipelineExecutionId}');
+    // The change set function creates that change set (with the rollback triggers: test/revert.test.ts).
+    expect(JSON.parse(action('Prod', 'CreateChangeSet').Configuration.UserParameters).changeSetName).toBe('Crosswalk-#{codepipeline.PipelineExecutionId}');
   });
 
   test('the approval stage is skipped unless the review asks for a person; the deploy stage unless there is something to execute', () => {
@@ -127,6 +128,8 @@ describe('bake', () => {
       alarmNamePrefix: 'Crosswalk-SampleApi-Prod-', bakeMinutes: 10,
       // The bake report goes next to the change review's (the checks may write only there).
       reportBucket: 'crosswalk-artifacts-111111111111-eu-west-1', reportPrefix: 'change-reviews/Crosswalk-pipeline/', executionId: '#{codepipeline.PipelineExecutionId}',
+      // The alarms revert the release (the default with a review and a bake): the bake covers the window CloudFormation watched.
+      since: '#{ProdVerify.VerifiedAt}',
     });
     expect(stages.Dev.Actions.map((a: any) => a.Name)).toEqual(['Deploy', 'Integration']);
   });

@@ -73,7 +73,9 @@ describe('NotifyingPipeline', () => {
       Capabilities: 'CAPABILITY_NAMED_IAM,CAPABILITY_AUTO_EXPAND',
     });
 
-    const create = action(template, 'Prod', 'CreateChangeSet');
+    // Without the revert, CodePipeline's own change set action creates it as the deployment role.
+    const plain = Template.fromStack(synthPipeline({ environments: [dev, { ...prod, revertOnAlarm: false }] }).stack);
+    const create = action(plain, 'Prod', 'CreateChangeSet');
     expect(create.RoleArn).toBe(naming.deploymentRoleArn(PROD));
     expect(create.Configuration).toMatchObject({
       ActionMode: 'CHANGE_SET_REPLACE',
@@ -93,13 +95,13 @@ describe('NotifyingPipeline', () => {
 
   test('build-account actions run as the pipeline role itself (no per-action roles)', () => {
     for (const [stageName, actionName] of [
-      ['Source', 'GitHub'], ['Build', 'Build'], ['Dev', 'Integration'], ['Prod', 'Review'],
+      ['Source', 'GitHub'], ['Build', 'Build'], ['Dev', 'Integration'], ['Prod', 'CreateChangeSet'], ['Prod', 'Review'],
       ['ProdApproval', 'Approve'], ['ProdDeploy', 'VerifyReviewedChangeSet'], ['ProdDeploy', 'Sanity'], ['ProdDeploy', 'Bake'],
     ]) {
       expect(action(template, stageName, actionName).RoleArn).toBeUndefined();
     }
     const roleNames = Object.values(template.findResources('AWS::IAM::Role')).map((r: any) => r.Properties.RoleName).filter(Boolean);
-    expect(roleNames.sort()).toEqual(['Crosswalk-eu-west-1-FailureNotifierRole', 'Crosswalk-eu-west-1-PipelineChecksRole', 'Crosswalk-eu-west-1-PipelineRole']);
+    expect(roleNames.sort()).toEqual(['Crosswalk-eu-west-1-ChangeSetRole', 'Crosswalk-eu-west-1-FailureNotifierRole', 'Crosswalk-eu-west-1-PipelineChecksRole', 'Crosswalk-eu-west-1-PipelineRole']);
   });
 
   test('the pipeline role has the convention name, trusts CodePipeline with no condition the service does not document, and may assume exactly the environments\' deployment roles', () => {
@@ -123,7 +125,7 @@ describe('NotifyingPipeline', () => {
   test('deploy outputs reach the tests through the variables namespace', () => {
     expect(action(template, 'Dev', 'Deploy').Namespace).toBe('DevStack');
     expect(action(template, 'ProdDeploy', 'ExecuteChangeSet').Namespace).toBe('ProdStack');
-    expect(action(template, 'Prod', 'CreateChangeSet').Namespace).toBeUndefined();
+    expect(action(template, 'Prod', 'CreateChangeSet').Namespace).toBe('ProdChangeSet');
 
     const integration = action(template, 'Dev', 'Integration');
     expect(integration.ActionTypeId).toMatchObject({ Category: 'Test', Provider: 'CodeBuild' });
@@ -221,7 +223,7 @@ describe('NotifyingPipeline', () => {
     const link = `https://${REGION}.console.aws.amazon.com/codesuite/codepipeline/pipelines/<detail-pipeline>/executions/<detail-execution-id>/timeline?region=${REGION}`;
     const topic = { Ref: t.getResourceId('AWS::SNS::Topic', { Properties: { DisplayName: 'Crosswalk-pipeline notifications' } }) };
     t.resourceCountIs('AWS::Events::Rule', 2);
-    t.resourceCountIs('AWS::Lambda::Function', 1); // the pipeline checks only
+    t.resourceCountIs('AWS::Lambda::Function', 2); // the pipeline checks and the change set function only
     t.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         'source': ['aws.codepipeline'],

@@ -517,6 +517,7 @@ class ConfigChecker {
   private environment(path: string, value: unknown): void {
     const e = this.object(path, value, [
       'trafficShift', 'requireApproval', 'logRetentionDays', 'throttling', 'alarms', 'retainData', 'rollbackOnFailure', 'deploymentWindow', 'bakeMinutes', 'autoApprove',
+      'revertOnAlarm',
     ]);
     if (!e) return;
     if (e.rollbackOnFailure !== undefined && this.boolean(`${path}.rollbackOnFailure`, e.rollbackOnFailure) && e.rollbackOnFailure && e.requireApproval === true) {
@@ -528,6 +529,15 @@ class ConfigChecker {
         integer: true, min: 0, max: MAX_BAKE_MINUTES,
         why: 'the bake is a Lambda invoke action, which CodePipeline fails after 24 hours (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html)',
       });
+    }
+    if (e.revertOnAlarm !== undefined && this.boolean(`${path}.revertOnAlarm`, e.revertOnAlarm) && e.revertOnAlarm === true && e.requireApproval !== true) {
+      this.problems.push(`${path}.revertOnAlarm needs requireApproval: true (the revert rides on the reviewed change set, created with the alarms as rollback triggers); remove it or set requireApproval`);
+    }
+    // With approval and a bake, an alarm reverts the release unless revertOnAlarm is false; CloudFormation watches at most 180 minutes.
+    const bake = typeof e.bakeMinutes === 'number' ? e.bakeMinutes : e.requireApproval === true ? 10 : 0;
+    if (e.requireApproval === true && e.revertOnAlarm !== false && bake > 180 && bake <= MAX_BAKE_MINUTES) {
+      this.problems.push(`${path}.bakeMinutes must be at most 180 when an alarm reverts the release, got ${bake}: CloudFormation watches rollback triggers for at most 180 minutes ` +
+        '(https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html); shorten the bake, or set revertOnAlarm: false to bake longer without the revert');
     }
     if (e.autoApprove !== undefined) {
       if (!AUTO_APPROVE_NAMES.includes(e.autoApprove as AutoApproveName)) {

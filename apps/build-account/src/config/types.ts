@@ -108,6 +108,13 @@ export interface EnvironmentConfig {
    */
   readonly bakeMinutes?: number;
   /**
+   * Whether an alarm during the execution or the bake reverts the release by itself
+   * (CloudFormation's rollback triggers; NotifyingPipeline's `revertOnAlarm`). Needs
+   * `requireApproval` and a bake of at most 180 minutes.
+   * @default - true with requireApproval and a bake
+   */
+  readonly revertOnAlarm?: boolean;
+  /**
    * With `requireApproval`: when a reviewed change needs no person: 'never', 'noChanges' (a run
    * with no change) or 'lowRisk' (low-risk changes too).
    * @default 'noChanges'

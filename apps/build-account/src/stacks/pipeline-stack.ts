@@ -142,6 +142,7 @@ export class PipelineStack extends Stack {
       rollbackOnFailure: config.environments[environmentName].rollbackOnFailure,
       deploymentWindow: config.environments[environmentName].deploymentWindow,
       bakeTime: bake === undefined ? undefined : Duration.minutes(bake),
+      revertOnAlarm: config.environments[environmentName].revertOnAlarm,
       autoApprove: autoApprove === undefined ? undefined : AUTO_APPROVE[autoApprove],
       outputs: [DELIVERED_SERVICE.urlOutput],
       tests: [{

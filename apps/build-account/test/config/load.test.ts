@@ -173,6 +173,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}, {}).environments.prod.rollbackOnFailure).toBeUndefined();
     expect(loadConfig({ environments: { dev: { bakeMinutes: 5 }, prod: { autoApprove: 'lowRisk' } } }, {}).environments)
       .toMatchObject({ dev: { bakeMinutes: 5 }, prod: { autoApprove: 'lowRisk' } });
+    // An alarm reverts prod's release by default (rollback triggers): CloudFormation watches at most 180 minutes.
+    expect(problemsOf({ environments: { prod: { bakeMinutes: 240 } } })).toEqual([
+      expect.stringMatching(/^environments\.prod\.bakeMinutes must be at most 180 when an alarm reverts the release, got 240: .*set revertOnAlarm: false to bake longer/),
+    ]);
+    expect(loadConfig({ environments: { prod: { bakeMinutes: 240, revertOnAlarm: false } } }, {}).environments.prod).toMatchObject({ bakeMinutes: 240, revertOnAlarm: false });
+    expect(problemsOf({ environments: { dev: { revertOnAlarm: true } } })).toEqual([
+      'environments.dev.revertOnAlarm needs requireApproval: true (the revert rides on the reviewed change set, created with the alarms as rollback triggers); remove it or set requireApproval',
+    ]);
     expect(problemsOf({ environments: { prod: { bakeMinutes: 1440 } } })).toEqual([
       'environments.prod.bakeMinutes must be a whole number from 0 to 1380, got 1440; the bake is a Lambda invoke action, which CodePipeline fails after 24 hours (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html)',
     ]);
@@ -210,7 +218,7 @@ describe('loadConfig', () => {
       'acounts is not a config field; check its spelling (the fields at the top level are projectName, region, accounts, github, notifications, approvers, environments)',
     ]);
     expect(problemsOf({ environments: { prod: { retain: true } } } as Record<string, unknown>)).toEqual([
-      'environments.prod.retain is not a config field; check its spelling (the fields of environments.prod are trafficShift, requireApproval, logRetentionDays, throttling, alarms, retainData, rollbackOnFailure, deploymentWindow, bakeMinutes, autoApprove)',
+      'environments.prod.retain is not a config field; check its spelling (the fields of environments.prod are trafficShift, requireApproval, logRetentionDays, throttling, alarms, retainData, rollbackOnFailure, deploymentWindow, bakeMinutes, autoApprove, revertOnAlarm)',
     ]);
   });
 

@@ -54,8 +54,11 @@ test('every row of every simulated role fills into concrete ARNs of this install
     ? `arn:aws:codebuild:${config.region}:${build}:report-group/${id}` : id.includes('Topic') ? `arn:aws:sns:${config.region}:${build}:${id}` : id]));
   const inputs = { world, pipelineIds: physical, artifactKeyId: '0a1b2c3d-0000-4000-8000-000000000000', targetAccounts: world.targetAccounts };
   const callers = simulatedCallers(world, world.targetAccounts, buildStageRoleArn(world, physical));
+  // Prod reverts on alarm (the default with approval and a bake): the change set function and, through it, the deployment role.
+  expect(world.hasChangeSetFunction).toBe(true);
   expect(callers.map((c) => c.principal).sort()).toEqual([
     CallPrincipal.BUILD_STAGE, CallPrincipal.FAILURE_NOTIFIER, CallPrincipal.PIPELINE_CHECKS, CallPrincipal.READ_ONLY_ROLE, CallPrincipal.READ_ONLY_ROLE,
+    CallPrincipal.CHANGE_SET_FUNCTION, CallPrincipal.DEPLOYMENT_ROLE, CallPrincipal.DEPLOYMENT_ROLE,
   ].sort());
   const resources: string[] = [];
   for (const caller of callers) {
@@ -70,5 +73,8 @@ test('every row of every simulated role fills into concrete ARNs of this install
     expect.stringMatching(new RegExp(`^arn:aws:cloudformation:${config.region}:${prod}:stack/Crosswalk-SampleApi-prod/`)),
     expect.stringMatching(new RegExp(`^arn:aws:s3:::${naming.artifactBucketName(build)}/change-reviews/${naming.pipelineName}/`)),
     naming.readOnlyRoleArn(dev),
+    // The template of a change set with rollback triggers, under the pipeline's artifact folder.
+    expect.stringMatching(new RegExp(`^arn:aws:s3:::${naming.artifactBucketName(build)}/${naming.pipelineArtifactsPrefix()}change-sets/`)),
+    naming.deploymentRoleArn(prod),
   ]));
 });

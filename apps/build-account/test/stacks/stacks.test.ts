@@ -131,9 +131,12 @@ describe('PipelineStack', () => {
     expect(dev.Actions[0].Configuration).toMatchObject({
       StackName: 'Crosswalk-SampleApi-dev', TemplatePath: 'BuildOutput::templates/Crosswalk-SampleApi-dev.template.json',
     });
-    expect(prod.Actions[0].Configuration).toMatchObject({
-      StackName: 'Crosswalk-SampleApi-prod', TemplatePath: 'BuildOutput::templates/Crosswalk-SampleApi-prod.template.json',
+    // Prod's change set carries the stack's alarms as rollback triggers (the revert on alarm): the change set function creates it.
+    expect(JSON.parse(prod.Actions[0].Configuration.UserParameters)).toMatchObject({
+      check: 'create-change-set', stackName: 'Crosswalk-SampleApi-prod', templatePath: 'templates/Crosswalk-SampleApi-prod.template.json',
+      alarmNamePrefix: 'Crosswalk-SampleApi-prod-', monitoringMinutes: 10,
     });
+    expect(prod.Actions[0].InputArtifacts).toEqual([{ Name: 'BuildOutput' }]);
   });
 
   test('the suites get API_URL from the stack output ApiUrl and run from their bundles in the build output, nothing installed', () => {

@@ -94,6 +94,10 @@ describe('each row is allowed on both sides, for the example config', () => {
       // The change sets the pipeline creates: `<project>-<execution id>`.
       ChangeSetName: `${config.projectName}-0f6e2a1c-1111-2222-3333-444455556666`,
       ReadOnlyRoleName: naming.readOnlyRoleName,
+      DeploymentRoleName: naming.deploymentRoleName,
+      ExecutionRoleName: naming.executionRoleName,
+      // CodePipeline's folder of the pipeline's artifacts: the first 20 characters of its name.
+      PipelineFolder: naming.pipelineArtifactsPrefix(pipeline.Name).replace(/\/$/, ''),
       AlarmName: physical(prod, 'AWS::CloudWatch::Alarm'),
       ArtifactBucket: pipeline.ArtifactStore.Location,
       ArtifactKeyId: keyArn.split('/').pop()!,
@@ -123,6 +127,8 @@ describe('each row is allowed on both sides, for the example config', () => {
       [CallPrincipal.TRAFFIC_HOOK, hooks],
       [CallPrincipal.SERVICE_FUNCTION, service],
       [CallPrincipal.BUILD_STAGE, [buildRole]],
+      [CallPrincipal.CHANGE_SET_FUNCTION, [findRole(world, naming.changeSetRoleArn(config.accounts.build))!]],
+      [CallPrincipal.DEPLOYMENT_ROLE, [findRole(world, naming.deploymentRoleArn(config.accounts.prod))!]],
     ]);
   }, 180_000);
 
@@ -145,6 +151,9 @@ describe('each row is allowed on both sides, for the example config', () => {
   const contextOf = (row: CallSite): Record<string, string> => ({
     'aws:SecureTransport': 'true',
     ...(row.conditionKeys.includes('s3:prefix') ? { 's3:prefix': 'assets/0123abcd.zip' } : {}),
+    // The change set names the execution role, which is passed to CloudFormation.
+    ...(row.conditionKeys.includes('cloudformation:RoleArn') ? { 'cloudformation:RoleArn': both.build.pipeline.naming.executionRoleArn(values.TargetAccount) } : {}),
+    ...(row.conditionKeys.includes('iam:PassedToService') ? { 'iam:PassedToService': 'cloudformation.amazonaws.com' } : {}),
   });
 
   function boundaryDecision(role: FoundRole, action: string, resource: string, context: Record<string, string>): Decision | 'none' {

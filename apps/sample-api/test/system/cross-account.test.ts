@@ -46,6 +46,9 @@ const envOfStage = (stage: string): EnvironmentName => (stage === 'Dev' ? 'dev' 
 const roleCaller = (role: FoundRole): Caller => ({ account: role.stack.account, arn: role.arn });
 const crossAccountActions = () => actions.filter(({ action }) => action.RoleArn !== undefined);
 const deployActions = () => actions.filter(({ action }) => action.ActionTypeId.Provider === 'CloudFormation' && action.Configuration.RoleArn !== undefined);
+/** The change set actions with rollback triggers (the revert on alarm): the change set function's Lambda invoke actions. */
+const changeSetActions = () => actions.filter(({ action }) => action.ActionTypeId.Provider === 'Lambda' && action.Configuration.UserParameters?.includes('"create-change-set"'))
+  .map(({ stage, action }) => ({ stage, action, params: JSON.parse(action.Configuration.UserParameters) }));
 
 /** Both sides of a cross-account request: the caller's identity policies, and the resource's policy. */
 function bothSides(role: FoundRole, action: string, resource: string, resourcePolicy: any, context: Record<string, string | string[]> = {}): { identity: Decision; resource: Decision } {
@@ -79,8 +82,10 @@ describe('the pipeline and the deployment-role stacks', () => {
 
   test('every role the pipeline\'s actions use is defined by the deployment-role stack of that account', () => {
     expect(crossAccountActions().map(({ stage, action }) => `${stage}/${action.Name}`)).toEqual([
-      'Dev/Deploy', 'Prod/CreateChangeSet', 'ProdDeploy/ExecuteChangeSet',
+      'Dev/Deploy', 'ProdDeploy/ExecuteChangeSet',
     ]);
+    // Prod's change set is created by the change set function as prod's deployment role (its rollback triggers).
+    expect(changeSetActions().map(({ stage, action }) => `${stage}/${action.Name}`)).toEqual(['Prod/CreateChangeSet']);
     const roleStackOf = (env: EnvironmentName) => DeploymentRolesStack.stackNameFor(config(), env);
     for (const { stage, action } of crossAccountActions()) {
       const env = envOfStage(stage);
@@ -110,6 +115,40 @@ describe('the pipeline and the deployment-role stacks', () => {
       // the other side: the pipeline role may assume it
       expect(evaluateAll(pipelineRole.identityPolicies, { action: 'sts:AssumeRole', resource: role.arn })).toBe('allow');
     }
+  });
+
+  test('the change set function may assume prod\'s deployment role (both sides), and creates the change set with the execution role the deployment role may pass', () => {
+    const naming = both.build.pipeline.naming;
+    const changeSetRole = findRole(both.world, naming.changeSetRoleArn(config().accounts.build))!;
+    expect(changeSetRole).toBeDefined();
+    const [{ params }] = changeSetActions();
+    const deployment = findRole(both.world, naming.deploymentRoleArn(params.account))!;
+    expect(deployment.stack.stackName).toBe(DeploymentRolesStack.stackNameFor(config(), 'prod'));
+    const assume = (caller: Caller) => evaluate(deployment.trustPolicy, { action: 'sts:AssumeRole', resource: deployment.arn, caller });
+    expect(assume(roleCaller(changeSetRole))).toBe('allow');
+    expect(evaluateAll(changeSetRole.identityPolicies, { action: 'sts:AssumeRole', resource: deployment.arn })).toBe('allow');
+    // Never dev's: dev does not revert (no review, no bake).
+    expect(evaluateAll(changeSetRole.identityPolicies, { action: 'sts:AssumeRole', resource: naming.deploymentRoleArn(config().accounts.dev) })).toBe('implicit-deny');
+    // The pipeline-checks role (review, verify, bake) stays read-only: the deployment role does not trust it.
+    const checksRole = findRole(both.world, naming.pipelineChecksRoleArn(config().accounts.build))!;
+    expect(assume(roleCaller(checksRole))).toBe('implicit-deny');
+
+    const prodStack = `arn:aws:cloudformation:${config().region}:${config().accounts.prod}:stack/${params.stackName}/1a2b3c`;
+    expect(params.executionRoleArn).toBe(naming.executionRoleArn(config().accounts.prod));
+    for (const [action, resource, context] of [
+      ['cloudformation:CreateChangeSet', prodStack, { 'cloudformation:RoleArn': params.executionRoleArn }],
+      ['cloudformation:DescribeChangeSet', prodStack, {}], ['cloudformation:DescribeStacks', prodStack, {}], ['cloudformation:DeleteChangeSet', prodStack, {}],
+      ['cloudwatch:DescribeAlarms', `arn:aws:cloudwatch:${config().region}:${config().accounts.prod}:alarm:*`, {}],
+      ['iam:PassRole', params.executionRoleArn, { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
+    ] as const) {
+      expect({ action, decision: evaluateAll(deployment.identityPolicies, { action, resource, context }) }).toEqual({ action, decision: 'allow' });
+    }
+    // The template it writes is where the deployment role reads (CloudFormation's TemplateURL, read as the caller), under the artifact key.
+    const template = `arn:aws:s3:::${params.templateBucket}/${params.templateKey.replace('#{codepipeline.PipelineExecutionId}', '0f6e2a1c-1111-2222-3333-444455556666')}`;
+    expect(evaluateAll(changeSetRole.identityPolicies, { action: 's3:PutObject', resource: template })).toBe('allow');
+    expect(bothSides(deployment, 's3:GetObject', template, bucketPolicy(both.world, params.templateBucket), { 'aws:SecureTransport': 'true' }))
+      .toEqual({ identity: 'allow', resource: 'allow' });
+    expect(bothSides(deployment, 'kms:Decrypt', keyArn, keyPolicy(), { 'kms:ResourceAliases': keyAliases })).toEqual({ identity: 'allow', resource: 'allow' });
   });
 
   test('the pipeline checks may assume the prod read-only role (both sides), which may read the change set and the alarms and write nothing', () => {
@@ -304,9 +343,11 @@ describe('what a target account can change in the build account', () => {
 describe('what the pipeline deploys', () => {
   test('the stacks sample-api defines, from the templates the build stage collects, with the output the suites read', () => {
     for (const env of ENVS) {
-      const deploy = deployActions().find(({ stage }) => envOfStage(stage) === env)!.action;
-      expect(deploy.Configuration.StackName).toBe(SampleApiStack.stackNameFor(config(), env));
-      expect(deploy.Configuration.TemplatePath).toBe(`BuildOutput::${serviceTemplatePath(config(), env)}`);
+      const deploy = deployActions().find(({ stage }) => envOfStage(stage) === env)?.action;
+      const created = changeSetActions().find(({ stage }) => envOfStage(stage) === env)?.params;
+      // Dev deploys with CodePipeline's action; prod's change set comes from the change set function (its rollback triggers).
+      expect(deploy?.Configuration.StackName ?? created?.stackName).toBe(SampleApiStack.stackNameFor(config(), env));
+      expect(deploy ? deploy.Configuration.TemplatePath : `BuildOutput::${created.templatePath}`).toBe(`BuildOutput::${serviceTemplatePath(config(), env)}`);
       expect(both.service[env].account).toBe(config().accounts[env]);
       const outputs = both.deployed(both.service[env]).template.Outputs ?? {};
       expect(Object.keys(outputs)).toContain(DELIVERED_SERVICE.urlOutput);

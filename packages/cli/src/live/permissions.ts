@@ -61,12 +61,20 @@ export function simulatedCallers(world: World, targetAccounts: readonly string[]
     { principal: CallPrincipal.FAILURE_NOTIFIER, account: world.buildAccount, roleArn: naming.failureNotifierRoleArn(world.buildAccount) },
     ...targetAccounts.map((account) => ({ principal: CallPrincipal.READ_ONLY_ROLE, account, roleArn: naming.readOnlyRoleArn(account) })),
     ...(buildStageRole !== undefined ? [{ principal: CallPrincipal.BUILD_STAGE, account: world.buildAccount, roleArn: buildStageRole }] : []),
+    // The revert on alarm: the change set function (when the pipeline has it) and, through it, each target's deployment role.
+    ...(world.hasChangeSetFunction ? [
+      { principal: CallPrincipal.CHANGE_SET_FUNCTION, account: world.buildAccount, roleArn: naming.changeSetRoleArn(world.buildAccount) },
+      ...targetAccounts.map((account) => ({ principal: CallPrincipal.DEPLOYMENT_ROLE, account, roleArn: naming.deploymentRoleArn(account) })),
+    ] : []),
   ];
 }
 
 export async function checkPermissions(inputs: PermissionInputs, out: LiveFindings): Promise<void> {
   const { world, build } = inputs;
   for (const [principal, why] of OUT_OF_SCOPE) out.notInScope(`${principal}: ${why}`);
+  if (!world.hasChangeSetFunction) {
+    out.notInScope(`${CallPrincipal.CHANGE_SET_FUNCTION} and ${CallPrincipal.DEPLOYMENT_ROLE}: no environment of this pipeline reverts on alarm`);
+  }
   const buildRole = buildStageRoleArn(world, inputs.pipelineIds);
   const callers: Caller[] = simulatedCallers(world, [...inputs.targets.keys()], buildRole)
     .map((c) => ({ ...c, clients: c.account === world.buildAccount ? build : inputs.targets.get(c.account)! }));
@@ -121,22 +129,27 @@ export function callsOf(row: CallSite, caller: Pick<Caller, 'principal' | 'accou
     if (id === undefined) throw new Error(`${what} (${logicalId}) of the pipeline stack is not deployed`);
     return id;
   };
-  const targetAccounts = caller.principal === CallPrincipal.READ_ONLY_ROLE ? [caller.account] : [...inputs.targetAccounts];
+  const inTarget = caller.principal === CallPrincipal.READ_ONLY_ROLE || caller.principal === CallPrincipal.DEPLOYMENT_ROLE;
+  const targetAccounts = inTarget ? [caller.account] : [...inputs.targetAccounts];
+  const pipelineName = () => {
+    const name = (world.pipelineStack.template as { Resources: Record<string, { Properties?: { Name?: unknown } }> }).Resources[world.pipelineLogicalId].Properties?.Name;
+    return typeof name === 'string' ? name : naming.pipelineName;
+  };
   const values: Record<string, () => string[]> = {
     Partition: () => [naming.partition],
     Region: () => [naming.region],
     BuildAccount: () => [world.buildAccount],
     TargetAccount: () => targetAccounts,
     ReadOnlyRoleName: () => [naming.readOnlyRoleName],
+    DeploymentRoleName: () => [naming.deploymentRoleName],
+    ExecutionRoleName: () => [naming.executionRoleName],
+    PipelineFolder: () => [naming.pipelineArtifactsPrefix(pipelineName()).replace(/\/$/, '')],
     ArtifactBucket: () => [naming.artifactBucketName(world.buildAccount)],
     ArtifactKeyId: () => {
       if (inputs.artifactKeyId === undefined) throw new Error('the artifact key is not in place');
       return [inputs.artifactKeyId];
     },
-    PipelineName: () => {
-      const name = (world.pipelineStack.template as { Resources: Record<string, { Properties?: { Name?: unknown } }> }).Resources[world.pipelineLogicalId].Properties?.Name;
-      return [typeof name === 'string' ? name : naming.pipelineName];
-    },
+    PipelineName: () => [pipelineName()],
     ChangeSetName: () => [`${naming.resourcePrefix}${REPRESENTATIVE_ID}`],
     AlarmName: () => [`${naming.resourcePrefix}doctor-probe`],
     ApplicationName: () => [`${naming.resourcePrefix}doctor-probe`],
@@ -168,7 +181,7 @@ export function callsOf(row: CallSite, caller: Pick<Caller, 'principal' | 'accou
     // A trailing "/*" stands for any id or object key: one representative.
     resource: resource.endsWith('/*') ? `${resource.slice(0, -1)}doctor-probe-${REPRESENTATIVE_ID}` : resource,
     resourceAccount: resource.includes(':iam::') || resource.includes(':s3:::') ? accountForGlobal(resource, account, world.buildAccount) : /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? account,
-    context: contextOf(row, naming.assetsPrefix),
+    context: contextOf(row, naming.assetsPrefix, inTarget ? naming.executionRoleArn(caller.account) : undefined),
   }));
 }
 
@@ -184,9 +197,12 @@ function accountForGlobal(resource: string, fallback: string, buildAccount: stri
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
  */
-function contextOf(row: CallSite, assetsPrefix: string): Record<string, string> {
+function contextOf(row: CallSite, assetsPrefix: string, executionRoleArn?: string): Record<string, string> {
   const context: Record<string, string> = { 'aws:SecureTransport': 'true' };
   if (row.conditionKeys.includes('s3:prefix')) context['s3:prefix'] = `${assetsPrefix}doctor-probe`;
+  // The change set names the execution role, which is passed to CloudFormation.
+  if (row.conditionKeys.includes('cloudformation:RoleArn') && executionRoleArn !== undefined) context['cloudformation:RoleArn'] = executionRoleArn;
+  if (row.conditionKeys.includes('iam:PassedToService')) context['iam:PassedToService'] = 'cloudformation.amazonaws.com';
   return context;
 }
 

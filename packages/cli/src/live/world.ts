@@ -53,6 +53,8 @@ export interface World {
   readonly deployedByPipeline: { readonly account: string; readonly stackName: string }[];
   /** Every target account: of the stacks given, and of the pipeline's deployments. */
   readonly targetAccounts: string[];
+  /** Whether the pipeline has the change set function (an environment reverts on alarm). */
+  readonly hasChangeSetFunction: boolean;
 }
 
 const resourcesOf = (template: Record<string, unknown>) => asObject(template.Resources) ?? {};
@@ -156,6 +158,7 @@ export function readWorld(assemblyDirs: readonly string[], naming: CrosswalkNami
     buildStageRole,
     notifierTopics: [...new Set(notifierTopics)],
     deployedByPipeline,
+    hasChangeSetFunction: ofType('AWS::IAM::Role').some(([, r]) => propsOf(r).RoleName === naming.changeSetRoleName),
     targetAccounts: [...new Set([...targets.keys(), ...deployedByPipeline.map((d) => d.account)])].filter((a) => a !== buildAccount).sort(),
   };
 }

@@ -151,6 +151,19 @@ export function deploymentStatements(scope: PolicyScope): ExplainedStatement[] {
       why: `SSM parameters the project's templates name are ${naming.resourcePrefix}... or /${naming.projectName}/..., matched by those patterns (read-only)`,
     },
     {
+      // The change set function picks the rollback triggers (the stack's alarms, by name prefix)
+      // as this role; DescribeAlarms by prefix is authorized on alarm:*
+      // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html).
+      // Whose permission CloudFormation uses to read the triggers during the operation is not
+      // documented; this role is the operation's caller, so it can (read-only).
+      statement: new iam.PolicyStatement({
+        sid: 'ReadRollbackTriggerAlarms',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [naming.alarmArnPattern(account).replace(/alarm:.*$/, 'alarm:*')],
+      }),
+      why: 'DescribeAlarms by name prefix (the rollback triggers of a release) is authorized on the account\'s alarm:* pattern, not on the alarms it returns (read-only)',
+    },
+    {
       statement: new iam.PolicyStatement({
         sid: 'PassOnlyExecutionRoleToCloudFormation',
         actions: ['iam:PassRole'],

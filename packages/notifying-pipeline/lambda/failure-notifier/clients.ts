@@ -11,6 +11,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -50,6 +51,8 @@ export interface BuildAccountClients {
 export interface TargetAccountClients {
   readonly cloudFormation: CloudFormationClient;
   readonly codeDeploy: CodeDeployClient;
+  /** The alarm behind a revert (its history). */
+  readonly cloudWatch: CloudWatchClient;
 }
 
 
@@ -70,4 +73,5 @@ export function createBuildAccountClients(): BuildAccountClients {
 export const createTargetAccountClients: TargetClientFactory = (credentials, region) => ({
   cloudFormation: new CloudFormationClient({ ...READ_SETTINGS, region, credentials }),
   codeDeploy: new CodeDeployClient({ ...READ_SETTINGS, region, credentials }),
+  cloudWatch: new CloudWatchClient({ ...READ_SETTINGS, region, credentials }),
 });

@@ -9,6 +9,7 @@
  * the part it was for, so a message can say which part could not be read.
  */
 import { DescribeStackEventsCommand, StackEvent } from '@aws-sdk/client-cloudformation';
+import { DescribeAlarmHistoryCommand, HistoryItemType, ScanBy } from '@aws-sdk/client-cloudwatch';
 import { BatchGetBuildsCommand, DescribeTestCasesCommand, TestCase } from '@aws-sdk/client-codebuild';
 import { ActionExecutionDetail, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import {
@@ -19,7 +20,7 @@ import { READ_ONLY_ROLE_NAME_ENV, ROLE_SESSION_NAME } from './config';
 import { assumeRole, readOnlyRoleArn } from '../shared/read-only-role';
 import {
   ALARM_ACTIVE, deploymentFinding, DeploymentFinding, deploymentIdIn, ExecutionEvent, FailedAction, failed, failedActions,
-  Findings, firstFailure, involvesCodeDeploy, isCloudFormationAction, isTestAction, Lookup, read, reachesOperationStart, READING,
+  AlarmTransition, Findings, firstFailure, involvesCodeDeploy, revertingAlarm, isCloudFormationAction, isTestAction, Lookup, read, reachesOperationStart, READING,
   StackFailure, StackLookups, testFailures, TestFailures,
 } from './findings';
 import { describeError, Log } from './log';
@@ -173,6 +174,17 @@ async function readStack(action: FailedAction, stack: StackLookups, sessions: Ta
     log('WARN', 'could not read the stack events', { stack: action.stackName, account: action.account, error: problemText(err) });
     return;
   }
+  const reverting = revertingAlarm(failure);
+  if (reverting) {
+    stack.revert = { ...reverting, transition: READING };
+    try {
+      stack.revert.transition = read(await readAlarmTransition(clients, reverting.alarmName, action.startTime, signal));
+    } catch (err) {
+      stack.revert.transition = failed(problemText(err));
+      log('WARN', 'could not read the alarm history', { alarm: reverting.alarmName, error: problemText(err) });
+    }
+    return;
+  }
   if (!failure || !involvesCodeDeploy(failure)) return;
   const deploymentId = deploymentIdIn(failure.reason);
   if (!deploymentId) {
@@ -205,6 +217,32 @@ async function readFirstFailure(clients: TargetAccountClients, stackName: string
     if (!nextToken || reachesOperationStart(pageEvents, since)) break;
   }
   return firstFailure(events, since);
+}
+
+/**
+ * The alarm's latest move to ALARM since the action started: DescribeAlarmHistory's StateUpdate
+ * items, newest first; HistoryData is JSON whose newState.stateReason is CloudWatch's reason,
+ * which names the datapoint that crossed the threshold
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AlarmHistoryItem.html).
+ */
+async function readAlarmTransition(clients: TargetAccountClients, alarmName: string, since: Date | undefined, signal: AbortSignal): Promise<AlarmTransition | undefined> {
+  const out = await call('DescribeAlarmHistory', () => clients.cloudWatch.send(new DescribeAlarmHistoryCommand({
+    AlarmName: alarmName, HistoryItemType: HistoryItemType.StateUpdate, ScanBy: ScanBy.TIMESTAMP_DESCENDING, MaxRecords: 20,
+    ...(since ? { StartDate: since } : {}),
+  }), { abortSignal: signal }));
+  for (const item of out.AlarmHistoryItems ?? []) {
+    let data: any;
+    try {
+      data = JSON.parse(item.HistoryData ?? '');
+    } catch {
+      continue;
+    }
+    if (data?.newState?.stateValue === 'ALARM') {
+      return { time: item.Timestamp, reason: typeof data.newState.stateReason === 'string' ? data.newState.stateReason : undefined };
+    }
+  }
+  return undefined;
 }
 
 /**

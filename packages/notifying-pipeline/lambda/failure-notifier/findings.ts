@@ -146,6 +146,33 @@ export interface StackLookups {
   events: Lookup<StackFailure | undefined>;
   /** Set when the failed resource is a CodeDeploy deployment (a Lambda alias). */
   deployment?: DeploymentLookup;
+  /** Set when CloudFormation rolled the stack back because an alarm (a rollback trigger) went off: the revert. */
+  revert?: RevertLookup;
+}
+
+/** The alarm that reverted a release, and its move to ALARM. */
+export interface RevertLookup {
+  readonly alarmName: string;
+  readonly alarmArn: string;
+  transition: Lookup<AlarmTransition | undefined>;
+}
+
+/** An alarm's move to ALARM, from its history: when, and CloudWatch's reason (which carries the datapoint that crossed). */
+export interface AlarmTransition {
+  readonly time?: Date;
+  readonly reason?: string;
+}
+
+/**
+ * The alarm a stack-level rollback names. AWS does not document the wording of the event a
+ * rollback trigger leaves (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-rollback-triggers.html
+ * says only that the operation is rolled back), so only an alarm ARN in the reason counts; a
+ * reason without one is quoted as it is, and no alarm is named.
+ */
+export function revertingAlarm(failure: StackFailure | undefined): { alarmName: string; alarmArn: string } | undefined {
+  if (!failure?.isStack) return undefined;
+  const match = /arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:([^\s,;"'\]\[)]+)/.exec(failure.reason ?? '');
+  return match ? { alarmName: match[1], alarmArn: match[0] } : undefined;
 }
 
 /** The CodeDeploy deployment behind a failed resource. */

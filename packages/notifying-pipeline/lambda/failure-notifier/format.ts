@@ -5,7 +5,7 @@
 import { consoleUrl, pipelineExecutionUrl } from '../../src/private/console';
 import { MAX_MESSAGE_BYTES } from './config';
 import {
-  arnParts, DeploymentFinding, DeploymentLookup, ExecutionEvent, FailedAction, Findings, Lookup,
+  arnParts, DeploymentFinding, DeploymentLookup, RevertLookup, ExecutionEvent, FailedAction, Findings, Lookup,
   NotifierInput, oneLine, StackFailure, StackLookups, TestFailures, visible,
 } from './findings';
 
@@ -171,6 +171,7 @@ function stackLines(action: FailedAction, stack: StackLookups, timeout: number |
     lines.push(...failureLines(stack.events.value, deeper));
   }
   if (stack.deployment) lines.push(...deploymentLines(stack.deployment, deeper, timeout));
+  if (stack.revert) lines.push(...revertLines(stack.revert, deeper, timeout));
 
   const links: string[] = [];
   if (action.stackName || stackId) {
@@ -199,6 +200,25 @@ function failureLines(failure: StackFailure, indent: string): string[] {
     : `First failed resource: ${failure.logicalId ?? '(no logical id)'}${failure.resourceType ? ` (${failure.resourceType})` : ''}, ${failure.status ?? 'FAILED'}`;
   const lines = [`${indent}${what}${when ? ` at ${when}` : ''}.`];
   lines.push(`${indent}${INDENT}Reason: ${failure.reason ? oneLine(failure.reason, LIMITS.reason) : '(CloudFormation gave none)'}`);
+  return lines;
+}
+
+/** The revert: which alarm, when, the value that crossed, and what it undid. */
+function revertLines(revert: RevertLookup, indent: string, timeout: number | undefined): string[] {
+  const deeper = indent + INDENT;
+  const alarm = oneLine(revert.alarmName, LIMITS.name);
+  const lines: string[] = [];
+  if (revert.transition.state !== 'read') {
+    lines.push(`${indent}Reverted by alarm ${alarm} (its history could not be read: ${problemOf(revert.transition, timeout)}).`);
+  } else if (revert.transition.value === undefined) {
+    lines.push(`${indent}Reverted by alarm ${alarm} (its history since the action started shows no move to ALARM).`);
+  } else {
+    const when = formatTime(revert.transition.value.time);
+    lines.push(`${indent}Reverted by alarm ${alarm}${when ? ` at ${when}` : ''}.`);
+    if (revert.transition.value.reason) lines.push(`${deeper}What crossed: ${oneLine(revert.transition.value.reason, LIMITS.reason)}`);
+  }
+  lines.push(`${deeper}CloudFormation rolled this release back: the stack is as it was before the change set executed, with no person needed.`,
+    `${deeper}Find the cause in the alarm's metric, fix it, and release again.`);
   return lines;
 }
 

@@ -160,7 +160,7 @@ export async function rollbackTriggers(cloudWatch: CloudWatchClient, params: Cre
   const all = [...metric, ...composite];
   if (all.length === 0) {
     throw new Error(`no alarm of account ${params.account} starts with '${params.alarmNamePrefix}': a bake without alarms measures nothing and nothing could revert the release. ` +
-      'Give the stack alarms with that prefix (safe-lambda-deploy\'s ReleaseHealthAlarm, or one per function), or set the environment\'s bakeAlarmNamePrefix to theirs');
+      'Give the stack alarms whose names start with it (CloudFormation-generated alarm names start with the stack name; safe-lambda-deploy adds one per function), or set the environment\'s bakeAlarmNamePrefix to theirs');
   }
   const alarming = all.filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName);
   if (alarming.length > 0) {
@@ -181,7 +181,7 @@ export async function rollbackTriggers(cloudWatch: CloudWatchClient, params: Cre
   }
   throw new Error(`${all.length} alarms start with '${params.alarmNamePrefix}', and CloudFormation watches at most ${MAX_ROLLBACK_TRIGGERS}` +
     `${uncovered.length > 0 && composite.length > 0 ? ` (${uncovered.slice(0, 5).join(', ')}${uncovered.length > 5 ? ', …' : ''} ${uncovered.length === 1 ? 'is' : 'are'} in no composite alarm's rule)` : ''}: ` +
-    'give the stack one composite alarm over all of them (safe-lambda-deploy\'s ReleaseHealthAlarm) with that prefix');
+    'give the stack one composite alarm over all of them, a plain OR of ALARM(…) terms (aws-cdk-lib\'s cloudwatch.CompositeAlarm with AlarmRule.anyOf), whose name starts with the prefix');
 }
 
 /**

@@ -13,8 +13,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Construct } from 'constructs';
-import { READ_ONLY_ROLE_ENV } from './read-only-role';
-import type { BakeParams, ReviewParams, VerifyParams } from './check-params';
+import { DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV } from './read-only-role';
+import type { BakeParams, CreateChangeSetParams, ReviewParams, VerifyParams } from './check-params';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -28,6 +28,11 @@ export interface PipelineChecksProps {
   readonly artifactKey: kms.IKey;
   /** The target accounts whose read-only role the function may assume. */
   readonly targetAccounts: string[];
+  /**
+   * The target accounts whose change sets are created with rollback triggers: a second
+   * function, with its own role, that may assume their deployment role. None: no such function.
+   */
+  readonly revertAccounts?: string[];
   readonly logRetention: logs.RetentionDays;
 }
 
@@ -44,6 +49,9 @@ export interface CheckTarget {
 export class PipelineChecks extends Construct {
   public readonly function: lambda.Function;
   public readonly role: iam.Role;
+  /** The change set function (rollback triggers), when an environment reverts on alarm. */
+  public readonly changeSetFunction?: lambda.Function;
+  public readonly changeSetRole?: iam.Role;
   /** Where the change review reports of this pipeline go (a key prefix ending in `/`). */
   public readonly reportPrefix: string;
   private readonly naming: CrosswalkNaming;
@@ -103,10 +111,99 @@ export class PipelineChecks extends Construct {
       environment: { [READ_ONLY_ROLE_ENV]: naming.readOnlyRoleName },
     });
     this.function.node.addDependency(this.role);
+    if ((props.revertAccounts ?? []).length > 0) {
+      const { fn, role } = this.createChangeSetFunction(props, props.revertAccounts!);
+      this.changeSetFunction = fn;
+      this.changeSetRole = role;
+    }
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',
       reason: 'The pipeline-checks bundle is built for Node.js 22 (esbuild target node22, the runtime\'s AWS SDK v3) and tested there; '
         + 'a newer runtime comes with a new release of this package.',
+    });
+  }
+
+  /**
+   * The change set function: the same code, its own role, which alone may assume the target
+   * accounts' deployment role (the review, verification and bake only read). It reads the
+   * build output, writes the template under the pipeline's artifact folder for CloudFormation
+   * to read, and creates the change set there.
+   */
+  private createChangeSetFunction(props: PipelineChecksProps, accounts: string[]): { fn: lambda.Function; role: iam.Role } {
+    const { naming } = props;
+    const scope = new Construct(this, 'ChangeSet');
+    const logGroup = new logs.LogGroup(scope, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    const folder = `${props.artifactBucket.bucketArn}/${naming.pipelineArtifactsPrefix(props.pipelineName)}`;
+    const role = new iam.Role(scope, 'Role', {
+      roleName: naming.changeSetRoleName,
+      description: `Creates the change sets with rollback triggers of the ${props.pipelineName} pipeline`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        ChangeSets: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+            new iam.PolicyStatement({
+              sid: 'CreateChangeSetsThroughTheDeploymentRole',
+              actions: ['sts:AssumeRole'],
+              resources: [...new Set(accounts)].map((account) => naming.deploymentRoleArn(account)),
+            }),
+            new iam.PolicyStatement({ sid: 'ReadTheBuildOutput', actions: ['s3:GetObject'], resources: [`${folder}*`] }),
+            new iam.PolicyStatement({ sid: 'WriteTheTemplates', actions: ['s3:PutObject'], resources: [`${folder}change-sets/*`] }),
+            // Objects of the bucket are encrypted with the artifact key: reading needs Decrypt, writing GenerateDataKey.
+            // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
+            new iam.PolicyStatement({ sid: 'TheArtifactKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.artifactKey.keyArn] }),
+          ],
+        }),
+      },
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${folder}*]`,
+      reason: 'CodePipeline names each execution\'s build output with a generated key under the pipeline\'s folder, which the function reads the template from',
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${folder}change-sets/*]`,
+      reason: 'The templates are written per execution and environment under the pipeline\'s change-sets/ folder, for CloudFormation to read',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'codepipeline:PutJobSuccessResult and PutJobFailureResult (added by the Lambda invoke actions) support no resource-level permissions: ' +
+        'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodepipeline.html',
+    });
+    const fn = new lambda.Function(scope, 'Function', {
+      description: `Change sets with rollback triggers of the ${props.pipelineName} pipeline`.slice(0, 256),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(ASSETS, 'pipeline-checks')),
+      role,
+      logGroup,
+      // Reads the build output, writes the template, waits for the change set (seconds to a minute).
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+      retryAttempts: 0,
+      environment: { [DEPLOYMENT_ROLE_ENV]: naming.deploymentRoleName },
+    });
+    fn.node.addDependency(role);
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-L1',
+      reason: 'The pipeline-checks bundle is built for Node.js 22 (esbuild target node22, the runtime\'s AWS SDK v3) and tested there; '
+        + 'a newer runtime comes with a new release of this package.',
+    });
+    return { fn, role };
+  }
+
+  /**
+   * The change set action with rollback triggers; its variables are `#{<namespace>.Revert}`
+   * (`armed`, or `first-deployment` for a stack not created yet) and `.RevertAlarms`.
+   */
+  public createChangeSetAction(target: CheckTarget, fields: Fields<CreateChangeSetParams>, input: codepipeline.Artifact, namespace: string, runOrder: number): codepipeline.IAction {
+    if (!this.changeSetFunction) throw new Error('createChangeSetAction: no environment reverts on alarm (the construct passes revertAccounts)');
+    return new actions.LambdaInvokeAction({
+      actionName: 'CreateChangeSet',
+      lambda: this.changeSetFunction,
+      userParameters: { check: 'create-change-set', ...this.targetFields(target), ...fields },
+      inputs: [input],
+      variablesNamespace: namespace,
+      runOrder,
     });
   }
 

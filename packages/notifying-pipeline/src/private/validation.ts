@@ -118,6 +118,14 @@ export function rollsBack(env: PipelineEnvironment): boolean {
   return env.rollbackOnFailure ?? !env.requireApproval;
 }
 
+/** CloudFormation's longest monitoring time of rollback triggers (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html). */
+export const MAX_REVERT_MINUTES = 180;
+
+/** Whether an alarm reverts the environment's release (rollback triggers), by default with approval and a bake. */
+export function revertsOnAlarm(env: PipelineEnvironment): boolean {
+  return env.revertOnAlarm ?? (env.requireApproval === true && bakeMinutes(env) > 0);
+}
+
 /** An environment's bake time in whole minutes (0: no bake). */
 export function bakeMinutes(env: PipelineEnvironment): number {
   if (env.bakeTime === undefined) return env.requireApproval ? DEFAULT_APPROVAL_BAKE_MINUTES : 0;
@@ -143,6 +151,16 @@ function validateReviewAndBake(field: string, env: PipelineEnvironment, naming: 
     if (minutes > MAX_BAKE_MINUTES) {
       throw new Error(`${field}.bakeTime must be at most ${MAX_BAKE_MINUTES} minutes (23 hours): the bake is a Lambda invoke action, which CodePipeline fails after 24 hours, got ${minutes} minutes`);
     }
+  }
+  if (env.revertOnAlarm === true && !env.requireApproval) {
+    throw new Error(`${field}.revertOnAlarm needs requireApproval (environment '${env.name}'): the revert rides on the reviewed change set, which is created with the alarms as rollback triggers; set requireApproval: true, or remove revertOnAlarm`);
+  }
+  if (env.revertOnAlarm === true && bakeMinutes(env) === 0) {
+    throw new Error(`${field}.revertOnAlarm needs a bake (environment '${env.name}'): the bake time is how long CloudFormation watches the alarms after the execution; set bakeTime, e.g. Duration.minutes(10), or remove revertOnAlarm`);
+  }
+  if (revertsOnAlarm(env) && bakeMinutes(env) > MAX_REVERT_MINUTES) {
+    throw new Error(`${field}.bakeTime must be at most ${MAX_REVERT_MINUTES} minutes when an alarm reverts the release (environment '${env.name}'): CloudFormation watches rollback triggers for at most ${MAX_REVERT_MINUTES} minutes, got ${bakeMinutes(env)}; ` +
+      'shorten the bake, or set revertOnAlarm: false to bake longer without the revert');
   }
   if (env.bakeAlarmNamePrefix !== undefined && literal(env.bakeAlarmNamePrefix) && !env.bakeAlarmNamePrefix.startsWith(naming.resourcePrefix)) {
     throw new Error(`${field}.bakeAlarmNamePrefix must start with '${naming.resourcePrefix}', got '${env.bakeAlarmNamePrefix}': the target account's read-only role reads only the project's alarms; ` +

@@ -142,7 +142,7 @@ export const deployWithoutRole: ActionExecutionDetail = {
   input: { actionTypeId: { category: 'Deploy', owner: 'AWS', provider: 'CloudFormation', version: '1' }, configuration: { StackName: 'checkin-tools' } },
 };
 
-function stackEvent(time: string, logicalId: string, type: string, status: string, reason?: string): StackEvent {
+export function stackEvent(time: string, logicalId: string, type: string, status: string, reason?: string): StackEvent {
   const isStack = type === 'AWS::CloudFormation::Stack' && logicalId === PROD_STACK;
   return {
     StackId: PROD_STACK_ID,

@@ -17,7 +17,7 @@ import {
   alarmStoppedDeployment, BUILD_ACCOUNT, buildSucceeded, DEPLOYMENT_ID, EXECUTION_ID, failedExecutionEvent, failedTestCases,
   hookFailedDeployment, hookFailedTargets, integrationTestsFailed, PIPELINE, PROD_ACCOUNT, PROD_STACK, prodDeployFailed,
   prodStackEventsNewestFirst, READ_ONLY_ROLE_NAME, REGION, REPORT_ARN, succeededExecutionEvent, testBuild, TOPIC_ARN,
-  actionFailedEvent,
+  actionFailedEvent, stackEvent,
 } from './failure-events';
 
 type Handler = (event: unknown, context: Context) => Promise<{ messageId?: string; subject: string }>;
@@ -32,7 +32,7 @@ const ASSUMED_TOKEN = 'target-session-token';
 /** Every operation the notifier may call besides Publish: reads, and the AssumeRole that leads to reads. */
 const READ_OPERATIONS = new Set([
   'ListActionExecutions', 'AssumeRole', 'DescribeStackEvents', 'GetDeployment', 'ListDeploymentTargets',
-  'BatchGetDeploymentTargets', 'BatchGetBuilds', 'DescribeTestCases',
+  'BatchGetDeploymentTargets', 'BatchGetBuilds', 'DescribeTestCases', 'DescribeAlarmHistory',
 ]);
 
 function lambdaContext(remainingMs: number): Context {
@@ -196,6 +196,61 @@ describe('the failure notifier on the wire', () => {
     expect(JSON.parse(requestsOf('BatchGetDeploymentTargets')[0].body)).toEqual({ deploymentId: DEPLOYMENT_ID, targetIds: ['checkin-api-prod:live'] });
     expect(signingKey(requestsOf('BatchGetDeploymentTargets')[0])).toBe(ASSUMED_KEY);
     expectOnlyReadsAndOnePublish();
+  });
+
+  test('a release reverted by an alarm: the email names the alarm, when it went off, what crossed, and that the release was undone', async () => {
+    // CloudFormation's wording of a rollback trigger's event is not documented
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-rollback-triggers.html):
+    // the notifier relies only on the alarm's ARN being in the stack's reason.
+    const alarmArn = `arn:aws:cloudwatch:${REGION}:${PROD_ACCOUNT}:alarm:checkin-api-prod-ReleaseHealth`;
+    const reverted = [
+      stackEvent('05:21:40', PROD_STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_COMPLETE'),
+      stackEvent('05:19:02', PROD_STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', `Rollback trigger ${alarmArn} went into ALARM state.`),
+      stackEvent('05:12:01', 'ApiAliasLive', 'AWS::Lambda::Alias', 'UPDATE_COMPLETE'),
+      stackEvent('05:10:20', PROD_STACK, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated'),
+    ];
+    // DescribeAlarmHistory's HistoryData: JSON with newState.stateReason (API_AlarmHistoryItem).
+    const history = {
+      AlarmHistoryItems: [{
+        AlarmName: 'checkin-api-prod-ReleaseHealth', Timestamp: Date.parse('2026-12-03T05:18:57Z') / 1000, HistoryItemType: 'StateUpdate',
+        HistorySummary: 'Alarm updated from OK to ALARM',
+        HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: 'OK' }, newState: { stateValue: 'ALARM', stateReason: 'Threshold Crossed: 1 datapoint [7.0 (03/12/26 05:17:00)] was greater than or equal to the threshold (1.0).' } }),
+      }],
+    };
+    server = await LocalServer.start(fakeAws({
+      DescribeStackEvents: () => stackEventsXml(reverted),
+      DescribeAlarmHistory: () => jsonAnswer(history, '1.0'),
+    }));
+    const handler = loadHandler(notifierEnv());
+    await handler(failedExecutionEvent, lambdaContext(60_000));
+    const { message } = thePublish();
+    expect(message).toContain('No resource failed; the stack itself: UPDATE_ROLLBACK_IN_PROGRESS at 2026-12-03 05:19:02 UTC.');
+    expect(message).toContain('Reverted by alarm checkin-api-prod-ReleaseHealth at 2026-12-03 05:18:57 UTC.');
+    expect(message).toContain('What crossed: Threshold Crossed: 1 datapoint [7.0 (03/12/26 05:17:00)] was greater than or equal to the threshold (1.0).');
+    expect(message).toContain('CloudFormation rolled this release back: the stack is as it was before the change set executed, with no person needed.');
+    const [historyRead] = requestsOf('DescribeAlarmHistory');
+    expect(JSON.parse(historyRead.body)).toEqual({
+      AlarmName: 'checkin-api-prod-ReleaseHealth', HistoryItemType: 'StateUpdate', ScanBy: 'TimestampDescending', MaxRecords: 20,
+      StartDate: Date.parse('2026-12-03T05:10:02Z') / 1000,
+    });
+    expect(signingKey(historyRead)).toBe(ASSUMED_KEY);
+    // No deployment is read for a revert: no resource failed.
+    expect(requestsOf('GetDeployment')).toEqual([]);
+    expectOnlyReadsAndOnePublish();
+  });
+
+  test('a stack rollback whose reason names no alarm is quoted as it is: no alarm is guessed', async () => {
+    const rolledBack = [
+      stackEvent('05:19:02', PROD_STACK, 'AWS::CloudFormation::Stack', 'UPDATE_ROLLBACK_IN_PROGRESS', 'Rollback requested by user.'),
+      stackEvent('05:10:20', PROD_STACK, 'AWS::CloudFormation::Stack', 'UPDATE_IN_PROGRESS', 'User Initiated'),
+    ];
+    server = await LocalServer.start(fakeAws({ DescribeStackEvents: () => stackEventsXml(rolledBack) }));
+    const handler = loadHandler(notifierEnv());
+    await handler(failedExecutionEvent, lambdaContext(60_000));
+    const { message } = thePublish();
+    expect(message).toContain('Reason: Rollback requested by user.');
+    expect(message).not.toContain('Reverted by alarm');
+    expect(requestsOf('DescribeAlarmHistory')).toEqual([]);
   });
 
   test('AssumeRole denied: one Publish, the stack part says it could not be read and why, the rest is there', async () => {
