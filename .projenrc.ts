@@ -100,7 +100,7 @@ const buildAccount = new AppPackage(root, 'build-account', {
 new AppPackage(root, 'sample-api', {
   description: 'A serverless check-in API delivered by the Crosswalk pipeline, with a local mode',
   // change-review: its system test reviews a release of this service's own prod template.
-  uses: [names, safeDeploy, rules, cli, buildAccount, review],
+  uses: [names, safeDeploy, pipeline, rules, cli, buildAccount, review],
   functionBundles: ['locations', 'registrations', 'version'],
   deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
   // expect: jest's matcher library, bundled into the suites' self-contained test bundles.

@@ -1,2 +1,3 @@
 export * from './environment';
 export * from './notifying-pipeline';
+export * from './bake-alarms';

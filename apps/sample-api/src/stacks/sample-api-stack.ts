@@ -1,6 +1,7 @@
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { CrosswalkNaming, ServiceStackSynthesizer } from '@crosswalk/cross-account-role';
+import { BakeAlarms } from '@crosswalk/notifying-pipeline';
 import {
   CfnOutput, CliCredentialsStackSynthesizer, Duration, IStackSynthesizer, RemovalPolicy, Stack,
   aws_apigateway as apigw,
@@ -125,6 +126,10 @@ export class SampleApiStack extends Stack {
       : config.environments[environmentName];
     this.settings = settings;
     this.appEnvironment = isolatedPrefix ?? environmentName;
+    // No bake without alarms: the pipeline bakes (and reverts on alarm) by the stack's alarms,
+    // whose generated names start with the stack name (NotifyingPipeline's default prefix).
+    const bake = settings.bakeMinutes ?? (settings.requireApproval ? 10 : 0);
+    if (!isolated && bake > 0) BakeAlarms.require(this);
     const removalPolicy = settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = settings.logRetentionDays as logs.RetentionDays;
 
