@@ -90,37 +90,16 @@ export class PipelineChecks extends Construct {
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${reports}]`,
       reason: 'Each execution writes its own report under the pipeline\'s change review prefix, keyed by the execution id',
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'codepipeline:PutJobSuccessResult and PutJobFailureResult (added by the Lambda invoke actions) support no resource-level permissions: ' +
-        'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodepipeline.html',
-    });
+    acknowledgeJobResults(this.role);
 
-    this.function = new lambda.Function(this, 'Function', {
-      description: `Change review, change set verification and bake of the ${props.pipelineName} pipeline`.slice(0, 256),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(ASSETS, 'pipeline-checks')),
-      role: this.role,
-      logGroup,
-      // A review of a large change set, or one look at the alarms plus a poll interval.
-      timeout: Duration.minutes(5),
-      memorySize: 512,
-      // CodePipeline invokes it and waits for its report; a retry would report twice.
-      retryAttempts: 0,
-      environment: { [READ_ONLY_ROLE_ENV]: naming.readOnlyRoleName },
-    });
-    this.function.node.addDependency(this.role);
+    // A review of a large change set, or one look at the alarms plus a poll interval.
+    this.function = checksFunction(this, 'Function', `Change review, change set verification and bake of the ${props.pipelineName} pipeline`,
+      this.role, logGroup, { [READ_ONLY_ROLE_ENV]: naming.readOnlyRoleName });
     if ((props.revertAccounts ?? []).length > 0) {
       const { fn, role } = this.createChangeSetFunction(props, props.revertAccounts!);
       this.changeSetFunction = fn;
       this.changeSetRole = role;
     }
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-L1',
-      reason: 'The pipeline-checks bundle is built for Node.js 22 (esbuild target node22, the runtime\'s AWS SDK v3) and tested there; '
-        + 'a newer runtime comes with a new release of this package.',
-    });
   }
 
   /**
@@ -164,30 +143,10 @@ export class PipelineChecks extends Construct {
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${folder}change-sets/*]`,
       reason: 'The templates are written per execution and environment under the pipeline\'s change-sets/ folder, for CloudFormation to read',
     });
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'codepipeline:PutJobSuccessResult and PutJobFailureResult (added by the Lambda invoke actions) support no resource-level permissions: ' +
-        'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodepipeline.html',
-    });
-    const fn = new lambda.Function(scope, 'Function', {
-      description: `Change sets with rollback triggers of the ${props.pipelineName} pipeline`.slice(0, 256),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(ASSETS, 'pipeline-checks')),
-      role,
-      logGroup,
-      // Reads the build output, writes the template, waits for the change set (seconds to a minute).
-      timeout: Duration.minutes(5),
-      memorySize: 512,
-      retryAttempts: 0,
-      environment: { [DEPLOYMENT_ROLE_ENV]: naming.deploymentRoleName },
-    });
-    fn.node.addDependency(role);
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-L1',
-      reason: 'The pipeline-checks bundle is built for Node.js 22 (esbuild target node22, the runtime\'s AWS SDK v3) and tested there; '
-        + 'a newer runtime comes with a new release of this package.',
-    });
+    acknowledgeJobResults(role);
+    // Reads the build output, writes the template, waits for the change set (seconds to a minute).
+    const fn = checksFunction(scope, 'Function', `Change sets with rollback triggers of the ${props.pipelineName} pipeline`,
+      role, logGroup, { [DEPLOYMENT_ROLE_ENV]: naming.deploymentRoleName });
     return { fn, role };
   }
 
@@ -228,4 +187,37 @@ export class PipelineChecks extends Construct {
   private action(actionName: string, userParameters: Record<string, unknown>, variablesNamespace: string | undefined, runOrder: number): codepipeline.IAction {
     return new actions.LambdaInvokeAction({ actionName, lambda: this.function, userParameters, variablesNamespace, runOrder });
   }
+}
+
+/** The Lambda invoke actions give a function's role PutJobSuccessResult and PutJobFailureResult, on `*`. */
+function acknowledgeJobResults(role: iam.Role): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason: 'codepipeline:PutJobSuccessResult and PutJobFailureResult (added by the Lambda invoke actions) support no resource-level permissions: ' +
+      'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodepipeline.html',
+  });
+}
+
+/** A function of the pipeline-checks bundle, invoked by CodePipeline once per job. */
+function checksFunction(scope: Construct, id: string, description: string, role: iam.Role, logGroup: logs.LogGroup, environment: Record<string, string>): lambda.Function {
+  const fn = new lambda.Function(scope, id, {
+    description: description.slice(0, 256),
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(path.join(ASSETS, 'pipeline-checks')),
+    role,
+    logGroup,
+    timeout: Duration.minutes(5),
+    memorySize: 512,
+    // CodePipeline invokes it and waits for its report; a retry would report twice.
+    retryAttempts: 0,
+    environment,
+  });
+  fn.node.addDependency(role);
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-L1',
+    reason: 'The pipeline-checks bundle is built for Node.js 22 (esbuild target node22, the runtime\'s AWS SDK v3) and tested there; '
+      + 'a newer runtime comes with a new release of this package.',
+  });
+  return fn;
 }
