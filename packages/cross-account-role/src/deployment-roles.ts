@@ -52,6 +52,16 @@ export interface CrossAccountDeploymentRolesProps {
    * parameters and topics, CodeDeploy traffic shifting and lifecycle hooks
    */
   readonly permissionsBoundaryPolicy?: iam.PolicyDocument;
+
+  /**
+   * Whether the deployment role also trusts the build account's change set function
+   * (`<project>-<region>-ChangeSetRole`), which creates the change sets with CloudFormation
+   * rollback triggers of `@crosswalk/notifying-pipeline`'s `revertOnAlarm` (on by default for an
+   * environment with a review and a bake). Set false for an account whose environments do not
+   * revert on alarm, so that its trust names only the pipeline role.
+   * @default true
+   */
+  readonly trustChangeSetFunction?: boolean;
 }
 
 const REFUSED_MANAGED_POLICIES = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'];
@@ -147,7 +157,11 @@ export class CrossAccountDeploymentRoles extends Construct {
       // The pipeline's role (CodePipeline's CloudFormation actions) and the change set function's
       // (a change set with rollback triggers, which CodePipeline's action cannot create).
       assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(buildAccountId), {
-        ArnEquals: { 'aws:PrincipalArn': [naming.pipelineRoleArn(buildAccountId), naming.changeSetRoleArn(buildAccountId)] },
+        ArnEquals: {
+          'aws:PrincipalArn': props.trustChangeSetFunction === false
+            ? naming.pipelineRoleArn(buildAccountId)
+            : [naming.pipelineRoleArn(buildAccountId), naming.changeSetRoleArn(buildAccountId)],
+        },
       }),
       inlinePolicies: {
         ProjectStacks: document(stackStatements),

@@ -135,6 +135,16 @@ describe('CrossAccountDeploymentRoles', () => {
       });
     });
 
+    test('with trustChangeSetFunction: false (an account that does not revert on alarm), only the pipeline role', () => {
+      const app = new App();
+      const stack = new Stack(app, 'CheckinDeploymentRoles-dev', { env: { account: DEV, region: 'eu-west-1' } });
+      new CrossAccountDeploymentRoles(stack, 'Roles', { naming, buildAccountId: BUILD, trustChangeSetFunction: false });
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+        RoleName: 'Checkin-eu-west-1-DeploymentRole',
+        AssumeRolePolicyDocument: { Statement: Match.exact([Match.objectLike({ Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-PipelineRole` } } })]) },
+      });
+    });
+
     test('acts on CloudFormation stacks and change sets only for the project\'s stacks', () => {
       const template = defaultTemplate();
       const cfn = identityStatements(template)

@@ -31,6 +31,12 @@ function crosswalkApp(options: { admitted?: string[] } = {}): App {
     actions: ['sts:AssumeRole'],
     resources: [naming.deploymentRoleArn(DEV), naming.deploymentRoleArn(PROD)],
   }));
+  // The change set function (rollback triggers) creates change sets as the deployment roles.
+  const changeSets = new iam.Role(build, naming.changeSetRoleName, { roleName: naming.changeSetRoleName, assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  changeSets.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['sts:AssumeRole'],
+    resources: [naming.deploymentRoleArn(DEV), naming.deploymentRoleArn(PROD)],
+  }));
   for (const roleName of [naming.pipelineChecksRoleName, naming.failureNotifierRoleName]) {
     const reader = new iam.Role(build, roleName, { roleName, assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     reader.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -51,10 +57,11 @@ describe('both sides of every cross-account permission', () => {
 
     expect(model.mismatches()).toEqual([]);
     // Not vacuous: the store admits 2 roles in each of 2 accounts, both deployment roles trust the
-    // pipeline, and both read-only roles the checks and the notifier.
+    // pipeline and the change set function, and both read-only roles the checks and the notifier.
     const admitted = new Set(model.resourceGrants.map((g) => g.principalArn));
     expect([...admitted].sort()).toEqual([
       naming.pipelineRoleArn(BUILD),
+      naming.changeSetRoleArn(BUILD),
       naming.pipelineChecksRoleArn(BUILD),
       naming.failureNotifierRoleArn(BUILD),
       naming.executionRoleArn(DEV),
@@ -90,13 +97,14 @@ describe('both sides of every cross-account permission', () => {
     }
   });
 
-  test('the target accounts trust the pipeline role to deploy, and the checks and notifier roles only to read', () => {
+  test('the target accounts trust the pipeline role and the change set function to deploy, and the checks and notifier roles only to read', () => {
     const model = new CrossAccountModel(crosswalkApp());
     const trusts = model.resourceGrants.filter((g) => g.stack.endsWith('DeploymentRoles'));
     expect(trusts.map((g) => [g.stack, g.principalArn, g.action, g.resource])).toEqual([DEV, PROD].flatMap((account) => {
       const stack = account === DEV ? 'DevDeploymentRoles' : 'ProdDeploymentRoles';
       return [
         [stack, naming.pipelineRoleArn(BUILD), 'sts:AssumeRole', naming.deploymentRoleArn(account)],
+        [stack, naming.changeSetRoleArn(BUILD), 'sts:AssumeRole', naming.deploymentRoleArn(account)],
         [stack, naming.pipelineChecksRoleArn(BUILD), 'sts:AssumeRole', naming.readOnlyRoleArn(account)],
         [stack, naming.failureNotifierRoleArn(BUILD), 'sts:AssumeRole', naming.readOnlyRoleArn(account)],
       ];

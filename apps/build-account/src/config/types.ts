@@ -162,3 +162,17 @@ type DeepPartial<T> = T extends readonly (infer U)[]
   : T extends object
     ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
     : T;
+
+/**
+ * An environment's bake in minutes, with NotifyingPipeline's default (10 with approval, else 0).
+ * One place, for the stacks that must agree on it: the pipeline, the deployment roles (whose
+ * trust admits the change set function only where a release can be reverted) and the service.
+ */
+export function bakeMinutesOf(env: Pick<EnvironmentConfig, 'bakeMinutes' | 'requireApproval'>): number {
+  return env.bakeMinutes ?? (env.requireApproval ? 10 : 0);
+}
+
+/** Whether an alarm reverts the environment's release (NotifyingPipeline's `revertOnAlarm` default: with approval and a bake). */
+export function revertsOnAlarm(env: Pick<EnvironmentConfig, 'bakeMinutes' | 'requireApproval' | 'revertOnAlarm'>): boolean {
+  return env.revertOnAlarm ?? (env.requireApproval === true && bakeMinutesOf(env) > 0);
+}

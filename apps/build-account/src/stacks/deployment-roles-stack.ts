@@ -1,7 +1,7 @@
 import { CrossAccountDeploymentRoles, CrosswalkNaming, TargetAccountSynthesizer } from '@crosswalk/cross-account-role';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CrosswalkConfig, EnvironmentName, ENVIRONMENT_NAMES, validateConfig } from '../config';
+import { CrosswalkConfig, EnvironmentName, ENVIRONMENT_NAMES, revertsOnAlarm, validateConfig } from '../config';
 import { namingOf } from './naming';
 
 /** Props of {@link DeploymentRolesStack}. */
@@ -56,6 +56,8 @@ export class DeploymentRolesStack extends Stack {
     this.roles = new CrossAccountDeploymentRoles(this, 'DeploymentRoles', {
       naming,
       buildAccountId: config.accounts.build,
+      // The change set function assumes the deployment role only where a release can be reverted on alarm.
+      trustChangeSetFunction: revertsOnAlarm(config.environments[environmentName]),
     });
   }
 }

@@ -70,6 +70,17 @@ describe('DeploymentRolesStack', () => {
     }
   });
 
+  test('the deployment role trusts the change set function only where a release is reverted on alarm (prod: review and bake; dev: neither)', () => {
+    const trusted = (stack: DeploymentRolesStack) => {
+      const [, role] = resourcesOf(synth.template(stack), 'AWS::IAM::Role').find(([, r]) => r.Properties.RoleName === stack.naming.deploymentRoleName)!;
+      return [].concat(role.Properties.AssumeRolePolicyDocument.Statement[0].Condition.ArnEquals['aws:PrincipalArn']);
+    };
+    const { build } = loadConfig(undefined, {}).accounts;
+    const naming = synth.stacks.pipeline.naming;
+    expect(trusted(synth.stacks.deploymentRoles.dev)).toEqual([naming.pipelineRoleArn(build)]);
+    expect(trusted(synth.stacks.deploymentRoles.prod)).toEqual([naming.pipelineRoleArn(build), naming.changeSetRoleArn(build)]);
+  });
+
   test('defines the convention roles and boundary of its account', () => {
     for (const stack of roleStacks()) {
       const template = synth.template(stack);

@@ -14,7 +14,7 @@ import {
 } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { CrosswalkConfig, EnvironmentConfig, EnvironmentName, validateConfig } from '@crosswalk/build-account';
+import { CrosswalkConfig, EnvironmentConfig, EnvironmentName, bakeMinutesOf, validateConfig } from '@crosswalk/build-account';
 import { ROUTES } from '../routes';
 import { API_STAGE_NAME, SMOKE_CHECK_PATHS } from './constants';
 import { BuildInfo, packageRoot, resolveBuildInfo } from './build-info';
@@ -128,8 +128,7 @@ export class SampleApiStack extends Stack {
     this.appEnvironment = isolatedPrefix ?? environmentName;
     // No bake without alarms: the pipeline bakes (and reverts on alarm) by the stack's alarms,
     // whose generated names start with the stack name (NotifyingPipeline's default prefix).
-    const bake = settings.bakeMinutes ?? (settings.requireApproval ? 10 : 0);
-    if (!isolated && bake > 0) BakeAlarms.require(this);
+    if (!isolated && bakeMinutesOf(settings) > 0) BakeAlarms.require(this);
     const removalPolicy = settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = settings.logRetentionDays as logs.RetentionDays;
 
