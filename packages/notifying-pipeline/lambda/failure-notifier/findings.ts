@@ -129,6 +129,8 @@ export interface FailedAction {
   readonly lastUpdateTime?: Date;
   /** The stack of a CloudFormation action (`StackName` of its configuration). */
   readonly stackName?: string;
+  /** The change set a CloudFormation action executed (`ChangeSetName`, resolved): the release a revert undid. */
+  readonly changeSetName?: string;
   readonly summary?: string;
   readonly externalExecutionId?: string;
   readonly externalExecutionUrl?: string;
@@ -470,6 +472,7 @@ export function failedActions(details: readonly ActionExecutionDetail[], pipelin
         startTime: d.startTime,
         lastUpdateTime: d.lastUpdateTime,
         stackName: provider === 'CloudFormation' ? configuration.StackName : undefined,
+        changeSetName: provider === 'CloudFormation' && typeof configuration.ChangeSetName === 'string' ? configuration.ChangeSetName : undefined,
         summary: result?.externalExecutionSummary,
         externalExecutionId: result?.externalExecutionId,
         externalExecutionUrl: result?.externalExecutionUrl,

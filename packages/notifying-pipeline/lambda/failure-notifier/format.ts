@@ -171,7 +171,7 @@ function stackLines(action: FailedAction, stack: StackLookups, timeout: number |
     lines.push(...failureLines(stack.events.value, deeper));
   }
   if (stack.deployment) lines.push(...deploymentLines(stack.deployment, deeper, timeout));
-  if (stack.revert) lines.push(...revertLines(stack.revert, deeper, timeout));
+  if (stack.revert) lines.push(...revertLines(stack.revert, action.changeSetName, deeper, timeout));
 
   const links: string[] = [];
   if (action.stackName || stackId) {
@@ -204,7 +204,7 @@ function failureLines(failure: StackFailure, indent: string): string[] {
 }
 
 /** The revert: which alarm, when, the value that crossed, and what it undid. */
-function revertLines(revert: RevertLookup, indent: string, timeout: number | undefined): string[] {
+function revertLines(revert: RevertLookup, changeSetName: string | undefined, indent: string, timeout: number | undefined): string[] {
   const deeper = indent + INDENT;
   const alarm = oneLine(revert.alarmName, LIMITS.name);
   const lines: string[] = [];
@@ -217,7 +217,8 @@ function revertLines(revert: RevertLookup, indent: string, timeout: number | und
     lines.push(`${indent}Reverted by alarm ${alarm}${when ? ` at ${when}` : ''}.`);
     if (revert.transition.value.reason) lines.push(`${deeper}What crossed: ${oneLine(revert.transition.value.reason, LIMITS.reason)}`);
   }
-  lines.push(`${deeper}CloudFormation rolled this release back: the stack is as it was before the change set executed, with no person needed.`,
+  const release = changeSetName ? ` (change set ${oneLine(changeSetName, LIMITS.name)})` : '';
+  lines.push(`${deeper}CloudFormation rolled this release back${release}: the stack is as it was before the change set executed, with no person needed.`,
     `${deeper}Find the cause in the alarm's metric, fix it, and release again.`);
   return lines;
 }

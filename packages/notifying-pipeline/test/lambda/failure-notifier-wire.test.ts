@@ -217,7 +217,17 @@ describe('the failure notifier on the wire', () => {
         HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: 'OK' }, newState: { stateValue: 'ALARM', stateReason: 'Threshold Crossed: 1 datapoint [7.0 (03/12/26 05:17:00)] was greater than or equal to the threshold (1.0).' } }),
       }],
     };
+    // The failed action: prod's ExecuteChangeSet, whose resolved configuration names the change set it executed.
+    const executeFailed = {
+      ...prodDeployFailed, stageName: 'ProdDeploy', actionName: 'ExecuteChangeSet',
+      input: {
+        ...prodDeployFailed.input,
+        configuration: { ActionMode: 'CHANGE_SET_EXECUTE', StackName: PROD_STACK, ChangeSetName: '#{ProdReview.ChangeSetName}' },
+        resolvedConfiguration: { StackName: PROD_STACK, ChangeSetName: 'checkin-0f6e2a1c-1111-2222-3333-444455556666' },
+      },
+    };
     server = await LocalServer.start(fakeAws({
+      ListActionExecutions: () => json({ actionExecutionDetails: [buildSucceeded, executeFailed] }),
       DescribeStackEvents: () => stackEventsXml(reverted),
       DescribeAlarmHistory: () => jsonAnswer(history, '1.0'),
     }));
@@ -227,7 +237,8 @@ describe('the failure notifier on the wire', () => {
     expect(message).toContain('No resource failed; the stack itself: UPDATE_ROLLBACK_IN_PROGRESS at 2026-12-03 05:19:02 UTC.');
     expect(message).toContain('Reverted by alarm checkin-api-prod-ReleaseHealth at 2026-12-03 05:18:57 UTC.');
     expect(message).toContain('What crossed: Threshold Crossed: 1 datapoint [7.0 (03/12/26 05:17:00)] was greater than or equal to the threshold (1.0).');
-    expect(message).toContain('CloudFormation rolled this release back: the stack is as it was before the change set executed, with no person needed.');
+    expect(message).toContain('Stage ProdDeploy, action ExecuteChangeSet (Deploy, CloudFormation)');
+    expect(message).toContain('CloudFormation rolled this release back (change set checkin-0f6e2a1c-1111-2222-3333-444455556666): the stack is as it was before the change set executed, with no person needed.');
     const [historyRead] = requestsOf('DescribeAlarmHistory');
     expect(JSON.parse(historyRead.body)).toEqual({
       AlarmName: 'checkin-api-prod-ReleaseHealth', HistoryItemType: 'StateUpdate', ScanBy: 'TimestampDescending', MaxRecords: 20,
