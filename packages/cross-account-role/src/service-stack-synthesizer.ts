@@ -1,5 +1,5 @@
 import {
-  CliCredentialsStackSynthesizer, CliCredentialsStackSynthesizerProps, DockerImageAssetLocation, DockerImageAssetSource, Stack, Token,
+  CliCredentialsStackSynthesizer, CliCredentialsStackSynthesizerProps, DockerImageAssetLocation, DockerImageAssetSource, IBoundStackSynthesizer, Stack, Token,
 } from 'aws-cdk-lib';
 import { CrosswalkNaming } from './naming';
 
@@ -45,8 +45,25 @@ export class ServiceStackSynthesizer extends CliCredentialsStackSynthesizer {
     this.artifactBucketName = props.naming.artifactBucketName(props.buildAccountId);
   }
 
-  /** Refuses a stack outside the convention's region, then binds as `CliCredentialsStackSynthesizer` does. */
+  private boundTo?: Stack;
+
+  /**
+   * Refuses a second stack. CDK reuses a synthesizer across stacks by binding a copy per stack
+   * (`reusableBind`), but the copies of this one share the asset manifest they build, so each
+   * stack's manifest would list the other stacks' code and templates too (seen with aws-cdk-lib
+   * 2.276): one stack's `publish-assets` would then upload another's, and a manifest would name
+   * templates of other stacks. Each stack gets its own synthesizer instead.
+   */
+  public reusableBind(stack: Stack): IBoundStackSynthesizer {
+    this.refuseSecondStack(stack);
+    const bound = super.reusableBind(stack);
+    this.boundTo = stack;
+    return bound;
+  }
+
+  /** Refuses a second stack and a stack outside the convention's region, then binds as `CliCredentialsStackSynthesizer` does. */
   public bind(stack: Stack): void {
+    this.refuseSecondStack(stack);
     const region = stack.region;
     if (Token.isUnresolved(region)) {
       throw new Error(`stack '${stack.stackName}' has no region, but its code assets go to the artifact bucket '${this.artifactBucketName}' in '${this.naming.region}' ` +
@@ -58,6 +75,15 @@ export class ServiceStackSynthesizer extends CliCredentialsStackSynthesizer {
         `or deliver to '${region}' with new CrosswalkNaming({ projectName: '${this.naming.projectName}', region: '${region}' }) and an artifact store of that region`);
     }
     super.bind(stack);
+    this.boundTo ??= stack;
+  }
+
+  private refuseSecondStack(stack: Stack): void {
+    if (this.boundTo !== undefined && this.boundTo !== stack) {
+      throw new Error(`this ServiceStackSynthesizer is already used by stack '${this.boundTo.stackName}', and stack '${stack.stackName}' was given it too: ` +
+        'a synthesizer writes the asset manifest of one stack, so a shared one would list each stack\'s code and template in the other\'s manifest; ' +
+        'give each stack its own: synthesizer: new ServiceStackSynthesizer({ naming, buildAccountId })');
+    }
   }
 
   /** Refused: no container registry is set up by convention. */

@@ -12,9 +12,9 @@ const naming = new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1'
 const BUCKET = 'checkin-artifacts-111111111111-eu-west-1';
 
 /** A directory with a handler, as `lambda.Code.fromAsset` ships it. */
-function handlerDir(): string {
+function handlerDir(body = 'ok'): string {
   const dir = mkdtempSync(join(tmpdir(), 'crosswalk-code-'));
-  writeFileSync(join(dir, 'index.js'), 'exports.handler = async () => ({ statusCode: 200 });\n');
+  writeFileSync(join(dir, 'index.js'), `exports.handler = async () => ({ statusCode: 200, body: ${JSON.stringify(body)} });\n`);
   return dir;
 }
 
@@ -129,19 +129,25 @@ describe('ServiceStackSynthesizer', () => {
     expect(artifact.stackTemplateAssetObjectUrl).toMatch(new RegExp(`^s3://${BUCKET}/assets/[0-9a-f]{64}\\.json$`));
   });
 
-  test('one synthesizer serves every service stack of the app', () => {
+  test('one synthesizer per stack: a shared one would write each stack\'s assets into the other\'s manifest, so it is refused with the fix', () => {
     const synthesizer = new ServiceStackSynthesizer({ naming, buildAccountId: BUILD });
     const app = newApp();
+    functionIn(new Stack(app, 'Checkin-Api-dev', { env: { account: DEV, region: naming.region }, synthesizer }));
+    expect(() => new Stack(app, 'Checkin-Api-prod', { env: { account: '333333333333', region: naming.region }, synthesizer }))
+      .toThrow(/^this ServiceStackSynthesizer is already used by stack 'Checkin-Api-dev', and stack 'Checkin-Api-prod' was given it too: .*give each stack its own: synthesizer: new ServiceStackSynthesizer\(\{ naming, buildAccountId \}\)$/);
+    // One each: every stack's manifest holds its own code and template only.
+    const separate = newApp();
     const stacks = ['Checkin-Api-dev', 'Checkin-Api-prod'].map((id, i) => {
-      const stack = new Stack(app, id, { env: { account: i === 0 ? DEV : '333333333333', region: naming.region }, synthesizer });
-      functionIn(stack);
+      const stack = new Stack(separate, id, { env: { account: i === 0 ? DEV : '333333333333', region: naming.region }, synthesizer: new ServiceStackSynthesizer({ naming, buildAccountId: BUILD }) });
+      new lambda.Function(stack, 'Api', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromAsset(handlerDir(id)) });
       return stack;
     });
-    const assembly = app.synth();
+    const assembly = separate.synth();
     for (const stack of stacks) {
       expect(assembly.getStackArtifact(stack.artifactId).stackTemplateAssetObjectUrl).toMatch(new RegExp(`^s3://${BUCKET}/assets/`));
+      const manifest = assembly.artifacts.find((a) => a.id === `${stack.artifactId}.assets`) as any;
+      expect(Object.keys(manifest.contents.files)).toHaveLength(2); // its code and its template
     }
-    expect(synthesizer.artifactBucketName).toBe(BUCKET);
   });
 
   test('fails for a Docker image asset: there is no registry to publish it to', () => {
