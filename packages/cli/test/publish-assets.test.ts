@@ -6,9 +6,11 @@ import {
   CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketEncryptionCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { main } from '../src';
-import { BUCKET, codeAsset, codeDir, editCodeAsset, editJson, serviceAssembly } from './assemblies';
+import { App, CliCredentialsStackSynthesizer, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BUCKET, DEV, codeAsset, codeDir, editCodeAsset, editJson, serviceAssembly } from './assemblies';
 import { RAW_CONTROL, capture } from './io';
-import { MOTO_REGION, MotoServer, motoTest } from './moto';
+import { MOTO_ACCOUNT, MOTO_REGION, MotoServer, motoTest } from './moto';
 
 /**
  * publish-assets against moto, a real S3 implementation on 127.0.0.1: what reaches the bucket
@@ -302,6 +304,30 @@ describe('crosswalk publish-assets, to a real S3 (moto)', () => {
       expect(await main(['publish-assets', dir], io)).toBe(1);
 
       expect(err.join('\n')).toMatch(/wants to be published with role 'arn:\$\{AWS::Partition\}:iam::222222222222:role\/cdk-hnb659fds-file-publishing-role-222222222222-eu-west-1' \(a bootstrap role\): synthesize the stack with ServiceStackSynthesizer/);
+    });
+  });
+
+  describe('an assembly that also holds the build account\'s own stacks', () => {
+    test('names the fix --stack with the service\'s stacks, not a synthesizer change, before any AWS call', async () => {
+      const outdir = mkdtempSync(join(tmpdir(), 'cli-mixed-'));
+      const app = new App({ outdir, builtinCloudFormationValidation: false });
+      const code = lambda.Code.fromAsset(codeDir());
+      const service = new Stack(app, 'Checkin-Service-dev', {
+        env: { account: DEV, region: MOTO_REGION },
+        synthesizer: new CliCredentialsStackSynthesizer({ fileAssetsBucketName: BUCKET, bucketPrefix: 'assets/' }),
+      });
+      new lambda.Function(service, 'Api', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code });
+      // A build-account stack with an asset, published by cdk deploy through the bootstrap role.
+      const pipeline = new Stack(app, 'Checkin-Pipeline', { env: { account: MOTO_ACCOUNT, region: MOTO_REGION } });
+      new lambda.Function(pipeline, 'Notifier', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromAsset(codeDir('notifier')) });
+      app.synth();
+      const { io, err } = capture();
+
+      expect(await main(['publish-assets', outdir, '--dry-run'], io)).toBe(1);
+      expect(err.join('\n')).toMatch(/stack 'Checkin-Pipeline' publishes its assets through a CDK bootstrap role: it is not a service stack, and publish-assets leaves it to cdk deploy\. .*publish only those: --stack Checkin-Service-dev$/);
+      // With --stack, the service's stack alone is planned.
+      const named = capture();
+      expect(await main(['publish-assets', outdir, '--stack', 'Checkin-Service-dev', '--dry-run'], named.io)).toBe(0);
     });
   });
 

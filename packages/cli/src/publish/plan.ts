@@ -1,6 +1,6 @@
 import { AssetManifest, DestinationPattern } from '@aws-cdk/cdk-assets-lib';
 import { join } from 'path';
-import { openAssembly, requireStacks, selectStacks } from '../assembly';
+import { AssemblyStack, CloudAssembly, openAssembly, requireStacks, selectStacks } from '../assembly';
 import { AssemblyError, AssemblyFiles } from '../assembly-files';
 import { existsAtAll } from '../exists';
 import { quoted } from '../text';
@@ -56,6 +56,15 @@ export function planAssetUploads(assemblyDir: string, stackNames?: readonly stri
   const manifests: AssetManifest[] = [];
   const byKey = new Map<string, PlannedUpload>();
   for (const stack of stacks) {
+    try {
+      planStack(stack);
+    } catch (err) {
+      throw withStackHint(err, assembly, all, stack, stackNames);
+    }
+  }
+  return { bucket, planned, manifests };
+
+  function planStack(stack: AssemblyStack): void {
     for (const file of stack.assetManifests) {
       const read = readAssetManifest(assembly.files, file, stack.stackName);
       const patterns: DestinationPattern[] = [];
@@ -93,7 +102,38 @@ export function planAssetUploads(assemblyDir: string, stackNames?: readonly stri
       if (patterns.length > 0) manifests.push(read.manifest.select(patterns));
     }
   }
-  return { bucket, planned, manifests };
+}
+
+/**
+ * When every stack was taken (no `--stack`) and the refused one is published through a CDK
+ * bootstrap role, the assembly also holds stacks of another kind (the build account's own,
+ * which `cdk deploy` publishes): the fix is to name the service's stacks, not to change the
+ * refused stack's synthesizer.
+ */
+function withStackHint(err: unknown, assembly: CloudAssembly, all: AssemblyStack[], refused: AssemblyStack, stackNames: readonly string[] | undefined): unknown {
+  if (!(err instanceof AssemblyError) || (stackNames && stackNames.length > 0) || !usesBootstrapRole(assembly, refused)) return err;
+  const services = all.filter((s) => s !== refused && s.assetManifests.length > 0 && !usesBootstrapRole(assembly, s));
+  if (services.length === 0) return err;
+  return new AssemblyError(`stack ${quoted(refused.stackName)} publishes its assets through a CDK bootstrap role: it is not a service stack, and publish-assets leaves it to cdk deploy. ` +
+    `The assembly also holds service stacks; publish only those: ${services.map((s) => `--stack ${s.stackName}`).join(' ')}`);
+}
+
+/**
+ * Whether a file asset of the stack goes, through a role to assume, to a bucket that is not a
+ * Crosswalk artifact bucket: the CDK bootstrap's publishing role and staging bucket.
+ */
+function usesBootstrapRole(assembly: CloudAssembly, stack: AssemblyStack): boolean {
+  return stack.assetManifests.some((file) => {
+    try {
+      return readAssetManifest(assembly.files, file, stack.stackName).files
+        .some((entry) => Object.values(entry.destinations).some((d) => {
+          const destination = d as { assumeRoleArn?: unknown; bucketName?: unknown };
+          return typeof d === 'object' && d !== null && destination.assumeRoleArn !== undefined && !parseArtifactBucket(destination.bucketName);
+        }));
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The same key must hold the same content: keys are content hashes, and the first upload would win silently. */
