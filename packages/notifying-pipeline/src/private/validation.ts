@@ -118,7 +118,11 @@ export function rollsBack(env: PipelineEnvironment): boolean {
   return env.rollbackOnFailure ?? !env.requireApproval;
 }
 
-/** CloudFormation's longest monitoring time of rollback triggers (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html). */
+/**
+ * CloudFormation's longest monitoring time of rollback triggers (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html).
+ * The ExecuteChangeSet action waits through it: a CloudFormation action times out after 3 days
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html).
+ */
 export const MAX_REVERT_MINUTES = 180;
 
 /** Whether an alarm reverts the environment's release (rollback triggers), by default with approval and a bake. */
