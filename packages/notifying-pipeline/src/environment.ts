@@ -179,6 +179,20 @@ export interface PipelineEnvironment {
   readonly deploymentWindow?: DeploymentWindow;
 }
 
+/**
+ * The settings that decide an environment's bake and whether an alarm reverts its release
+ * (the fields of the same name of {@link PipelineEnvironment}), for
+ * `NotifyingPipeline.bakeMinutes` and `NotifyingPipeline.revertsOnAlarm`.
+ */
+export interface BakeSettings {
+  /** @default false */
+  readonly requireApproval?: boolean;
+  /** @default - 10 minutes with `requireApproval`, none otherwise */
+  readonly bakeTime?: Duration;
+  /** @default - true with `requireApproval` and a bake */
+  readonly revertOnAlarm?: boolean;
+}
+
 /** A time the stage may be entered, as CodePipeline's `DeploymentWindow` rule takes it. */
 export interface DeploymentWindow {
   /**

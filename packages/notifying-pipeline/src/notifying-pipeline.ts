@@ -14,13 +14,13 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
 import { Construct } from 'constructs';
-import { AutoApprove, DeploymentWindow, PipelineEnvironment, PipelineTest } from './environment';
+import { AutoApprove, BakeSettings, DeploymentWindow, PipelineEnvironment, PipelineTest } from './environment';
 import { FailureNotifier, ReportedProject } from './private/failure-notifier';
 import { actionFailureMessage, approvalWaitingMessage, executionMessage } from './private/messages';
 import { EXECUTION_ID, PipelineChecks } from './private/pipeline-checks';
 import { RuleOnlyTopicTarget } from './private/topic-target';
 import {
-  bakeMinutes, MAX_BAKE_MINUTES, revertsOnAlarm, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
+  bakeMinutes, MAX_BAKE_MINUTES, MAX_REVERT_MINUTES, revertsOnAlarm, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
 } from './private/validation';
 
 /** Where the pipeline's source comes from: a GitHub repository through a CodeStar connection. */
@@ -245,6 +245,26 @@ export class NotifyingPipeline extends Construct {
    * CodePipeline fails after 24 hours (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html).
    */
   public static readonly MAX_BAKE_MINUTES = MAX_BAKE_MINUTES;
+
+  /**
+   * The longest bake in minutes when an alarm reverts the release (180): CloudFormation watches
+   * rollback triggers for at most that long (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html).
+   */
+  public static readonly MAX_REVERT_MINUTES = MAX_REVERT_MINUTES;
+
+  /** An environment's bake in whole minutes, with this construct's defaults (0: no bake). */
+  public static bakeMinutes(settings: BakeSettings): number {
+    return bakeMinutes(settings);
+  }
+
+  /**
+   * Whether an alarm reverts the environment's release, with this construct's default (with
+   * `requireApproval` and a bake). Another stack can ask it too: the target account's
+   * deployment role trusts the change set function only where this is true.
+   */
+  public static revertsOnAlarm(settings: BakeSettings): boolean {
+    return revertsOnAlarm(settings);
+  }
 
   /** The CodePipeline (V2). */
   public readonly pipeline: codepipeline.Pipeline;

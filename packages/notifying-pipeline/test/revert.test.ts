@@ -8,6 +8,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { NotifyingPipeline } from '../src';
 import { DEV, PROD, dev, naming, prod, synthPipeline } from './fixtures';
 
 function actionOf(template: Template, stageName: string, actionName: string): any {
@@ -80,6 +81,16 @@ describe('revert on alarm', () => {
       .toThrow(/bakeTime must be at most 180 minutes when an alarm reverts the release \(environment 'Prod'\).*set revertOnAlarm: false to bake longer/);
     // Longer bakes stay possible without the revert.
     expect(() => synthPipeline({ environments: [dev, { ...prod, bakeTime: Duration.minutes(240), revertOnAlarm: false }] })).not.toThrow();
+  });
+
+  test('the rule and defaults other stacks ask (the deployment roles\' trust, a config) are the construct\'s own', () => {
+    expect(NotifyingPipeline.bakeMinutes({ requireApproval: true })).toBe(10);
+    expect(NotifyingPipeline.bakeMinutes({})).toBe(0);
+    expect(NotifyingPipeline.revertsOnAlarm({ requireApproval: true })).toBe(true);
+    expect(NotifyingPipeline.revertsOnAlarm({ requireApproval: true, bakeTime: Duration.minutes(0) })).toBe(false);
+    expect(NotifyingPipeline.revertsOnAlarm({ requireApproval: true, revertOnAlarm: false })).toBe(false);
+    expect(NotifyingPipeline.revertsOnAlarm({ bakeTime: Duration.minutes(10) })).toBe(false);
+    expect(NotifyingPipeline.MAX_REVERT_MINUTES).toBe(180);
   });
 
   test('dev without a bake is deployed by CodePipeline\'s action as before', () => {

@@ -4,10 +4,11 @@ import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { NotifyingPipeline } from '@crosswalk/notifying-pipeline';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { EXAMPLE_CONFIG } from './example';
-import { AUTO_APPROVE_NAMES, ENVIRONMENT_NAMES, TRAFFIC_SHIFT_NAMES } from './types';
+import { AUTO_APPROVE_NAMES, ENVIRONMENT_NAMES, TRAFFIC_SHIFT_NAMES, bakeMinutesOf, revertsOnAlarm } from './types';
 import type { AutoApproveName, CrosswalkConfig, PartialConfig } from './types';
 
 const MAX_BAKE_MINUTES = NotifyingPipeline.MAX_BAKE_MINUTES;
+const MAX_REVERT_MINUTES = NotifyingPipeline.MAX_REVERT_MINUTES;
 
 /** The environment variable naming a JSON file that is deep-merged over the example config. */
 export const CONFIG_ENV_VAR = 'CROSSWALK_CONFIG';
@@ -533,10 +534,15 @@ class ConfigChecker {
     if (e.revertOnAlarm !== undefined && this.boolean(`${path}.revertOnAlarm`, e.revertOnAlarm) && e.revertOnAlarm === true && e.requireApproval !== true) {
       this.problems.push(`${path}.revertOnAlarm needs requireApproval: true (the revert rides on the reviewed change set, created with the alarms as rollback triggers); remove it or set requireApproval`);
     }
-    // With approval and a bake, an alarm reverts the release unless revertOnAlarm is false; CloudFormation watches at most 180 minutes.
-    const bake = typeof e.bakeMinutes === 'number' ? e.bakeMinutes : e.requireApproval === true ? 10 : 0;
-    if (e.requireApproval === true && e.revertOnAlarm !== false && bake > 180 && bake <= MAX_BAKE_MINUTES) {
-      this.problems.push(`${path}.bakeMinutes must be at most 180 when an alarm reverts the release, got ${bake}: CloudFormation watches rollback triggers for at most 180 minutes ` +
+    // An alarm reverts the release (NotifyingPipeline's rule and defaults); CloudFormation watches at most MAX_REVERT_MINUTES.
+    const settings = {
+      requireApproval: e.requireApproval === true,
+      bakeMinutes: Number.isInteger(e.bakeMinutes) && (e.bakeMinutes as number) >= 0 ? e.bakeMinutes as number : undefined,
+      revertOnAlarm: typeof e.revertOnAlarm === 'boolean' ? e.revertOnAlarm : undefined,
+    };
+    const bake = bakeMinutesOf(settings);
+    if (revertsOnAlarm(settings) && bake > MAX_REVERT_MINUTES && bake <= MAX_BAKE_MINUTES) {
+      this.problems.push(`${path}.bakeMinutes must be at most ${MAX_REVERT_MINUTES} when an alarm reverts the release, got ${bake}: CloudFormation watches rollback triggers for at most ${MAX_REVERT_MINUTES} minutes ` +
         '(https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html); shorten the bake, or set revertOnAlarm: false to bake longer without the revert');
     }
     if (e.autoApprove !== undefined) {

@@ -4,6 +4,9 @@
  * `apps/sample-api` both read it, so an account id or a region is written down only once.
  */
 
+import { BakeSettings, NotifyingPipeline } from '@crosswalk/notifying-pipeline';
+import { Duration } from 'aws-cdk-lib';
+
 /** The target environments the pipeline deploys to, in order. */
 export const ENVIRONMENT_NAMES = ['dev', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -163,16 +166,24 @@ type DeepPartial<T> = T extends readonly (infer U)[]
     ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
     : T;
 
-/**
- * An environment's bake in minutes, with NotifyingPipeline's default (10 with approval, else 0).
- * One place, for the stacks that must agree on it: the pipeline, the deployment roles (whose
- * trust admits the change set function only where a release can be reverted) and the service.
- */
-export function bakeMinutesOf(env: Pick<EnvironmentConfig, 'bakeMinutes' | 'requireApproval'>): number {
-  return env.bakeMinutes ?? (env.requireApproval ? 10 : 0);
+/** The environment's bake settings as NotifyingPipeline takes them. */
+function bakeSettingsOf(env: Pick<EnvironmentConfig, 'bakeMinutes' | 'requireApproval' | 'revertOnAlarm'>): BakeSettings {
+  return {
+    requireApproval: env.requireApproval,
+    bakeTime: env.bakeMinutes === undefined ? undefined : Duration.minutes(env.bakeMinutes),
+    revertOnAlarm: env.revertOnAlarm,
+  };
 }
 
-/** Whether an alarm reverts the environment's release (NotifyingPipeline's `revertOnAlarm` default: with approval and a bake). */
+/**
+ * An environment's bake in minutes, with NotifyingPipeline's defaults: one rule for the stacks
+ * that must agree on it (the pipeline, the deployment roles, the service).
+ */
+export function bakeMinutesOf(env: Pick<EnvironmentConfig, 'bakeMinutes' | 'requireApproval'>): number {
+  return NotifyingPipeline.bakeMinutes(bakeSettingsOf(env));
+}
+
+/** Whether an alarm reverts the environment's release (NotifyingPipeline's `revertOnAlarm`, with its default). */
 export function revertsOnAlarm(env: Pick<EnvironmentConfig, 'bakeMinutes' | 'requireApproval' | 'revertOnAlarm'>): boolean {
-  return env.revertOnAlarm ?? (env.requireApproval === true && bakeMinutesOf(env) > 0);
+  return NotifyingPipeline.revertsOnAlarm(bakeSettingsOf(env));
 }

@@ -5,7 +5,7 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
-import type { PipelineEnvironment, PipelineTest } from '../environment';
+import type { BakeSettings, PipelineEnvironment, PipelineTest } from '../environment';
 
 /** Names of the stages the construct adds before the environments. */
 export const RESERVED_STAGE_NAMES = ['Source', 'Build'];
@@ -126,12 +126,12 @@ export function rollsBack(env: PipelineEnvironment): boolean {
 export const MAX_REVERT_MINUTES = 180;
 
 /** Whether an alarm reverts the environment's release (rollback triggers), by default with approval and a bake. */
-export function revertsOnAlarm(env: PipelineEnvironment): boolean {
+export function revertsOnAlarm(env: BakeSettings): boolean {
   return env.revertOnAlarm ?? (env.requireApproval === true && bakeMinutes(env) > 0);
 }
 
 /** An environment's bake time in whole minutes (0: no bake). */
-export function bakeMinutes(env: PipelineEnvironment): number {
+export function bakeMinutes(env: BakeSettings): number {
   if (env.bakeTime === undefined) return env.requireApproval ? DEFAULT_APPROVAL_BAKE_MINUTES : 0;
   return env.bakeTime.toMinutes();
 }
