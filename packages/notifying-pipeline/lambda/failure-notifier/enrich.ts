@@ -10,6 +10,7 @@
  */
 import { DescribeStackEventsCommand, StackEvent } from '@aws-sdk/client-cloudformation';
 import { DescribeAlarmHistoryCommand, HistoryItemType, ScanBy } from '@aws-sdk/client-cloudwatch';
+import { alarmStateChange } from '../shared/alarm-history';
 import { BatchGetBuildsCommand, DescribeTestCasesCommand, TestCase } from '@aws-sdk/client-codebuild';
 import { ActionExecutionDetail, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import {
@@ -17,7 +18,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { BuildAccountClients, RoleCredentials, TargetAccountClients, TargetClientFactory } from './clients';
 import { READ_ONLY_ROLE_NAME_ENV, ROLE_SESSION_NAME } from './config';
-import { assumeRole, readOnlyRoleArn } from '../shared/read-only-role';
+import { assumeRole, targetRoleArn } from '../shared/read-only-role';
 import {
   ALARM_ACTIVE, deploymentFinding, DeploymentFinding, deploymentIdIn, ExecutionEvent, FailedAction, failed, failedActions,
   AlarmTransition, Findings, firstFailure, involvesCodeDeploy, revertingAlarm, isCloudFormationAction, isTestAction, Lookup, read, reachesOperationStart, READING,
@@ -117,7 +118,7 @@ class TargetSessions {
   public roleArn(partition: string, account: string): string {
     const roleName = this.settings.readOnlyRoleName;
     if (roleName === undefined) throw new Error(`${READ_ONLY_ROLE_NAME_ENV} is not set`); // callers check `configured` first
-    return readOnlyRoleArn(partition, account, roleName);
+    return targetRoleArn(partition, account, roleName);
   }
 
   /** Clients of an account in a region, acting as its read-only role. */
@@ -221,10 +222,8 @@ async function readFirstFailure(clients: TargetAccountClients, stackName: string
 
 /**
  * The alarm's latest move to ALARM since the action started: DescribeAlarmHistory's StateUpdate
- * items, newest first; HistoryData is JSON whose newState.stateReason is CloudWatch's reason,
- * which names the datapoint that crossed the threshold
- * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html,
- * https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AlarmHistoryItem.html).
+ * items, newest first (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarmHistory.html),
+ * read as the bake reads them ({@link alarmStateChange}).
  */
 async function readAlarmTransition(clients: TargetAccountClients, alarmName: string, since: Date | undefined, signal: AbortSignal): Promise<AlarmTransition | undefined> {
   const out = await call('DescribeAlarmHistory', () => clients.cloudWatch.send(new DescribeAlarmHistoryCommand({
@@ -232,15 +231,8 @@ async function readAlarmTransition(clients: TargetAccountClients, alarmName: str
     ...(since ? { StartDate: since } : {}),
   }), { abortSignal: signal }));
   for (const item of out.AlarmHistoryItems ?? []) {
-    let data: any;
-    try {
-      data = JSON.parse(item.HistoryData ?? '');
-    } catch {
-      continue;
-    }
-    if (data?.newState?.stateValue === 'ALARM') {
-      return { time: item.Timestamp, reason: typeof data.newState.stateReason === 'string' ? data.newState.stateReason : undefined };
-    }
+    const change = alarmStateChange(item.HistoryData);
+    if (change.to === 'ALARM') return { time: item.Timestamp, reason: change.reason };
   }
   return undefined;
 }

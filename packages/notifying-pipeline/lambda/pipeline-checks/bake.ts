@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { consoleUrl } from '../../src/private/console';
+import { alarmStateChange } from '../shared/alarm-history';
 import { CheckClients, cloudWatchIn } from './clients';
 import { JobSuccess } from './job';
 import { BakeParams } from '../../src/private/check-params';
@@ -139,10 +140,11 @@ async function lookAtAlarms(cloudWatch: CloudWatchClient, params: BakeParams, si
     const history = await cloudWatch.send(new DescribeAlarmHistoryCommand({
       AlarmName: alarm.AlarmName, HistoryItemType: HistoryItemType.StateUpdate, StartDate: new Date(since), MaxRecords: 100,
     }), { abortSignal: signal });
-    // HistoryData of a state update is JSON with the old and the new state:
-    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AlarmHistoryItem.html
     const changes = (history.AlarmHistoryItems ?? [])
-      .map((item) => ({ at: item.Timestamp?.toISOString() ?? 'an unknown time', time: item.Timestamp?.getTime() ?? 0, ...statesOf(item.HistoryData), summary: item.HistorySummary }))
+      .map((item) => {
+        const { reason: _reason, ...states } = alarmStateChange(item.HistoryData);
+        return { at: item.Timestamp?.toISOString() ?? 'an unknown time', time: item.Timestamp?.getTime() ?? 0, ...states, summary: item.HistorySummary };
+      })
       .sort((a, b) => a.time - b.time)
       .map(({ time: _time, ...change }) => change);
     const now = alarm.StateValue ?? 'UNKNOWN';
@@ -180,17 +182,6 @@ export function bakeReport(params: BakeParams, alarms: readonly LookedAlarm[], s
     '',
   ];
   return `${lines.join('\n')}\n`;
-}
-
-function statesOf(historyData: string | undefined): { from?: string; to?: string } {
-  try {
-    const data = JSON.parse(historyData ?? '');
-    const from = data?.oldState?.stateValue;
-    const to = data?.newState?.stateValue;
-    return { ...(typeof from === 'string' ? { from } : {}), ...(typeof to === 'string' ? { to } : {}) };
-  } catch {
-    return {};
-  }
 }
 
 function parseState(token: string | undefined): BakeState | undefined {

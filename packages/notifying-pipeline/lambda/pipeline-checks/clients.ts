@@ -10,7 +10,7 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { TargetParams } from '../../src/private/check-params';
-import { DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV, assumeRole, readOnlyRoleArn, RoleCredentials } from '../shared/read-only-role';
+import { DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV, assumeRole, targetRoleArn, RoleCredentials } from '../shared/read-only-role';
 
 /** Reads with the SDK's standard retries (throttling included), three attempts. */
 const READ_ATTEMPTS = 3;
@@ -33,10 +33,10 @@ export function defaultClients(readOnlyRoleName: string | undefined, deploymentR
     codePipeline: new CodePipelineClient({ maxAttempts: READ_ATTEMPTS }),
     s3: new S3Client({ maxAttempts: READ_ATTEMPTS }),
     assumeReadOnlyRole: (target, session, signal) => (readOnlyRoleName
-      ? assumeRole(sts, readOnlyRoleArn(target.partition, target.account, readOnlyRoleName), session, signal)
+      ? assumeRole(sts, targetRoleArn(target.partition, target.account, readOnlyRoleName), session, signal)
       : Promise.reject(new Error(`${READ_ONLY_ROLE_ENV} is not set: this function does not read target accounts`))),
     assumeDeploymentRole: (target, session, signal) => (deploymentRoleName
-      ? assumeRole(sts, readOnlyRoleArn(target.partition, target.account, deploymentRoleName), session, signal)
+      ? assumeRole(sts, targetRoleArn(target.partition, target.account, deploymentRoleName), session, signal)
       : Promise.reject(new Error(`${DEPLOYMENT_ROLE_ENV} is not set: only the change set function creates change sets`))),
   };
 }

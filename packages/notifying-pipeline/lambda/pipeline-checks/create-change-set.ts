@@ -14,7 +14,7 @@
  * fails the action, naming the fix; nothing is created.
  */
 import {
-  AlreadyExistsException, CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DescribeChangeSetCommand, DescribeStacksCommand,
+  CloudFormationClient, CreateChangeSetCommand, DeleteChangeSetCommand, DescribeChangeSetCommand, DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import { AlarmType, CloudWatchClient, CompositeAlarm, DescribeAlarmsCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -79,7 +79,7 @@ export async function createChangeSet(params: CreateChangeSetParams, job: Job, d
     created = (await cfn.send(new CreateChangeSetCommand(input), { abortSignal: signal })).Id;
   } catch (err) {
     // The same execution's action run again (a retried stage): its change set is replaced.
-    if (!(err instanceof AlreadyExistsException) && (err as Error).name !== 'AlreadyExistsException') throw err;
+    if ((err as Error).name !== 'AlreadyExistsException') throw err;
     await cfn.send(new DeleteChangeSetCommand({ StackName: params.stackName, ChangeSetName: params.changeSetName }), { abortSignal: signal });
     created = (await cfn.send(new CreateChangeSetCommand(input), { abortSignal: signal })).Id;
   }

@@ -1,5 +1,6 @@
 /**
- * Assuming a target account's read-only convention role, as both build-account functions do.
+ * Assuming a target account's convention role, as the build-account functions do: the
+ * read-only role (pipeline checks, failure notifier) or the deployment role (the change set function).
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
@@ -13,8 +14,8 @@ export interface RoleCredentials {
   readonly expiration?: Date;
 }
 
-/** `arn:<partition>:iam::<account>:role/<roleName>`: the read-only role of one target account. */
-export function readOnlyRoleArn(partition: string, account: string, roleName: string): string {
+/** `arn:<partition>:iam::<account>:role/<roleName>`: a convention role (named by the function's environment) of one target account. */
+export function targetRoleArn(partition: string, account: string, roleName: string): string {
   return `arn:${partition}:iam::${account}:role/${roleName}`;
 }
 
