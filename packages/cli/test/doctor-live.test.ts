@@ -30,6 +30,7 @@ import { main } from '../src/main';
 import { liveDoctor } from '../src/live';
 import { BUCKET, DEV, NO_TEMPLATE_VALIDATION, serviceAssembly } from './assemblies';
 import { MOTO_ACCOUNT, MOTO_CREDENTIALS, MOTO_REGION, MotoServer, motoTest } from './moto';
+import { NAMESPACES, queryAnswer, xml } from './query-protocol';
 
 const moto = motoTest();
 const BUILD = MOTO_ACCOUNT;
@@ -97,13 +98,7 @@ let server: Server;
 let motoServer: MotoServer | undefined;
 let buildOut: string;
 
-function xml(value: unknown): string {
-  if (Array.isArray(value)) return value.map((v) => `<member>${xml(v)}</member>`).join('');
-  if (value !== null && typeof value === 'object') return Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `<${k}>${xml(v)}</${k}>`).join('');
-  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-const NS: Record<string, string> = { iam: 'https://iam.amazonaws.com/doc/2010-05-08/', sts: 'https://sts.amazonaws.com/doc/2011-06-15/', cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/', sns: 'http://sns.amazonaws.com/doc/2010-03-31/' };
-const answer = (service: string, action: string, result: object) => `<${action}Response xmlns="${NS[service]}"><${action}Result>${xml(result)}</${action}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${action}Response>`;
+const answer = (service: keyof typeof NAMESPACES, action: string, result: object) => queryAnswer(action, result, NAMESPACES[service]);
 const queryError = (code: string, message: string) => `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`;
 
 /** The service a signed request is for, and the account of its access key. */

@@ -13,22 +13,14 @@ import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { EXIT_NOT_REVIEWED, review } from '../src/review';
+import { NAMESPACES, queryAnswer } from './query-protocol';
 
 const ACCOUNT = '222222222222';
 const STACK = 'orders-api';
 const CHANGE_SET_ID = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:changeSet/release-42/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
 const FUNCTION = 'orders-api-OrdersHandler-Xy7Zq8Rt9Uv0';
 
-/** XML of a value as the query protocol writes it: lists as <member> items. */
-function xml(value: unknown): string {
-  if (Array.isArray(value)) return value.map((v) => `<member>${xml(v)}</member>`).join('');
-  if (value !== null && typeof value === 'object') return Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `<${k}>${xml(v)}</${k}>`).join('');
-  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function answer(action: string, result: object, namespace = 'http://cloudformation.amazonaws.com/doc/2010-05-15/'): string {
-  return `<${action}Response xmlns="${namespace}"><${action}Result>${xml(result)}</${action}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${action}Response>`;
-}
+const answer = (action: string, result: object, namespace: string = NAMESPACES.cloudformation) => queryAnswer(action, result, namespace);
 
 const context = (props: object) => JSON.stringify({ Properties: props });
 const detail = (name: string, before: string, after: string, evaluation = 'Static', extra: object = {}) => ({
@@ -86,7 +78,7 @@ beforeAll(async () => {
       const send = (body: string) => { res.writeHead(200, { 'content-type': 'text/xml' }); res.end(body); };
       switch (fields.get('Action')) {
         case 'AssumeRole':
-          return send(answer('AssumeRole', { Credentials: { AccessKeyId: 'ASIAROLE', SecretAccessKey: 's', SessionToken: 't', Expiration: '2030-01-01T00:00:00Z' }, AssumedRoleUser: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/r/crosswalk-review`, AssumedRoleId: 'AROA:crosswalk-review' } }, 'https://sts.amazonaws.com/doc/2011-06-15/'));
+          return send(answer('AssumeRole', { Credentials: { AccessKeyId: 'ASIAROLE', SecretAccessKey: 's', SessionToken: 't', Expiration: '2030-01-01T00:00:00Z' }, AssumedRoleUser: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/r/crosswalk-review`, AssumedRoleId: 'AROA:crosswalk-review' } }, NAMESPACES.sts));
         case 'DescribeChangeSet':
           return send(answer('DescribeChangeSet', { ChangeSetName: 'release-42', ChangeSetId: CHANGE_SET_ID, StackName: STACK, ExecutionStatus: 'AVAILABLE', ...status, Changes: changes }));
         case 'GetTemplate':

@@ -1,7 +1,7 @@
 import {
-  ChangeSetSummary, CloudFormationClient, DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand,
-  ListStackResourcesCommand, Parameter, StackResourceSummary,
+  ChangeSetSummary, CloudFormationClient, DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand, Parameter,
 } from '@aws-sdk/client-cloudformation';
+import { allPages, isMissingStack, listStackResources } from '../cloudformation';
 import type { TemplateSource } from './collect';
 
 /**
@@ -35,7 +35,7 @@ export async function readDeployedStack(cfn: CloudFormationClient, stackName: st
   // A stack created by a change set that was not executed yet has no template of its own.
   if (status !== 'REVIEW_IN_PROGRESS') {
     assertSettled(label, status);
-    for (const resource of await listResources(cfn, stackName)) {
+    for (const resource of await listStackResources(cfn, stackName)) {
       if (resource.ResourceType === 'AWS::CloudFormation::Stack' && resource.PhysicalResourceId && resource.LogicalResourceId) {
         nested.set(resource.LogicalResourceId, resource.PhysicalResourceId);
       }
@@ -108,13 +108,6 @@ function hasTransform(body: string): boolean {
   }
 }
 
-function listResources(cfn: CloudFormationClient, stackName: string): Promise<StackResourceSummary[]> {
-  return allPages(async (NextToken) => {
-    const page = await cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken }));
-    return { items: page.StackResourceSummaries, nextToken: page.NextToken };
-  });
-}
-
 function listChangeSets(cfn: CloudFormationClient, stackName: string): Promise<ChangeSetSummary[]> {
   return allPages(async (NextToken) => {
     const page = await cfn.send(new ListChangeSetsCommand({ StackName: stackName, NextToken }));
@@ -122,24 +115,7 @@ function listChangeSets(cfn: CloudFormationClient, stackName: string): Promise<C
   });
 }
 
-/** Every item of a list CloudFormation returns page by page, each page naming the next with NextToken. */
-async function allPages<T>(read: (nextToken?: string) => Promise<{ items?: T[]; nextToken?: string }>): Promise<T[]> {
-  const items: T[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await read(nextToken);
-    items.push(...(page.items ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return items;
-}
-
 /** Failed or deleted change sets can never be executed, so their code does not matter. */
 function mayBeExecuted(changeSet: ChangeSetSummary): boolean {
   return !(changeSet.Status === 'FAILED' || changeSet.Status?.startsWith('DELETE_'));
-}
-
-/** CloudFormation answers for an unknown stack with a ValidationError "Stack with id … does not exist". */
-function isMissingStack(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ValidationError' && /does not exist/.test(err.message);
 }

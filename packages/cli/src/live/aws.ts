@@ -3,13 +3,14 @@
  * person gave for that account (`--profile <account>=<profile>`) or the default chain; and the
  * two reads every check stands on: whose credentials these are, and a deployed stack's resources.
  */
-import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand, StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { CodeStarConnectionsClient } from '@aws-sdk/client-codestar-connections';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { isMissingStack, listStackResources } from '../cloudformation';
 import { errorText } from '../text';
 
 export interface AccountClients {
@@ -59,19 +60,13 @@ export async function credentialsProblem(clients: AccountClients): Promise<strin
 
 /** A deployed stack's resources by logical id, or undefined when no such stack exists. */
 export async function stackResources(clients: AccountClients, stackName: string): Promise<Map<string, StackResourceSummary> | undefined> {
-  const resources = new Map<string, StackResourceSummary>();
-  let nextToken: string | undefined;
   try {
-    do {
-      const page = await clients.cloudFormation.send(new ListStackResourcesCommand({ StackName: stackName, NextToken: nextToken }));
-      for (const r of page.StackResourceSummaries ?? []) if (r.LogicalResourceId) resources.set(r.LogicalResourceId, r);
-      nextToken = page.NextToken;
-    } while (nextToken);
+    const resources = await listStackResources(clients.cloudFormation, stackName);
+    return new Map(resources.flatMap((r) => (r.LogicalResourceId ? [[r.LogicalResourceId, r] as const] : [])));
   } catch (err) {
     if (isMissingStack(err)) return undefined;
     throw err;
   }
-  return resources;
 }
 
 /** The status of a deployed stack, or undefined when no such stack exists. */
@@ -83,13 +78,4 @@ export async function stackStatus(clients: AccountClients, stackName: string): P
     if (isMissingStack(err)) return undefined;
     throw err;
   }
-}
-
-/**
- * CloudFormation answers a stack that does not exist with a ValidationError "Stack with id X
- * does not exist" (API_DescribeStacks, API_ListStackResources: "Errors"); any other error is not
- * taken as "missing".
- */
-function isMissingStack(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ValidationError' && /does not exist/.test(err.message);
 }

@@ -167,28 +167,29 @@ export function callsOf(row: CallSite, caller: Pick<Caller, 'principal' | 'accou
     if (names.length === 0) throw new Error('the pipeline deploys no stack to this account');
     return [...new Set(names)];
   };
-  let resources: { resource: string; account: string }[] = [{ resource: row.resource, account: caller.account }];
+  let resources = [row.resource];
   for (const name of [...new Set([...row.resource.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))]) {
     const fill = values[name];
     if (fill === undefined) throw new Error(`the table's placeholder \${${name}} has no value the doctor knows`);
     const options = fill();
-    resources = resources.flatMap((r) => options.map((v) => ({
-      resource: r.resource.split(`\${${name}}`).join(v),
-      account: name === 'TargetAccount' ? v : name === 'BuildAccount' ? world.buildAccount : r.account,
-    })));
+    resources = resources.flatMap((r) => options.map((v) => r.split(`\${${name}}`).join(v)));
   }
-  return resources.map(({ resource, account }) => ({
+  return resources.map((resource) => ({
     // A trailing "/*" stands for any id or object key: one representative.
     resource: resource.endsWith('/*') ? `${resource.slice(0, -1)}doctor-probe-${REPRESENTATIVE_ID}` : resource,
-    resourceAccount: resource.includes(':iam::') || resource.includes(':s3:::') ? accountForGlobal(resource, account, world.buildAccount) : /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? account,
+    resourceAccount: accountOfResource(resource, world.buildAccount, caller.account),
     context: contextOf(row, naming.assetsPrefix, inTarget ? naming.executionRoleArn(caller.account) : undefined),
   }));
 }
 
-function accountForGlobal(resource: string, fallback: string, buildAccount: string): string {
-  const iam = /^arn:[^:]+:iam::(\d{12}):/.exec(resource)?.[1];
-  if (iam) return iam;
-  return resource.includes(':s3:::') ? buildAccount : fallback; // the only bucket in the table is the build account's artifact bucket
+/**
+ * The account that owns the resource: the account field of its ARN (an IAM ARN has no region
+ * field, an S3 ARN neither region nor account: the only bucket in the table is the build
+ * account's artifact bucket); `*` is the caller's own.
+ */
+function accountOfResource(resource: string, buildAccount: string, callerAccount: string): string {
+  if (resource.startsWith('arn:') && resource.split(':')[2] === 's3') return buildAccount;
+  return /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? callerAccount;
 }
 
 /**

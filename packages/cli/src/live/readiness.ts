@@ -8,6 +8,7 @@ import { GetConnectionCommand } from '@aws-sdk/client-codestar-connections';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { ListSubscriptionsByTopicCommand, Subscription } from '@aws-sdk/client-sns';
+import { allPages } from '../cloudformation';
 import { planAssetUploads } from '../publish/plan';
 import { errorText } from '../text';
 import { AccountClients } from './aws';
@@ -81,15 +82,11 @@ export async function checkSubscriptions(world: World, build: AccountClients, id
   }
 }
 
-async function listSubscriptions(build: AccountClients, topicArn: string): Promise<Subscription[]> {
-  const all: Subscription[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await build.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: nextToken }));
-    all.push(...(page.Subscriptions ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return all;
+function listSubscriptions(build: AccountClients, topicArn: string): Promise<Subscription[]> {
+  return allPages(async (NextToken) => {
+    const page = await build.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+    return { items: page.Subscriptions, nextToken: page.NextToken };
+  });
 }
 
 /**
