@@ -9,8 +9,20 @@ export interface CrosswalkNamingProps {
    */
   readonly projectName: string;
 
-  /** The region the pipeline and the deployments run in, for example `eu-west-1`. */
+  /**
+   * The region of the names: the target roles, the artifact bucket and key, the stacks
+   * deployed there, for example `eu-west-1`.
+   */
   readonly region: string;
+
+  /**
+   * The region of the build account's pipeline, whose roles (pipeline, pipeline checks, change
+   * set function, failure notifier) the target roles of every region trust. A pipeline that
+   * deploys to several regions has one naming per region (`forRegion()`), all with this one
+   * pipeline region.
+   * @default - `region`
+   */
+  readonly pipelineRegion?: string;
 
   /**
    * The AWS partition of the accounts.
@@ -87,17 +99,32 @@ export class CrosswalkNaming {
 
   public readonly projectName: string;
   public readonly region: string;
+  /** The region of the build account's pipeline and its roles (`region` unless given). */
+  public readonly pipelineRegion: string;
   public readonly partition: string;
 
   constructor(props: CrosswalkNamingProps) {
     CrosswalkNaming.validateProjectName(props.projectName);
-    if (Token.isUnresolved(props.region)) {
-      throw new Error('region must be a literal region name such as \'eu-west-1\', not a token: cross-account names are derived from it at synth time');
+    for (const [field, value] of [['region', props.region], ['pipelineRegion', props.pipelineRegion ?? props.region]] as const) {
+      if (Token.isUnresolved(value)) {
+        throw new Error(`${field} must be a literal region name such as 'eu-west-1', not a token: cross-account names are derived from it at synth time`);
+      }
+      CrosswalkNaming.validateRegion(field, value);
     }
-    CrosswalkNaming.validateRegion('region', props.region);
     this.projectName = props.projectName;
     this.region = props.region;
+    this.pipelineRegion = props.pipelineRegion ?? props.region;
     this.partition = props.partition ?? 'aws';
+  }
+
+  /**
+   * The same project's names in another region, with the same pipeline region: the roles,
+   * bucket and key a pipeline uses for the environments it deploys there. IAM names are
+   * global, so the roles of each region carry the region in their name and an account
+   * deployed to in two regions holds two sets of roles, each read only by its region's actions.
+   */
+  public forRegion(region: string): CrosswalkNaming {
+    return new CrosswalkNaming({ projectName: this.projectName, region, pipelineRegion: this.pipelineRegion, partition: this.partition });
   }
 
   /** The role the pipeline assumes in each target account: `${projectName}-${region}-DeploymentRole`. */
@@ -126,24 +153,25 @@ export class CrosswalkNaming {
 
   /**
    * The role of the build account's pipeline-checks function (change review, verification
-   * of the reviewed change set, bake), trusted by the target accounts' read-only role.
+   * of the reviewed change set, bake), trusted by the target accounts' read-only role:
+   * `<project>-<pipelineRegion>-PipelineChecksRole`.
    */
   public get pipelineChecksRoleName(): string {
-    return `${this.projectName}-${this.region}-PipelineChecksRole`;
+    return `${this.projectName}-${this.pipelineRegion}-PipelineChecksRole`;
   }
 
   /**
    * The role of the build account's change set function, which creates an environment's
    * change set with CloudFormation rollback triggers (the revert on alarm); trusted by the
-   * target accounts' deployment role.
+   * target accounts' deployment role: `<project>-<pipelineRegion>-ChangeSetRole`.
    */
   public get changeSetRoleName(): string {
-    return `${this.projectName}-${this.region}-ChangeSetRole`;
+    return `${this.projectName}-${this.pipelineRegion}-ChangeSetRole`;
   }
 
-  /** The role of the build account's failure notifier, trusted by the target accounts' read-only role. */
+  /** The role of the build account's failure notifier, trusted by the target accounts' read-only role: `<project>-<pipelineRegion>-FailureNotifierRole`. */
   public get failureNotifierRoleName(): string {
-    return `${this.projectName}-${this.region}-FailureNotifierRole`;
+    return `${this.projectName}-${this.pipelineRegion}-FailureNotifierRole`;
   }
 
   /**
@@ -154,9 +182,9 @@ export class CrosswalkNaming {
     return 'change-reviews/';
   }
 
-  /** The pipeline's role in the build account. */
+  /** The pipeline's role in the build account: `<project>-<pipelineRegion>-PipelineRole`, trusted by the deployment role of every region. */
   public get pipelineRoleName(): string {
-    return `${this.projectName}-${this.region}-PipelineRole`;
+    return `${this.projectName}-${this.pipelineRegion}-PipelineRole`;
   }
 
   /** The default name of the pipeline in the build account: `${projectName}-pipeline`. */

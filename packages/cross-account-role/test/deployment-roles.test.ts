@@ -186,6 +186,36 @@ describe('CrossAccountDeploymentRoles', () => {
     });
   });
 
+  describe('in a second region of the same account (a pipeline that deploys to several regions)', () => {
+    const west = naming.forRegion('us-west-2');
+    const template = (() => {
+      const app = new App();
+      const stack = new Stack(app, 'CheckinDeploymentRoles-dev-us-west-2', { env: { account: DEV, region: 'us-west-2' } });
+      new CrossAccountDeploymentRoles(stack, 'Roles', { naming: west, buildAccountId: BUILD });
+      return Template.fromStack(stack);
+    })();
+
+    test('its roles carry the region in their names and trust the pipeline region\'s build-account roles', () => {
+      template.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: 'Checkin-us-west-2-DeploymentRole',
+        AssumeRolePolicyDocument: { Statement: Match.exact([Match.objectLike({ Condition: { ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-PipelineRole`, `arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-ChangeSetRole`] } } })]) },
+      });
+      template.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: 'Checkin-us-west-2-ReadOnlyRole',
+        AssumeRolePolicyDocument: { Statement: Match.exact([Match.objectLike({ Condition: { ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-PipelineChecksRole`, `arn:aws:iam::${BUILD}:role/Checkin-eu-west-1-FailureNotifierRole`] } } })]) },
+      });
+    });
+
+    test('they act on that region\'s stacks and read that region\'s artifact store, where CodePipeline puts a cross-region action\'s artifacts', () => {
+      const deployment = statementsOfRole(template, west.deploymentRoleName);
+      expect(deployment.find((s) => s.Sid === 'OperateProjectStacks')!.Resource).toEqual([`arn:aws:cloudformation:us-west-2:${DEV}:stack/Checkin-*/*`]);
+      expect(deployment.find((s) => s.Sid === 'ArtifactObjects')!.Resource).toEqual(['arn:aws:s3:::checkin-artifacts-111111111111-us-west-2/*']);
+      expect(deployment.find((s) => s.Sid === 'ArtifactKey')!.Condition).toEqual({ 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/Checkin/us-west-2/artifacts' } });
+      const resources = JSON.stringify(identityStatements(template).map((s) => s.Resource));
+      expect(resources).not.toContain('eu-west-1');
+    });
+  });
+
   describe('execution role', () => {
     test('is named by convention and trusted only by CloudFormation', () => {
       const template = defaultTemplate();

@@ -71,6 +71,36 @@ describe('CrosswalkNaming', () => {
       .toThrow("region must be a literal region name such as 'eu-west-1', not a token");
   });
 
+  test('another region\'s names: its own roles, bucket and key, trusting the one pipeline region\'s build-account roles', () => {
+    const west = names.forRegion('us-west-2');
+    expect(west.region).toBe('us-west-2');
+    expect(west.pipelineRegion).toBe('eu-west-1');
+    // IAM names are global: each region's target roles carry their region, so two regions of one account never collide.
+    expect(west.deploymentRoleArn(DEV)).toBe('arn:aws:iam::222222222222:role/Checkin-us-west-2-DeploymentRole');
+    expect(west.readOnlyRoleName).toBe('Checkin-us-west-2-ReadOnlyRole');
+    expect(west.executionRoleName).toBe('Checkin-us-west-2-CfnExecutionRole');
+    expect(west.permissionsBoundaryName).toBe('Checkin-us-west-2-PermissionsBoundary');
+    // The build account's roles are the pipeline region's, whatever region is deployed to.
+    for (const n of [names, west]) {
+      expect(n.pipelineRoleArn(BUILD)).toBe('arn:aws:iam::111111111111:role/Checkin-eu-west-1-PipelineRole');
+      expect(n.pipelineChecksRoleArn(BUILD)).toBe('arn:aws:iam::111111111111:role/Checkin-eu-west-1-PipelineChecksRole');
+      expect(n.changeSetRoleArn(BUILD)).toBe('arn:aws:iam::111111111111:role/Checkin-eu-west-1-ChangeSetRole');
+      expect(n.failureNotifierRoleArn(BUILD)).toBe('arn:aws:iam::111111111111:role/Checkin-eu-west-1-FailureNotifierRole');
+    }
+    // Artifacts of actions in us-west-2 live in that region's store of the build account.
+    expect(west.artifactBucketName(BUILD)).toBe('checkin-artifacts-111111111111-us-west-2');
+    expect(west.artifactKeyAliasArn(BUILD)).toBe('arn:aws:kms:us-west-2:111111111111:alias/Checkin/us-west-2/artifacts');
+    expect(west.stackArnPattern(DEV)).toBe('arn:aws:cloudformation:us-west-2:222222222222:stack/Checkin-*/*');
+    expect(west.forRegion('eu-west-1').deploymentRoleName).toBe(names.deploymentRoleName);
+  });
+
+  test('fails on a pipeline region that is not a literal region name', () => {
+    expect(() => new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1', pipelineRegion: 'Ireland' }))
+      .toThrow("pipelineRegion must be an AWS region name such as 'eu-west-1', got 'Ireland'");
+    expect(() => new CrosswalkNaming({ projectName: 'Checkin', region: 'eu-west-1', pipelineRegion: Aws.REGION }))
+      .toThrow("pipelineRegion must be a literal region name such as 'eu-west-1', not a token");
+  });
+
   test('fails on an account id that is not 12 digits', () => {
     expect(() => names.deploymentRoleArn('12345')).toThrow("accountId must be a 12-digit AWS account id, got '12345'");
   });
