@@ -1,7 +1,8 @@
 /**
- * The pipeline checks of the build account, one function for three Lambda invoke actions:
+ * The pipeline checks of the build account, one function for four Lambda invoke actions:
  * `review` (reads a change set in a target account, writes the report, sets the variables
- * of the approval and the stage conditions), `verify` (the change set about to be executed
+ * of the approval and the stage conditions), `review-wave` (the same for the environments of
+ * a wave, with one report and one decision), `verify` (the change set about to be executed
  * is the one reviewed) and `bake` (the environment's alarms stay quiet for a time); and, as a
  * second function with its own role, `create-change-set` (the change set with rollback
  * triggers, as the target's deployment role).
@@ -13,7 +14,10 @@ import { CheckClients, defaultClients } from './pipeline-checks/clients';
 import { JobOutcome, Log, parseJob, runJob } from './pipeline-checks/job';
 import { parseParams } from '../src/private/check-params';
 import { review, verify } from './pipeline-checks/review';
-import { DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV } from './shared/read-only-role';
+import { reviewWave } from './pipeline-checks/review-wave';
+import {
+  conventionRoleName, DEPLOYMENT_ROLE_BY_REGION_ENV, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV,
+} from './shared/read-only-role';
 
 
 const log: Log = (message, fields) => {
@@ -41,6 +45,7 @@ export async function runChecks(event: unknown, context: Pick<Context, 'getRemai
       case 'verify': return verify(params, deps, signal);
       case 'bake': return bake(params, job.continuationToken, deps, signal);
       case 'create-change-set': return createChangeSet(params, job, deps, signal);
+      case 'review-wave': return reviewWave(params, deps, signal);
     }
   });
 }
@@ -48,7 +53,10 @@ export async function runChecks(event: unknown, context: Pick<Context, 'getRemai
 let clients: CheckClients | undefined;
 
 export async function handler(event: unknown, context: Context): Promise<JobOutcome> {
-  clients ??= defaultClients(process.env[READ_ONLY_ROLE_ENV], process.env[DEPLOYMENT_ROLE_ENV]);
+  clients ??= defaultClients(
+    conventionRoleName(process.env[READ_ONLY_ROLE_ENV], process.env[READ_ONLY_ROLE_BY_REGION_ENV], READ_ONLY_ROLE_BY_REGION_ENV),
+    conventionRoleName(process.env[DEPLOYMENT_ROLE_ENV], process.env[DEPLOYMENT_ROLE_BY_REGION_ENV], DEPLOYMENT_ROLE_BY_REGION_ENV),
+  );
   return runChecks(event, context, { clients, sleep: abortableSleep, now: () => new Date(), log });
 }
 

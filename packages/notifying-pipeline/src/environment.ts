@@ -65,11 +65,25 @@ export interface PipelineEnvironment {
   readonly account: string;
 
   /**
-   * The region of the stack. Only the naming convention's region is supported: the
-   * deployment roles act in that region and the artifact store lives there.
-   * @default - the naming convention's region
+   * The region of the stack. In another region than the pipeline's, the stage's CloudFormation
+   * actions run there as that region's convention roles of the account
+   * (`naming.forRegion(region)`, whose `CrossAccountDeploymentRoles` must be deployed in the
+   * account), with that region's artifact store of the build account (an `EncryptedArtifactStore`
+   * there, whose key ARN the pipeline gets in `regionalArtifactKeyArns`).
+   * @default - the pipeline's region (the naming convention's)
    */
   readonly region?: string;
+
+  /**
+   * The wave the environment belongs to: consecutive environments with the same wave run
+   * together, and the next wave starts only when every environment of this one has passed
+   * its deployment, tests and bake. With `requireApproval`, a wave of several environments
+   * has one change review (one report over all its change sets, the highest risk deciding)
+   * and one approval. Every environment of a wave must agree on `requireApproval`,
+   * `deploymentWindow` and `rollbackOnFailure`, which are decided per stage.
+   * @default - a wave of its own, named after the environment
+   */
+  readonly wave?: string;
 
   /**
    * The CloudFormation stack to create or update. Must start with the naming convention's

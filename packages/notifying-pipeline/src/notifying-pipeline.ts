@@ -17,10 +17,12 @@ import { Construct } from 'constructs';
 import { AutoApprove, BakeSettings, DeploymentWindow, PipelineEnvironment, PipelineTest } from './environment';
 import { FailureNotifier, ReportedProject } from './private/failure-notifier';
 import { actionFailureMessage, approvalWaitingMessage, executionMessage } from './private/messages';
-import { EXECUTION_ID, PipelineChecks } from './private/pipeline-checks';
+import { CheckTarget, EXECUTION_ID, PipelineChecks } from './private/pipeline-checks';
 import { RuleOnlyTopicTarget } from './private/topic-target';
+import { RegionalTarget } from './private/target-roles';
 import {
-  bakeMinutes, MAX_BAKE_MINUTES, MAX_REVERT_MINUTES, revertsOnAlarm, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName, validateRegionMatches, validateSource,
+  bakeMinutes, MAX_BAKE_MINUTES, MAX_REVERT_MINUTES, revertsOnAlarm, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName,
+  validateRegionalKeyArns, validateRegionMatches, validateSource, Wave, wavesOf,
 } from './private/validation';
 
 /** Where the pipeline's source comes from: a GitHub repository through a CodeStar connection. */
@@ -124,8 +126,23 @@ export interface NotifyingPipelineProps {
    */
   readonly nodeVersion?: string;
 
-  /** The environments to deploy to, in order; each is a stage. */
+  /**
+   * The environments to deploy to, in order. Each is a wave of its own unless consecutive
+   * environments share a `wave`, which then run together.
+   */
   readonly environments: PipelineEnvironment[];
+
+  /**
+   * The ARN of the artifact key of each other region an environment is in: the key of the
+   * `EncryptedArtifactStore` of the build account in that region, as `{ 'us-west-2': 'arn:aws:kms:us-west-2:<build account>:key/<id>' }`.
+   * CodePipeline keeps a cross-region action's artifacts in an artifact store of that region,
+   * and identifies the key of a cross-account action by its id or ARN only, not an alias
+   * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html), so
+   * the key must be named here; the bucket is found by its convention name. Deploy the store
+   * of the region first and copy its key's ARN (its stack's output).
+   * @default - no other region: every environment is in the pipeline's region
+   */
+  readonly regionalArtifactKeyArns?: { [region: string]: string };
 
   /**
    * The pipeline's name.
@@ -318,6 +335,8 @@ export class NotifyingPipeline extends Construct {
   private readonly nodeVersion: string;
   private readonly logRetention: logs.RetentionDays;
   private readonly namespaces = new Map<string, { namespace: string; outputs: string[] }>();
+  /** The artifact store of each region other than the pipeline's. */
+  private readonly regionalStores = new Map<string, { bucket: s3.IBucket; key: kms.IKey }>();
   private readonly approvalActionArns = new Map<string, string>();
   /** The change review, verification and bake function, when an environment needs one. */
   private readonly pipelineChecks?: PipelineChecks;
@@ -335,11 +354,17 @@ export class NotifyingPipeline extends Construct {
     this.naming = props.naming;
     this.region = stack.region;
     validateRegionMatches('the region of the pipeline\'s stack', this.region, this.naming);
+    if (this.naming.pipelineRegion !== this.naming.region) {
+      throw new Error(`naming must be the pipeline region's naming: its region is '${this.naming.region}' but its pipelineRegion '${this.naming.pipelineRegion}'; ` +
+        `pass the naming of the pipeline's region (naming.forRegion('${this.naming.pipelineRegion}')), which names the roles every region's target roles trust`);
+    }
     this.pipelineName = props.pipelineName ?? this.naming.pipelineName;
     validatePipelineName(this.pipelineName);
     const branch = props.source.branch ?? 'main';
     validateSource(props.source.owner, props.source.repo, branch);
     validateEnvironments(props.environments, this.naming);
+    const otherRegions = [...new Set(props.environments.map((e) => this.regionOf(e)).filter((r) => r !== this.naming.region))].sort();
+    validateRegionalKeyArns(props.regionalArtifactKeyArns ?? {}, otherRegions, this.naming, stack.account);
     if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
       const rolling = props.environments.filter(rollsBack).map((e) => `'${e.name}'`);
       if (rolling.length > 0) {
@@ -368,6 +393,22 @@ export class NotifyingPipeline extends Construct {
       encryptionKey: this.artifactKey,
     });
 
+    // The artifact store of each other region, which CodePipeline copies a cross-region
+    // action's input artifacts into: the convention's bucket there, with the key given by ARN.
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html
+    const regionalBuckets: { [region: string]: s3.IBucket } = {};
+    for (const region of otherRegions) {
+      const regional = this.naming.forRegion(region);
+      const key = kms.Key.fromKeyArn(this, `ArtifactKey-${region}`, props.regionalArtifactKeyArns![region]);
+      regionalBuckets[region] = s3.Bucket.fromBucketAttributes(this, `ArtifactBucket-${region}`, {
+        bucketArn: regional.artifactBucketArn(stack.account),
+        bucketName: regional.artifactBucketName(stack.account),
+        encryptionKey: key,
+        region,
+      });
+      this.regionalStores.set(region, { bucket: regionalBuckets[region], key });
+    }
+
     this.role = new iam.Role(this, 'Role', {
       roleName: this.naming.pipelineRoleName,
       description: `Role of the ${this.pipelineName} pipeline; the deployment roles of the target accounts trust it by this name`,
@@ -385,7 +426,11 @@ export class NotifyingPipeline extends Construct {
       executionMode: props.executionMode
         ?? (props.environments.some((e) => e.requireApproval) ? codepipeline.ExecutionMode.QUEUED : codepipeline.ExecutionMode.SUPERSEDED),
       role: this.role,
-      artifactBucket: this.artifactBucket,
+      // With other regions, CDK takes every region's store in one map (the pipeline's own
+      // region's is its artifact bucket) and refuses artifactBucket beside it.
+      ...(otherRegions.length > 0
+        ? { crossRegionReplicationBuckets: { [this.naming.region]: this.artifactBucket, ...regionalBuckets } }
+        : { artifactBucket: this.artifactBucket }),
       // Actions of the build account run as the pipeline role itself, so that role
       // assumes nothing but the target accounts' deployment roles.
       usePipelineRoleForActions: true,
@@ -507,8 +552,9 @@ export class NotifyingPipeline extends Construct {
         pipelineName: this.pipelineName,
         artifactBucket: this.artifactBucket,
         artifactKey: this.artifactKey,
-        targetAccounts: checked.map((env) => env.account),
-        revertAccounts: props.environments.filter(revertsOnAlarm).map((env) => env.account),
+        targets: checked.map((env) => this.targetOf(env)),
+        revertTargets: props.environments.filter(revertsOnAlarm).map((env) => this.targetOf(env)),
+        regionalKeyArns: Object.fromEntries([...this.regionalStores].map(([region, store]) => [region, store.key.keyArn])),
         logRetention: this.logRetention,
       });
     }
@@ -534,10 +580,10 @@ export class NotifyingPipeline extends Construct {
       }
     }
 
-    // Environments, in order
+    // Environments, wave by wave
     const environmentsScope = new Construct(this, 'Environments');
-    for (const env of props.environments) {
-      this.addEnvironment(new Construct(environmentsScope, env.name), env, props.testComputeType ?? codebuild.ComputeType.SMALL);
+    for (const wave of wavesOf(props.environments)) {
+      this.addWave(environmentsScope, wave, props.testComputeType ?? codebuild.ComputeType.SMALL);
     }
 
     // Built-in notifications, through rules that alone may publish to the topic
@@ -550,7 +596,7 @@ export class NotifyingPipeline extends Construct {
         pipelineArn: this.pipelineArn,
         topic: notificationTopic,
         topicKey: key,
-        targetAccounts: props.environments.map((env) => env.account),
+        targets: props.environments.map((env) => this.targetOf(env)),
         projects: this.reportedProjects,
         logRetention: this.logRetention,
       });
@@ -647,13 +693,35 @@ export class NotifyingPipeline extends Construct {
     return `#{${entry.namespace}.${outputName}}`;
   }
 
-  private addEnvironment(scope: Construct, env: PipelineEnvironment, testComputeType: codebuild.ComputeType): void {
+  /** The environment's region: its own, or the pipeline's. */
+  private regionOf(env: PipelineEnvironment): string {
+    return env.region ?? this.naming.region;
+  }
+
+  private targetOf(env: PipelineEnvironment): RegionalTarget {
+    return { account: env.account, region: this.regionOf(env) };
+  }
+
+  /** The artifact bucket of a region: the pipeline's own, or the region's store. */
+  private bucketIn(region: string): s3.IBucket {
+    return region === this.naming.region ? this.artifactBucket : this.regionalStores.get(region)!.bucket;
+  }
+
+  /**
+   * One wave: its environments' stages. Without approval, one stage holds every environment's
+   * deployment, tests and bake (actions of the same run order run in parallel). With approval:
+   * the wave's change sets and their review, one approval, the deployment window's check, then
+   * each environment's execution stage, which is skipped when its change set is empty.
+   */
+  private addWave(parent: Construct, wave: Wave, testComputeType: codebuild.ComputeType): void {
     // Stage conditions of CodePipeline V2: roll a failed stage back to its last successful
     // execution, enter it only inside the deployment window, skip what a review made needless.
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-DeploymentWindow.html
     // https://docs.aws.amazon.com/codepipeline/latest/userguide/rule-reference-VariableCheck.html
-    const window = env.deploymentWindow;
+    const [first] = wave.environments;
+    const several = wave.environments.length > 1;
+    const window = first.deploymentWindow;
     const windowCondition = (ruleName: string): codepipeline.Conditions | undefined => (window === undefined ? undefined : {
       conditions: [{
         result: codepipeline.Result.FAIL,
@@ -665,131 +733,177 @@ export class NotifyingPipeline extends Construct {
         })],
       }],
     });
-    const beforeEntry = windowCondition(`${env.name}DeploymentWindow`);
-    const rollback = rollsBack(env) ? { result: codepipeline.Result.ROLLBACK } : undefined;
+    const rollback = rollsBack(first) ? { result: codepipeline.Result.ROLLBACK } : undefined;
+    const envs = wave.environments.map((env) => this.prepareEnvironment(new Construct(parent, env.name), env, several));
+
+    if (!first.requireApproval) {
+      const stage = this.pipeline.addStage({ stageName: wave.name, beforeEntry: windowCondition(`${wave.name}DeploymentWindow`), onFailure: rollback });
+      // Deployments first (run order 1), then every environment's tests, then the bakes.
+      for (const e of envs) {
+        stage.addAction(new actions.CloudFormationCreateUpdateStackAction({
+          ...e.deployProps, actionName: e.actionName('Deploy'), variablesNamespace: e.namespace, runOrder: 1,
+        }));
+        this.addTestsAndBake(stage, e, 2, testComputeType);
+      }
+      return;
+    }
+
+    const checks = this.pipelineChecks!;
+    const review = `${wave.name}Review`;
+    // One change set per execution, so that a newer run never replaces the one a person is
+    // reviewing; executing one makes CloudFormation delete the stack's others.
+    const changeSetName = `${this.naming.projectName}-${EXECUTION_ID}`;
+    const createChangeSets = envs.map((e) => this.createChangeSetAction(e, changeSetName));
+    const reviewAction = several
+      ? checks.waveReviewAction(wave.name, envs.map((e) => ({ ...e.target, changeSetName, autoApprove: e.env.autoApprove ?? AutoApprove.NO_CHANGES })), {
+        pipelineName: this.pipelineName,
+        executionId: EXECUTION_ID,
+        reportBucket: this.artifactBucket.bucketName,
+      }, review, 2)
+      : checks.reviewAction(envs[0].target, {
+        changeSetName,
+        pipelineName: this.pipelineName,
+        executionId: EXECUTION_ID,
+        autoApprove: first.autoApprove ?? AutoApprove.NO_CHANGES,
+        reportBucket: this.artifactBucket.bucketName,
+      }, review, 2);
+    this.pipeline.addStage({ stageName: wave.name, beforeEntry: windowCondition(`${wave.name}DeploymentWindow`), actions: [...createChangeSets, reviewAction] });
+    // The review's variables of one environment: its own (one environment), or its entry in the wave's review.
+    const variable = (e: PreparedEnvironment, name: string) => (several ? `#{${review}.${e.env.name}${name}}` : `#{${review}.${name}}`);
+
+    // The approval is skipped when the review says no person is needed. Its text and link are
+    // the review's output variables (a Lambda invoke action's outputVariables become its
+    // namespace's variables, and an approval's configuration may reference them:
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html,
+    // https://docs.aws.amazon.com/codepipeline/latest/userguide/tutorials-lambda-variables.html).
+    const approvalStage = `${wave.name}Approval`;
+    this.pipeline.addStage({
+      stageName: approvalStage,
+      beforeEntry: skipUnless(`${wave.name}NeedsApproval`, `#{${review}.ApprovalRequired}`),
+      actions: [new actions.ManualApprovalAction({
+        actionName: 'Approve',
+        notificationTopic: this.approvalTopic,
+        additionalInformation: several
+          ? `${wave.name}: one change review of ${envs.length} environments (${waveWhere(envs.map((e) => e.target))}). #{${review}.Summary}`
+          : `${first.name}: change review of stack ${first.stackName} (account ${first.account}, ${envs[0].target.region}). #{${review}.Summary}`,
+        externalEntityLink: `#{${review}.ReportUrl}`,
+      })],
+    });
+    for (const e of envs) this.approvalActionArns.set(e.env.name, `${this.pipelineArn}/${approvalStage}/Approve`);
+    if (window !== undefined) {
+      // The window must hold back the EXECUTION, which comes after an approval that may wait
+      // up to 7 days; an entry condition gates only its own stage, and the Deploy stage's one
+      // entry condition (a stage has exactly one: API_BeforeEntryConditions) is the SKIP of
+      // VariableCheck, which cannot hold a DeploymentWindow rule (only LambdaInvoke and
+      // VariableCheck rules may SKIP: stage-conditions page). So a stage of its own, entered
+      // only inside the window, checks the reviewed change sets right before the executions.
+      // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_BeforeEntryConditions.html
+      // https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html
+      // https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals.html (7 days)
+      this.pipeline.addStage({
+        stageName: `${wave.name}Window`,
+        beforeEntry: windowCondition(`${wave.name}ExecutionWindow`),
+        actions: envs.map((e) => checks.verifyAction(e.target, {
+          changeSetName: variable(e, 'ChangeSetName'),
+          reviewedChangeSetId: variable(e, 'ChangeSetId'),
+          execute: variable(e, 'Execute') as 'true',
+        }, `${e.env.name}WindowVerify`, 1, e.actionName('VerifyReviewedChangeSet'))),
+      });
+    }
+    // Each environment's execution in a stage of its own, skipped when its change set is empty:
+    // a stage condition is the only way to skip an action, and CodePipeline documents nothing
+    // about executing an empty change set, so the wave's executions go one after the other.
+    for (const e of envs) {
+      const deployStage = this.pipeline.addStage({
+        stageName: `${e.env.name}Deploy`,
+        beforeEntry: skipUnless(`${e.env.name}HasChanges`, variable(e, 'Execute')),
+        onFailure: rollback,
+      });
+      deployStage.addAction(checks.verifyAction(e.target, {
+        changeSetName: variable(e, 'ChangeSetName'),
+        reviewedChangeSetId: variable(e, 'ChangeSetId'),
+      }, `${e.env.name}Verify`, 1));
+      deployStage.addAction(new actions.CloudFormationExecuteChangeSetAction({
+        actionName: 'ExecuteChangeSet',
+        stackName: e.env.stackName,
+        changeSetName: variable(e, 'ChangeSetName'),
+        role: e.deploymentRole,
+        region: e.actionRegion,
+        variablesNamespace: e.namespace,
+        runOrder: 2,
+      }));
+      this.addTestsAndBake(deployStage, { ...e, actionName: (base) => base }, 3, testComputeType);
+      if (this.approversGroup) this.grantApproval(this.approversGroup, e.env.name);
+    }
+  }
+
+  /** What every stage of an environment needs: its roles, its deploy props, its namespace. */
+  private prepareEnvironment(scope: Construct, env: PipelineEnvironment, inWaveOfSeveral: boolean): PreparedEnvironment {
+    const region = this.regionOf(env);
+    const naming = this.naming.forRegion(region);
     // Immutable imports: CDK neither edits them nor names them in any resource policy.
-    const deploymentRole = iam.Role.fromRoleArn(scope, 'DeploymentRole', this.naming.deploymentRoleArn(env.account), { mutable: false });
-    const executionRole = iam.Role.fromRoleArn(scope, 'ExecutionRole', this.naming.executionRoleArn(env.account), { mutable: false });
+    const deploymentRole = iam.Role.fromRoleArn(scope, 'DeploymentRole', naming.deploymentRoleArn(env.account), { mutable: false });
+    const executionRole = iam.Role.fromRoleArn(scope, 'ExecutionRole', naming.executionRoleArn(env.account), { mutable: false });
     const namespace = `${env.name}Stack`;
     const outputs = env.outputs ?? [];
     this.namespaces.set(env.name, { namespace, outputs });
-    const deployProps = {
-      stackName: env.stackName,
-      templatePath: this.buildOutput.atPath(env.templatePath),
-      role: deploymentRole,
-      deploymentRole: executionRole,
-      cfnCapabilities: env.capabilities ?? DEFAULT_CAPABILITIES,
-      adminPermissions: false,
-      parameterOverrides: env.parameterOverrides,
-    };
-    const target = { environment: env.name, account: env.account, stackName: env.stackName };
-
-    let deployStage: codepipeline.IStage;
-    let runOrder = 1;
-    if (!env.requireApproval) {
-      deployStage = this.pipeline.addStage({ stageName: env.name, beforeEntry, onFailure: rollback });
-      deployStage.addAction(new actions.CloudFormationCreateUpdateStackAction({
-        ...deployProps, actionName: 'Deploy', variablesNamespace: namespace, runOrder: runOrder++,
-      }));
-    } else {
-      const checks = this.pipelineChecks!;
-      const review = `${env.name}Review`;
-      // One change set per execution, so that a newer run never replaces the one a person is
-      // reviewing; executing one makes CloudFormation delete the stack's others.
-      const changeSetName = `${this.naming.projectName}-${EXECUTION_ID}`;
-      // With a revert, the change set carries CloudFormation's rollback triggers, which
-      // CodePipeline's own change set action cannot set: the change set function creates it.
-      const createChangeSet = revertsOnAlarm(env)
-        ? checks.createChangeSetAction(target, {
-          changeSetName,
-          templatePath: env.templatePath,
-          templateBucket: this.artifactBucket.bucketName,
-          templateKey: `${this.naming.pipelineArtifactsPrefix(this.pipelineName)}change-sets/${EXECUTION_ID}/${env.name}.template.json`,
-          executionRoleArn: this.naming.executionRoleArn(env.account),
-          capabilities: (env.capabilities ?? DEFAULT_CAPABILITIES).map(String),
-          ...(env.parameterOverrides !== undefined ? { parameterOverrides: env.parameterOverrides } : {}),
-          alarmNamePrefix: env.bakeAlarmNamePrefix ?? `${env.stackName}-`,
-          monitoringMinutes: bakeMinutes(env),
-        }, this.buildOutput, `${env.name}ChangeSet`, 1)
-        : new actions.CloudFormationCreateReplaceChangeSetAction({ ...deployProps, actionName: 'CreateChangeSet', changeSetName, runOrder: 1 });
-      this.pipeline.addStage({
-        stageName: env.name,
-        beforeEntry,
-        actions: [
-          createChangeSet,
-          checks.reviewAction(target, {
-            changeSetName,
-            pipelineName: this.pipelineName,
-            executionId: EXECUTION_ID,
-            autoApprove: env.autoApprove ?? AutoApprove.NO_CHANGES,
-            reportBucket: this.artifactBucket.bucketName,
-          }, review, 2),
-        ],
-      });
-      // The approval is skipped when the review says no person is needed. Its text and link are
-      // the review's output variables (a Lambda invoke action's outputVariables become its
-      // namespace's variables, and an approval's configuration may reference them:
-      // https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-variables.html,
-      // https://docs.aws.amazon.com/codepipeline/latest/userguide/tutorials-lambda-variables.html).
-      const approvalStage = `${env.name}Approval`;
-      this.pipeline.addStage({
-        stageName: approvalStage,
-        beforeEntry: skipUnless(`${env.name}NeedsApproval`, `#{${review}.ApprovalRequired}`),
-        actions: [new actions.ManualApprovalAction({
-          actionName: 'Approve',
-          notificationTopic: this.approvalTopic,
-          additionalInformation: `${env.name}: change review of stack ${env.stackName} (account ${env.account}, ${this.naming.region}). ` +
-            `#{${review}.Summary}`,
-          externalEntityLink: `#{${review}.ReportUrl}`,
-        })],
-      });
-      this.approvalActionArns.set(env.name, `${this.pipelineArn}/${approvalStage}/Approve`);
-      if (window !== undefined) {
-        // The window must hold back the EXECUTION, which comes after an approval that may wait
-        // up to 7 days; an entry condition gates only its own stage, and the Deploy stage's one
-        // entry condition (a stage has exactly one: API_BeforeEntryConditions) is the SKIP of
-        // VariableCheck, which cannot hold a DeploymentWindow rule (only LambdaInvoke and
-        // VariableCheck rules may SKIP: stage-conditions page). So a stage of its own, entered
-        // only inside the window, checks the reviewed change set right before Deploy.
-        // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_BeforeEntryConditions.html
-        // https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html
-        // https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals.html (7 days)
-        this.pipeline.addStage({
-          stageName: `${env.name}Window`,
-          beforeEntry: windowCondition(`${env.name}ExecutionWindow`),
-          actions: [checks.verifyAction(target, {
-            changeSetName: `#{${review}.ChangeSetName}`,
-            reviewedChangeSetId: `#{${review}.ChangeSetId}`,
-            execute: `#{${review}.Execute}` as 'true',
-          }, `${env.name}WindowVerify`, 1)],
-        });
-      }
-      // Nothing to execute (and nothing to test) when the change set is empty.
-      deployStage = this.pipeline.addStage({
-        stageName: `${env.name}Deploy`,
-        beforeEntry: skipUnless(`${env.name}HasChanges`, `#{${review}.Execute}`),
-        onFailure: rollback,
-      });
-      deployStage.addAction(checks.verifyAction(target, {
-        changeSetName: `#{${review}.ChangeSetName}`,
-        reviewedChangeSetId: `#{${review}.ChangeSetId}`,
-      }, `${env.name}Verify`, runOrder++));
-      deployStage.addAction(new actions.CloudFormationExecuteChangeSetAction({
-        actionName: 'ExecuteChangeSet',
+    // An action in another region runs there (CodePipeline copies its input artifacts to that
+    // region's artifact store): https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html
+    const actionRegion = region === this.naming.region ? undefined : region;
+    return {
+      env,
+      scope,
+      naming,
+      namespace,
+      deploymentRole,
+      actionRegion,
+      target: { environment: env.name, account: env.account, region, stackName: env.stackName },
+      actionName: (base) => (inWaveOfSeveral ? `${env.name}-${base}` : base),
+      deployProps: {
         stackName: env.stackName,
-        changeSetName: `#{${review}.ChangeSetName}`,
+        templatePath: this.buildOutput.atPath(env.templatePath),
         role: deploymentRole,
-        variablesNamespace: namespace,
-        runOrder: runOrder++,
-      }));
-      if (this.approversGroup) this.grantApproval(this.approversGroup, env.name);
-    }
+        deploymentRole: executionRole,
+        cfnCapabilities: env.capabilities ?? DEFAULT_CAPABILITIES,
+        adminPermissions: false,
+        parameterOverrides: env.parameterOverrides,
+        region: actionRegion,
+      },
+    };
+  }
 
+  /**
+   * The environment's change set: with a revert, created by the change set function with
+   * CloudFormation's rollback triggers, which CodePipeline's own change set action cannot set.
+   */
+  private createChangeSetAction(e: PreparedEnvironment, changeSetName: string): codepipeline.IAction {
+    const { env } = e;
+    if (!revertsOnAlarm(env)) {
+      return new actions.CloudFormationCreateReplaceChangeSetAction({ ...e.deployProps, actionName: e.actionName('CreateChangeSet'), changeSetName, runOrder: 1 });
+    }
+    return this.pipelineChecks!.createChangeSetAction(e.target, {
+      changeSetName,
+      templatePath: env.templatePath,
+      // In the stack's region, where its deployment role reads (CloudFormation reads TemplateURL as the caller).
+      templateBucket: this.bucketIn(e.target.region).bucketName,
+      templateKey: `${this.naming.pipelineArtifactsPrefix(this.pipelineName)}change-sets/${EXECUTION_ID}/${env.name}.template.json`,
+      executionRoleArn: e.naming.executionRoleArn(env.account),
+      capabilities: (env.capabilities ?? DEFAULT_CAPABILITIES).map(String),
+      ...(env.parameterOverrides !== undefined ? { parameterOverrides: env.parameterOverrides } : {}),
+      alarmNamePrefix: env.bakeAlarmNamePrefix ?? `${env.stackName}-`,
+      monitoringMinutes: bakeMinutes(env),
+    }, this.buildOutput, `${env.name}ChangeSet`, 1, e.actionName('CreateChangeSet'));
+  }
+
+  /** The environment's tests (in the build account, in parallel), then its bake. */
+  private addTestsAndBake(stage: codepipeline.IStage, e: PreparedEnvironment, firstRunOrder: number, testComputeType: codebuild.ComputeType): void {
+    const { env, namespace } = e;
+    let runOrder = firstRunOrder;
     for (const test of env.tests ?? []) {
-      deployStage.addAction(new actions.CodeBuildAction({
-        actionName: test.name,
+      stage.addAction(new actions.CodeBuildAction({
+        actionName: e.actionName(test.name),
         type: actions.CodeBuildActionType.TEST,
-        project: this.testedProject(new Construct(scope, test.name), {
+        project: this.testedProject(new Construct(e.scope, test.name), {
           buildSpec: testBuildSpec(test),
           writesArtifacts: false,
           computeType: testComputeType,
@@ -811,7 +925,7 @@ export class NotifyingPipeline extends Construct {
 
     const bake = bakeMinutes(env);
     if (bake > 0) {
-      deployStage.addAction(this.pipelineChecks!.bakeAction(target, {
+      stage.addAction(this.pipelineChecks!.bakeAction(e.target, {
         alarmNamePrefix: env.bakeAlarmNamePrefix ?? `${env.stackName}-`,
         bakeMinutes: bake,
         // With a revert, CloudFormation watched the alarms from the execution on: the bake
@@ -819,7 +933,7 @@ export class NotifyingPipeline extends Construct {
         ...(revertsOnAlarm(env) ? { since: `#{${env.name}Verify.VerifiedAt}` } : {}),
         reportBucket: this.artifactBucket.bucketName,
         executionId: EXECUTION_ID,
-      }, runOrder));
+      }, runOrder, e.actionName('Bake')));
     }
   }
 
@@ -869,6 +983,14 @@ export class NotifyingPipeline extends Construct {
         actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
         resources: [this.artifactKey.keyArn],
       }),
+      // The build publishes the code assets of stacks in other regions to those regions' stores
+      // (a Lambda function's code must be in its own region: https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCode.html),
+      // under the assets prefix only.
+      ...(options.writesArtifacts ? [...this.regionalStores.values()].flatMap(({ bucket, key }) => [
+        new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:GetEncryptionConfiguration'], resources: [bucket.bucketArn] }),
+        new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [`${bucket.bucketArn}/${this.naming.assetsPrefix}*`] }),
+        new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }),
+      ]) : []),
     ];
     const role = new iam.Role(scope, 'Role', {
       description: options.description,
@@ -884,6 +1006,12 @@ export class NotifyingPipeline extends Construct {
         ? 'The build reads the source artifact and writes the build output and the published code assets; CodePipeline generates their object keys per execution, so no narrower prefix exists'
         : 'The tests read the source and build output artifacts of the running execution; CodePipeline generates their object keys per execution, so no narrower prefix exists',
     });
+    for (const { bucket } of options.writesArtifacts ? this.regionalStores.values() : []) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucket.bucketArn}/${this.naming.assetsPrefix}*]`,
+        reason: 'The build publishes the code assets of that region\'s stacks under the assets prefix, keyed by their content hash',
+      });
+    }
     if (!options.writesArtifacts) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${bucketArn}/${this.naming.testReportsPrefix}*]`,
@@ -922,6 +1050,9 @@ export class NotifyingPipeline extends Construct {
       'Action::kms:GenerateDataKey*': 'Encrypting artifacts with the artifact key, and approval requests with the notification key, needs data keys of exactly these two keys',
       [`Resource::${bucket}/*`]: 'CodePipeline generates the object keys of each execution\'s artifacts, so the role needs every object of the artifact bucket, which holds nothing but this project\'s artifacts and assets',
     };
+    for (const { bucket } of this.regionalStores.values()) {
+      reasons[`Resource::${bucket.bucketArn}/*`] = 'CodePipeline copies the artifacts of the actions in that region into the region\'s artifact store under keys it generates per execution; the bucket holds nothing but this project\'s artifacts and assets';
+    }
     for (const [finding, reason] of Object.entries(reasons)) {
       Validations.of(this.role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
     }
@@ -942,6 +1073,37 @@ export class NotifyingPipeline extends Construct {
       targets: [target],
     });
   }
+}
+
+/** An environment as its stages use it. */
+interface PreparedEnvironment {
+  readonly env: PipelineEnvironment;
+  readonly scope: Construct;
+  /** The naming of the environment's region (its roles, its artifact store). */
+  readonly naming: CrosswalkNaming;
+  readonly namespace: string;
+  readonly deploymentRole: iam.IRole;
+  /** The region of its CloudFormation actions, when not the pipeline's. */
+  readonly actionRegion?: string;
+  readonly target: CheckTarget;
+  /** An action's name: as is, or after the environment's name in a stage shared by a wave. */
+  readonly actionName: (base: string) => string;
+  readonly deployProps: {
+    stackName: string;
+    templatePath: codepipeline.ArtifactPath;
+    role: iam.IRole;
+    deploymentRole: iam.IRole;
+    cfnCapabilities: CfnCapabilities[];
+    adminPermissions: boolean;
+    parameterOverrides?: { [name: string]: string };
+    region?: string;
+  };
+}
+
+/** Where a wave deploys, short enough for an approval's text: `Dev (222222222222, eu-west-1), …`. */
+function waveWhere(targets: CheckTarget[]): string {
+  const full = targets.map((t) => `${t.environment} (${t.account}, ${t.region})`).join(', ');
+  return full.length <= 300 ? full : `${targets.length} environments in ${[...new Set(targets.map((t) => t.region))].join(', ')}`;
 }
 
 interface ProjectOptions {

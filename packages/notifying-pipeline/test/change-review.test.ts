@@ -82,7 +82,7 @@ describe('change review before an approval', () => {
   test('an environment whose name would collide with another\'s approval or deploy stage is refused', () => {
     const clash = { ...dev, name: 'ProdDeploy', account: '444444444444', stackName: 'Crosswalk-SampleApi-Staging' };
     expect(() => pipelineOf([clash, prod]))
-      .toThrow("environments[1] ('Prod') needs a stage named 'ProdDeploy', which environments[0] ('ProdDeploy') already uses: rename one of the environments");
+      .toThrow("environments[1] ('Prod') needs a stage named 'ProdDeploy', which environments[0] ('ProdDeploy') already uses: rename one of them");
   });
 
   test('the pipeline-checks role may only assume the read-only role of the checked accounts, write the review reports and report to CodePipeline', () => {

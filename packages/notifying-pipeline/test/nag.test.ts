@@ -38,6 +38,26 @@ describe('NotifyingPipeline cdk-nag', () => {
   beforeEach(() => { outdir = mkdtempSync(join(tmpdir(), 'notifying-pipeline-nag-')); });
   afterEach(() => rmSync(outdir, { recursive: true, force: true }));
 
+  test('waves across two regions: no unacknowledged AwsSolutions finding', () => {
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Pipeline', { env: { account: BUILD, region: REGION } });
+    const west = 'us-west-2';
+    new NotifyingPipeline(stack, 'Pipeline', {
+      naming,
+      artifactBucket: s3.Bucket.fromBucketName(stack, 'ArtifactBucket', naming.artifactBucketName(BUILD)),
+      artifactKey: kms.Key.fromKeyArn(stack, 'ArtifactKey', `arn:aws:kms:${REGION}:${BUILD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`),
+      source: { owner: 'crosswalk-dev', repo: 'crosswalk' },
+      buildSpec: buildSpec(),
+      environments: [
+        { ...dev, wave: 'Dev' }, { ...dev, name: 'DevWest', region: west, stackName: 'Crosswalk-SampleApi-DevWest', wave: 'Dev' },
+        { ...prod, wave: 'Prod' }, { ...prod, name: 'ProdWest', region: west, stackName: 'Crosswalk-SampleApi-ProdWest', wave: 'Prod' },
+      ],
+      regionalArtifactKeyArns: { [west]: `arn:aws:kms:${west}:${BUILD}:key/0000aaaa-11bb-22cc-33dd-444455556666` },
+      notificationEmails: ['team@example.com'],
+    });
+    expect(unacknowledgedFindings(app, outdir)).toEqual([]);
+  });
+
   test('every option on: no unacknowledged AwsSolutions finding, and each acknowledgement gives its own reason', () => {
     const app = new App({ outdir });
     const stack = new Stack(app, 'Pipeline', { env: { account: BUILD, region: REGION } });

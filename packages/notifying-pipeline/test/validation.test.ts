@@ -54,11 +54,24 @@ describe('NotifyingPipeline validation', () => {
     expect(() => build(withEnv({ account: '12345' }, 1))).toThrow("environments[1].account must be a 12-digit AWS account id, got '12345'");
   });
 
-  test('fails on a region other than the naming convention\'s, and says how to deliver there', () => {
+  test('an environment in another region needs that region\'s artifact key, by ARN, of the build account there', () => {
+    const keyArn = `arn:aws:kms:us-east-1:${BUILD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     expect(() => build(withEnv({ region: 'us-east-1' }))).toThrow(
-      /environments\[0\]\.region is 'us-east-1' but the naming convention's region is 'eu-west-1'.*new CrosswalkNaming\(\{ projectName: 'Crosswalk', region: 'us-east-1' \}\)/);
+      /regionalArtifactKeyArns has no key for region 'us-east-1'.*bucket 'crosswalk-artifacts-111111111111-us-east-1'.*deploy an EncryptedArtifactStore in us-east-1/);
+    expect(() => build({ ...withEnv({ region: 'us-east-1' }), regionalArtifactKeyArns: { 'us-east-1': keyArn } })).not.toThrow();
+    // CodePipeline takes no alias for a cross-account action's key (API_EncryptionKey).
+    expect(() => build({ ...withEnv({ region: 'us-east-1' }), regionalArtifactKeyArns: { 'us-east-1': `arn:aws:kms:us-east-1:${BUILD}:alias/Crosswalk/us-east-1/artifacts` } }))
+      .toThrow(/must be the ARN of a KMS key of the build account 111111111111 in us-east-1.*an alias is recognized only in the key's own account/);
+    expect(() => build({ ...withEnv({ region: 'us-east-1' }), regionalArtifactKeyArns: { 'us-east-1': keyArn.replace(BUILD, DEV) } }))
+      .toThrow(/must be the ARN of a KMS key of the build account 111111111111 in us-east-1/);
+    expect(() => build({ regionalArtifactKeyArns: { 'us-east-1': keyArn } })).toThrow("regionalArtifactKeyArns names region 'us-east-1', where no environment is: remove it");
     expect(() => build(withEnv({ region: 'europe' }))).toThrow("environments[0].region must be an AWS region name such as 'eu-west-1', got 'europe'");
     expect(() => build(withEnv({ region: REGION }))).not.toThrow();
+  });
+
+  test('the pipeline takes the naming of its own region, whose roles every region\'s target roles trust', () => {
+    expect(() => build({ naming: naming.forRegion('us-east-1') }, { account: BUILD, region: 'us-east-1' }))
+      .toThrow(/naming must be the pipeline region's naming: its region is 'us-east-1' but its pipelineRegion 'eu-west-1'/);
   });
 
   test('fails on a stack name CloudFormation would refuse', () => {

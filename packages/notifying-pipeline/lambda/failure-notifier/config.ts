@@ -11,7 +11,9 @@
 /** The environment variable holding the ARN of the (encrypted) notification topic. */
 export const TOPIC_ARN_ENV = 'TOPIC_ARN';
 /** The environment variable holding the name of the read-only convention role of every target account. */
-import { READ_ONLY_ROLE_ENV as READ_ONLY_ROLE_NAME_ENV } from '../shared/read-only-role';
+import {
+  ConventionRoleName, conventionRoleName, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV as READ_ONLY_ROLE_NAME_ENV,
+} from '../shared/read-only-role';
 
 export { READ_ONLY_ROLE_NAME_ENV };
 /** The environment variable holding the partition of the accounts (`aws` unless set). */
@@ -21,8 +23,11 @@ export const PARTITION_ENV = 'PARTITION';
 export interface NotifierSetup {
   /** Where the one message goes; without it nothing can be sent. */
   readonly topicArn?: string;
-  /** The read-only role assumed in a target account; without it target accounts are not read. */
-  readonly readOnlyRoleName?: string;
+  /**
+   * The read-only role assumed in a target account (one name, or one per region); without it
+   * target accounts are not read.
+   */
+  readonly readOnlyRoleName?: ConventionRoleName;
   /** `aws`, `aws-cn`, `aws-us-gov`. */
   readonly partition: string;
   /** The function's region (the pipeline's), for when an event does not name its region. */
@@ -64,8 +69,17 @@ export function loadSetup(env: Record<string, string | undefined>): NotifierSetu
   const problems: string[] = [];
   const topicArn = nonEmpty(env[TOPIC_ARN_ENV]);
   if (!topicArn) problems.push(`${TOPIC_ARN_ENV} is not set`);
+  let byRegion: ConventionRoleName | undefined;
+  try {
+    byRegion = nonEmpty(env[READ_ONLY_ROLE_BY_REGION_ENV]) === undefined ? undefined
+      : conventionRoleName(undefined, env[READ_ONLY_ROLE_BY_REGION_ENV], READ_ONLY_ROLE_BY_REGION_ENV);
+  } catch (err) {
+    problems.push(`${(err as Error).message}, so target accounts cannot be read`);
+  }
   const readOnlyRoleName = nonEmpty(env[READ_ONLY_ROLE_NAME_ENV]);
-  if (!readOnlyRoleName) {
+  if (byRegion !== undefined || problems.some((p) => p.startsWith(READ_ONLY_ROLE_BY_REGION_ENV))) {
+    // The roles by region decide; a malformed value reads no target account.
+  } else if (!readOnlyRoleName) {
     problems.push(`${READ_ONLY_ROLE_NAME_ENV} is not set, so target accounts cannot be read`);
   } else if (!/^[\w+=,.@-]{1,64}$/.test(readOnlyRoleName)) {
     // IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
@@ -74,7 +88,7 @@ export function loadSetup(env: Record<string, string | undefined>): NotifierSetu
   const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   return {
     topicArn,
-    readOnlyRoleName: problems.some((p) => p.startsWith(READ_ONLY_ROLE_NAME_ENV)) ? undefined : readOnlyRoleName,
+    readOnlyRoleName: problems.some((p) => p.startsWith(READ_ONLY_ROLE_NAME_ENV)) ? undefined : byRegion ?? readOnlyRoleName,
     partition: nonEmpty(env[PARTITION_ENV]) ?? 'aws',
     region,
     problems,

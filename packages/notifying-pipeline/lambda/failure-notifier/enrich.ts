@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { BuildAccountClients, RoleCredentials, TargetAccountClients, TargetClientFactory } from './clients';
 import { READ_ONLY_ROLE_NAME_ENV, ROLE_SESSION_NAME } from './config';
-import { assumeRole, targetRoleArn } from '../shared/read-only-role';
+import { assumeRole, ConventionRoleName, roleNameIn, targetRoleArn } from '../shared/read-only-role';
 import {
   ALARM_ACTIVE, deploymentFinding, DeploymentFinding, deploymentIdIn, ExecutionEvent, FailedAction, failed, failedActions,
   AlarmTransition, Findings, firstFailure, involvesCodeDeploy, revertingAlarm, isCloudFormationAction, isTestAction, Lookup, read, reachesOperationStart, READING,
@@ -36,7 +36,7 @@ export interface EnrichmentDependencies {
 /** Where enrichment reads. */
 export interface EnrichmentSettings {
   /** The read-only role assumed in target accounts; without it they are not read. */
-  readonly readOnlyRoleName?: string;
+  readonly readOnlyRoleName?: ConventionRoleName;
   /** The partition of the build account, for actions without a role ARN. */
   readonly partition: string;
   /** The pipeline's region. */
@@ -114,16 +114,19 @@ class TargetSessions {
     return this.settings.readOnlyRoleName !== undefined;
   }
 
-  /** The ARN of the read-only role in an account: `arn:<partition>:iam::<account>:role/<READ_ONLY_ROLE_NAME>`. */
-  public roleArn(partition: string, account: string): string {
+  /**
+   * The ARN of the read-only role of an account's region: `arn:<partition>:iam::<account>:role/<READ_ONLY_ROLE_NAME>`,
+   * the name by region when the pipeline deploys to several. Throws for a region without one.
+   */
+  public roleArn(partition: string, account: string, region: string): string {
     const roleName = this.settings.readOnlyRoleName;
     if (roleName === undefined) throw new Error(`${READ_ONLY_ROLE_NAME_ENV} is not set`); // callers check `configured` first
-    return targetRoleArn(partition, account, roleName);
+    return targetRoleArn(partition, account, roleNameIn(roleName, region));
   }
 
   /** Clients of an account in a region, acting as its read-only role. */
   public clients(partition: string, account: string, region: string): Promise<TargetAccountClients> {
-    const roleArn = this.roleArn(partition, account);
+    const roleArn = this.roleArn(partition, account, region);
     const key = `${roleArn} ${region}`;
     let clients = this.clientsByRegion.get(key);
     if (!clients) {
@@ -161,7 +164,12 @@ async function readStack(action: FailedAction, stack: StackLookups, sessions: Ta
   try {
     clients = await sessions.clients(action.partition, action.account, action.region);
   } catch (err) {
-    const roleArn = sessions.roleArn(action.partition, action.account);
+    let roleArn: string;
+    try {
+      roleArn = sessions.roleArn(action.partition, action.account, action.region);
+    } catch (inner) {
+      roleArn = `the read-only role of ${action.account} in ${action.region} (${problemText(inner)})`;
+    }
     stack.events = failed(`could not assume ${roleArn}: ${problemText(err)}`);
     log('WARN', 'could not assume the read-only role', { roleArn, error: problemText(err) });
     return;

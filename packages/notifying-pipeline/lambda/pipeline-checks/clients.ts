@@ -10,7 +10,9 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { TargetParams } from '../../src/private/check-params';
-import { DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV, assumeRole, targetRoleArn, RoleCredentials } from '../shared/read-only-role';
+import {
+  ConventionRoleName, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV, assumeRole, roleNameIn, targetRoleArn, RoleCredentials,
+} from '../shared/read-only-role';
 
 /** Reads with the SDK's standard retries (throttling included), three attempts. */
 const READ_ATTEMPTS = 3;
@@ -26,19 +28,24 @@ export interface CheckClients {
 }
 
 /** Each role name is set on the function that may assume it; an unset one refuses, naming the variable. */
-export function defaultClients(readOnlyRoleName: string | undefined, deploymentRoleName: string | undefined): CheckClients {
+export function defaultClients(readOnlyRoleName: ConventionRoleName | undefined, deploymentRoleName: ConventionRoleName | undefined): CheckClients {
   const sts = new STSClient({ maxAttempts: READ_ATTEMPTS });
   return {
     // Reports are not retried blindly: a refused report is thrown and logged.
     codePipeline: new CodePipelineClient({ maxAttempts: READ_ATTEMPTS }),
     s3: new S3Client({ maxAttempts: READ_ATTEMPTS }),
     assumeReadOnlyRole: (target, session, signal) => (readOnlyRoleName
-      ? assumeRole(sts, targetRoleArn(target.partition, target.account, readOnlyRoleName), session, signal)
+      ? assume(sts, target, readOnlyRoleName, session, signal)
       : Promise.reject(new Error(`${READ_ONLY_ROLE_ENV} is not set: this function does not read target accounts`))),
     assumeDeploymentRole: (target, session, signal) => (deploymentRoleName
-      ? assumeRole(sts, targetRoleArn(target.partition, target.account, deploymentRoleName), session, signal)
+      ? assume(sts, target, deploymentRoleName, session, signal)
       : Promise.reject(new Error(`${DEPLOYMENT_ROLE_ENV} is not set: only the change set function creates change sets`))),
   };
+}
+
+/** The target's convention role of the target's region. */
+async function assume(sts: STSClient, target: TargetParams, roleName: ConventionRoleName, session: string, signal: AbortSignal): Promise<RoleCredentials> {
+  return assumeRole(sts, targetRoleArn(target.partition, target.account, roleNameIn(roleName, target.region)), session, signal);
 }
 
 export function cloudFormationIn(target: TargetParams, credentials: RoleCredentials): CloudFormationClient {

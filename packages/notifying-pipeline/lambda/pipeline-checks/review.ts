@@ -6,7 +6,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CloudFormationClient, DescribeChangeSetCommand, DescribeChangeSetCommandOutput, DescribeEventsCommand, GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
-import { AutoApprove, ChangeReview } from '@crosswalk/change-review/lib/review';
+import { AutoApprove, ChangeReview, ReviewContext, ReviewDecision } from '@crosswalk/change-review/lib/review';
 import { CloudFormationReads, readChangeSet } from '@crosswalk/change-review/lib/read/read-change-set';
 import { changeSetUrl, consoleUrl } from '../../src/private/console';
 import { CheckClients, cloudFormationIn } from './clients';
@@ -27,6 +27,42 @@ export interface ReviewDependencies {
 
 /** Reviews the change set, writes its report, and returns the variables of the approval and the conditions. */
 export async function review(params: ReviewParams, deps: ReviewDependencies, signal: AbortSignal): Promise<JobSuccess> {
+  const { result, decision, context, reportKey } = await reviewEnvironment(params, deps, signal);
+  const reportUrl = s3ObjectUrl(params.partition, params.region, params.reportBucket, reportKey);
+  const summary = result.summary(context, SUMMARY_MAX);
+
+  return {
+    summary: `${summary} Report: ${reportUrl}`,
+    outputVariables: {
+      RiskTier: result.tier,
+      ApprovalRequired: String(decision.approvalRequired),
+      Execute: String(decision.execute),
+      Decision: decision.reason,
+      Summary: summary,
+      ChangeSetId: result.changeSetId,
+      ChangeSetName: params.changeSetName,
+      Changes: String(result.counts.total),
+      NeedsAttention: String(result.findings.length),
+      ReportUrl: reportUrl,
+    },
+  };
+}
+
+/** One environment's change set, reviewed under its policy, with its reports written. */
+export interface ReviewedEnvironment {
+  readonly result: ChangeReview;
+  readonly decision: ReviewDecision;
+  readonly context: ReviewContext;
+  /** The key of its HTML report; the Markdown one is beside it, ending in `.md`. */
+  readonly reportKey: string;
+}
+
+/**
+ * What a review does for one environment, alone or in a wave: reads the change set through the
+ * target's read-only role in the target's region, reviews it, decides under the environment's
+ * policy, and writes its reports to `<reportPrefix><executionId>/<environment>.{html,md}`.
+ */
+export async function reviewEnvironment(params: Omit<ReviewParams, 'check'>, deps: ReviewDependencies, signal: AbortSignal): Promise<ReviewedEnvironment> {
   const credentials = await deps.clients.assumeReadOnlyRole(params, `change-review-${params.environment}`, signal);
   const cfn = cloudFormationIn(params, credentials);
   const input = await readChangeSet(reads(cfn, deps, signal), { StackName: params.stackName, ChangeSetName: params.changeSetName });
@@ -48,34 +84,24 @@ export async function review(params: ReviewParams, deps: ReviewDependencies, sig
   };
 
   const key = `${params.reportPrefix}${params.executionId}/${params.environment}`;
+  await putReports(deps, signal, params.reportBucket, key, { html: result.html(context), markdown: result.markdown(context) });
+  return { result, decision, context, reportKey: `${key}.html` };
+}
+
+/** Writes a report as `<key>.html` and `<key>.md`. */
+export async function putReports(
+  deps: ReviewDependencies, signal: AbortSignal, bucket: string, key: string, bodies: { readonly html: string; readonly markdown: string },
+): Promise<void> {
   const reports = [
-    { key: `${key}.html`, body: result.html(context), type: 'text/html; charset=utf-8' },
-    { key: `${key}.md`, body: result.markdown(context), type: 'text/markdown; charset=utf-8' },
+    { key: `${key}.html`, body: bodies.html, type: 'text/html; charset=utf-8' },
+    { key: `${key}.md`, body: bodies.markdown, type: 'text/markdown; charset=utf-8' },
   ];
   for (const report of reports) {
     // The bucket's default encryption (the artifact key) applies to every object written.
     await deps.clients.s3.send(new PutObjectCommand({
-      Bucket: params.reportBucket, Key: report.key, Body: report.body, ContentType: report.type,
+      Bucket: bucket, Key: report.key, Body: report.body, ContentType: report.type,
     }), { abortSignal: signal });
   }
-  const reportUrl = s3ObjectUrl(params.partition, params.region, params.reportBucket, reports[0].key);
-  const summary = result.summary(context, SUMMARY_MAX);
-
-  return {
-    summary: `${summary} Report: ${reportUrl}`,
-    outputVariables: {
-      RiskTier: result.tier,
-      ApprovalRequired: String(decision.approvalRequired),
-      Execute: String(decision.execute),
-      Decision: decision.reason,
-      Summary: summary,
-      ChangeSetId: result.changeSetId,
-      ChangeSetName: params.changeSetName,
-      Changes: String(result.counts.total),
-      NeedsAttention: String(result.findings.length),
-      ReportUrl: reportUrl,
-    },
-  };
 }
 
 /**
@@ -128,7 +154,7 @@ function reads(cfn: CloudFormationClient, deps: ReviewDependencies, signal: Abor
 }
 
 /** The console page of an object in the artifact bucket (opened signed in to the build account). */
-function s3ObjectUrl(partition: string, region: string, bucket: string, key: string): string {
+export function s3ObjectUrl(partition: string, region: string, bucket: string, key: string): string {
   const url = consoleUrl(partition, region, `s3/object/${bucket}`);
   return `${url}&bucketType=general&prefix=${encodeURIComponent(key)}`;
 }

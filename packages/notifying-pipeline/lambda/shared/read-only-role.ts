@@ -4,7 +4,7 @@
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
-export { DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV } from '../../src/private/read-only-role';
+export { DEPLOYMENT_ROLE_BY_REGION_ENV, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from '../../src/private/read-only-role';
 
 /** Temporary credentials of an assumed role (STS AssumeRole's `Credentials`). */
 export interface RoleCredentials {
@@ -12,6 +12,49 @@ export interface RoleCredentials {
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
   readonly expiration?: Date;
+}
+
+/**
+ * A convention role's name: one name, or one per region (a pipeline with environments in
+ * several regions; each region's roles carry the region in their name).
+ */
+export type ConventionRoleName = string | Readonly<Record<string, string>>;
+
+/** IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * The role name from a function's environment: the by-region JSON object when set, else the
+ * one name. Throws, naming the variable, on a value that is not what the construct writes.
+ */
+export function conventionRoleName(name: string | undefined, byRegion: string | undefined, variable: string): ConventionRoleName | undefined {
+  if (byRegion === undefined || byRegion.trim() === '') return name?.trim() ? name.trim() : undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(byRegion);
+  } catch {
+    throw new Error(`${variable} is not JSON: ${byRegion.slice(0, 80)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)
+    || Object.values(parsed).some((v) => typeof v !== 'string' || !ROLE_NAME.test(v))) {
+    throw new Error(`${variable} must be a JSON object of region to IAM role name, got ${byRegion.slice(0, 80)}`);
+  }
+  return parsed as Record<string, string>;
+}
+
+/**
+ * The role's name in a region. With names by region, a region missing from them has no role
+ * this function may assume: it refuses rather than guess (the same name would belong to
+ * another region's role, which reads nothing there).
+ */
+export function roleNameIn(name: ConventionRoleName, region: string): string {
+  if (typeof name === 'string') return name;
+  const found = Object.prototype.hasOwnProperty.call(name, region) ? name[region] : undefined;
+  if (found === undefined) {
+    throw new Error(`no convention role is configured for region ${region} (configured: ${Object.keys(name).join(', ') || 'none'}): ` +
+      'the pipeline has no environment there; add the environment to the pipeline, which then configures its region\'s roles');
+  }
+  return found;
 }
 
 /** `arn:<partition>:iam::<account>:role/<roleName>`: a convention role (named by the function's environment) of one target account. */

@@ -79,7 +79,39 @@ export interface CreateChangeSetParams extends TargetParams {
   readonly monitoringMinutes: number;
 }
 
-export type CheckParams = ReviewParams | VerifyParams | BakeParams | CreateChangeSetParams;
+/** One environment of a wave: where its change set is, and its own auto-approval policy. */
+export interface WaveTarget {
+  /** Letters, digits, `_` or `-`: it is part of the wave's variable names (`<environment>Execute`…) and of its report's key. */
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  readonly stackName: string;
+  readonly changeSetName: string;
+  readonly autoApprove: AutoApprovePolicy;
+}
+
+/**
+ * Review the change sets of a wave of environments together: one report and one decision, so
+ * that one approval covers the wave. Each environment is read through its own account's
+ * read-only role, in its own region.
+ */
+export interface WaveReviewParams {
+  readonly check: 'review-wave';
+  /** The wave's name: the wave report lands under `<prefix><executionId>/<wave>.wave.{md,html}`. */
+  readonly wave: string;
+  readonly partition: string;
+  /** The pipeline's (home) region: where the report bucket is. */
+  readonly region: string;
+  readonly pipelineName: string;
+  readonly executionId: string;
+  readonly reportBucket: string;
+  /** Key prefix of the reports, ending in `/`. */
+  readonly reportPrefix: string;
+  /** At least two, with distinct environment names. */
+  readonly targets: WaveTarget[];
+}
+
+export type CheckParams = ReviewParams | VerifyParams | BakeParams | CreateChangeSetParams | WaveReviewParams;
 
 const AUTO_APPROVE: AutoApprovePolicy[] = ['never', 'noChanges', 'lowRisk'];
 
@@ -91,13 +123,8 @@ export function parseParams(text: string | undefined): CheckParams {
   } catch {
     throw new Error(`the action's UserParameters are not JSON: ${JSON.stringify((text ?? '').slice(0, 200))}`);
   }
-  const str = (field: string): string => {
-    const value = raw?.[field];
-    if (typeof value !== 'string' || value.length === 0) throw new Error(`UserParameters.${field} must be a non-empty string, got ${JSON.stringify(value)}`);
-    // An unsubstituted variable means the pipeline could not resolve it: never act on the literal.
-    if (/#\{[^}]*\}/.test(value)) throw new Error(`UserParameters.${field} holds an unresolved pipeline variable: ${value}`);
-    return value;
-  };
+  const str = (field: string): string => stringField(raw?.[field], field);
+  if (raw?.check === 'review-wave') return parseWave(raw);
   const target: TargetParams = {
     environment: str('environment'), account: str('account'), region: str('region'), partition: str('partition'), stackName: str('stackName'),
   };
@@ -152,6 +179,63 @@ export function parseParams(text: string | undefined): CheckParams {
       };
     }
     default:
-      throw new Error(`UserParameters.check must be 'review', 'verify', 'bake' or 'create-change-set', got ${JSON.stringify(raw?.check)}`);
+      throw new Error(`UserParameters.check must be 'review', 'review-wave', 'verify', 'bake' or 'create-change-set', got ${JSON.stringify(raw?.check)}`);
   }
+}
+
+/**
+ * A non-empty string, with no unsubstituted variable (the pipeline could not resolve it: never
+ * act on the literal); `field` names it in the error, as `UserParameters.<field>`.
+ */
+function stringField(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new Error(`UserParameters.${field} must be a non-empty string, got ${JSON.stringify(value)}`);
+  if (/#\{[^}]*\}/.test(value)) throw new Error(`UserParameters.${field} holds an unresolved pipeline variable: ${value}`);
+  return value;
+}
+
+function accountField(value: unknown, field: string): string {
+  const account = stringField(value, field);
+  if (!/^\d{12}$/.test(account)) throw new Error(`UserParameters.${field} must be a 12-digit account id, got '${account}'`);
+  return account;
+}
+
+function autoApproveField(value: unknown, field: string): AutoApprovePolicy {
+  const autoApprove = stringField(value, field) as AutoApprovePolicy;
+  if (!AUTO_APPROVE.includes(autoApprove)) throw new Error(`UserParameters.${field} must be one of ${AUTO_APPROVE.join(', ')}, got '${autoApprove}'`);
+  return autoApprove;
+}
+
+/** An environment's name is part of the wave's output variable names and of its report's key: letters, digits, `_` or `-`. */
+const WAVE_ENVIRONMENT = /^[A-Za-z0-9_-]+$/;
+
+function parseWave(raw: any): WaveReviewParams {
+  const str = (field: string): string => stringField(raw[field], field);
+  const wave = {
+    check: 'review-wave' as const, wave: str('wave'), partition: str('partition'), region: str('region'), pipelineName: str('pipelineName'),
+    executionId: str('executionId'), reportBucket: str('reportBucket'), reportPrefix: str('reportPrefix'),
+  };
+  if (!wave.reportPrefix.endsWith('/')) throw new Error(`UserParameters.reportPrefix must end in '/', got '${wave.reportPrefix}'`);
+  const list = raw.targets;
+  if (!Array.isArray(list) || list.length < 2) {
+    throw new Error(`UserParameters.targets must list at least 2 environments (a single one is a 'review'), got ${JSON.stringify(list)}`);
+  }
+  const seen = new Map<string, string>();
+  const targets = list.map((item: any, i: number): WaveTarget => {
+    const at = `targets[${i}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new Error(`UserParameters.${at} must be an object, got ${JSON.stringify(item)}`);
+    const field = (name: string): string => stringField(item[name], `${at}.${name}`);
+    const environment = field('environment');
+    if (!WAVE_ENVIRONMENT.test(environment)) {
+      throw new Error(`UserParameters.${at}.environment must be letters, digits, '_' or '-' (it is part of the variable names), got '${environment}'`);
+    }
+    // Told apart case-insensitively: two names differing only in case would be one environment to a reader.
+    const twin = seen.get(environment.toLowerCase());
+    if (twin !== undefined) throw new Error(`UserParameters.${at}.environment '${environment}' is already the name of ${twin}: environment names must be unique`);
+    seen.set(environment.toLowerCase(), at);
+    return {
+      environment, account: accountField(item.account, `${at}.account`), region: field('region'), stackName: field('stackName'),
+      changeSetName: field('changeSetName'), autoApprove: autoApproveField(item.autoApprove, `${at}.autoApprove`),
+    };
+  });
+  return { ...wave, targets };
 }

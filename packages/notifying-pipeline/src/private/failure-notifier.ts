@@ -16,7 +16,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Construct } from 'constructs';
-import { READ_ONLY_ROLE_ENV } from './read-only-role';
+import { READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from './read-only-role';
+import { RegionalTarget, roleNameEnvironment, targetRoleArns } from './target-roles';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -32,8 +33,8 @@ export interface FailureNotifierProps {
   readonly pipelineArn: string;
   readonly topic: sns.ITopic;
   readonly topicKey: kms.IKey;
-  /** The target accounts whose read-only role the notifier may assume. */
-  readonly targetAccounts: string[];
+  /** The target accounts and regions whose read-only role the notifier may assume. */
+  readonly targets: RegionalTarget[];
   readonly projects: ReportedProject[];
   readonly logRetention: logs.RetentionDays;
 }
@@ -69,7 +70,7 @@ export class FailureNotifier extends Construct {
             new iam.PolicyStatement({
               sid: 'ReadTargetAccountsThroughTheirReadOnlyRole',
               actions: ['sts:AssumeRole'],
-              resources: [...new Set(props.targetAccounts)].map((account) => naming.readOnlyRoleArn(account)),
+              resources: targetRoleArns(naming, props.targets, (n, account) => n.readOnlyRoleArn(account)),
             }),
             new iam.PolicyStatement({ sid: 'PublishTheMessage', actions: ['sns:Publish'], resources: [props.topic.topicArn] }),
             // Publishing to a topic encrypted with a customer managed key needs both actions on it:
@@ -92,7 +93,7 @@ export class FailureNotifier extends Construct {
       memorySize: 256,
       environment: {
         TOPIC_ARN: props.topic.topicArn,
-        [READ_ONLY_ROLE_ENV]: naming.readOnlyRoleName,
+        ...roleNameEnvironment(naming, props.targets, (n) => n.readOnlyRoleName, READ_ONLY_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV),
         PARTITION: naming.partition,
       },
       // Nothing is lost: an event the function could not handle after Lambda's retries still

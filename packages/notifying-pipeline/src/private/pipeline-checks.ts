@@ -3,7 +3,7 @@
  * change set, bake) and the actions that invoke it. Not exported from the package.
  */
 import * as path from 'path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,8 +13,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Construct } from 'constructs';
-import { DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV } from './read-only-role';
-import type { BakeParams, CreateChangeSetParams, ReviewParams, VerifyParams } from './check-params';
+import { DEPLOYMENT_ROLE_BY_REGION_ENV, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from './read-only-role';
+import { RegionalTarget, roleNameEnvironment, targetRoleArns } from './target-roles';
+import type { BakeParams, CreateChangeSetParams, ReviewParams, VerifyParams, WaveReviewParams, WaveTarget } from './check-params';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -26,13 +27,15 @@ export interface PipelineChecksProps {
   readonly pipelineName: string;
   readonly artifactBucket: s3.IBucket;
   readonly artifactKey: kms.IKey;
-  /** The target accounts whose read-only role the function may assume. */
-  readonly targetAccounts: string[];
+  /** The target accounts and regions whose read-only role the function may assume. */
+  readonly targets: RegionalTarget[];
   /**
-   * The target accounts whose change sets are created with rollback triggers: a second
-   * function, with its own role, that may assume their deployment role. None: no such function.
+   * The target accounts and regions whose change sets are created with rollback triggers: a
+   * second function, with its own role, that may assume their deployment role. None: no such function.
    */
-  readonly revertAccounts?: string[];
+  readonly revertTargets?: RegionalTarget[];
+  /** The artifact key of each region other than the pipeline's, where the change set function writes the templates of that region's stacks. */
+  readonly regionalKeyArns?: { [region: string]: string };
   readonly logRetention: logs.RetentionDays;
 }
 
@@ -43,6 +46,7 @@ type Fields<T> = Omit<T, 'check' | 'environment' | 'account' | 'region' | 'parti
 export interface CheckTarget {
   readonly environment: string;
   readonly account: string;
+  readonly region: string;
   readonly stackName: string;
 }
 
@@ -76,7 +80,7 @@ export class PipelineChecks extends Construct {
             new iam.PolicyStatement({
               sid: 'ReadTargetAccountsThroughTheirReadOnlyRole',
               actions: ['sts:AssumeRole'],
-              resources: [...new Set(props.targetAccounts)].map((account) => naming.readOnlyRoleArn(account)),
+              resources: targetRoleArns(naming, props.targets, (n, account) => n.readOnlyRoleArn(account)),
             }),
             new iam.PolicyStatement({ sid: 'WriteChangeReviewReports', actions: ['s3:PutObject'], resources: [reports] }),
             // Writing an object that the bucket encrypts with a KMS key needs kms:GenerateDataKey on it:
@@ -94,9 +98,9 @@ export class PipelineChecks extends Construct {
 
     // A review of a large change set, or one look at the alarms plus a poll interval.
     this.function = checksFunction(this, 'Function', `Change review, change set verification and bake of the ${props.pipelineName} pipeline`,
-      this.role, logGroup, { [READ_ONLY_ROLE_ENV]: naming.readOnlyRoleName });
-    if ((props.revertAccounts ?? []).length > 0) {
-      const { fn, role } = this.createChangeSetFunction(props, props.revertAccounts!);
+      this.role, logGroup, roleNameEnvironment(naming, props.targets, (n) => n.readOnlyRoleName, READ_ONLY_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV));
+    if ((props.revertTargets ?? []).length > 0) {
+      const { fn, role } = this.createChangeSetFunction(props, props.revertTargets!);
       this.changeSetFunction = fn;
       this.changeSetRole = role;
     }
@@ -108,11 +112,22 @@ export class PipelineChecks extends Construct {
    * build output, writes the template under the pipeline's artifact folder for CloudFormation
    * to read, and creates the change set there.
    */
-  private createChangeSetFunction(props: PipelineChecksProps, accounts: string[]): { fn: lambda.Function; role: iam.Role } {
+  private createChangeSetFunction(props: PipelineChecksProps, targets: RegionalTarget[]): { fn: lambda.Function; role: iam.Role } {
     const { naming } = props;
     const scope = new Construct(this, 'ChangeSet');
     const logGroup = new logs.LogGroup(scope, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
     const folder = `${props.artifactBucket.bucketArn}/${naming.pipelineArtifactsPrefix(props.pipelineName)}`;
+    // The template goes to the artifact store of the stack's region, which its deployment role reads.
+    const regions = [...new Set(targets.map((t) => t.region))].filter((r) => r !== naming.region).sort();
+    const templateFolders = [
+      ...(targets.some((t) => t.region === naming.region) ? [folder] : []),
+      ...regions.map((r) => `${naming.forRegion(r).artifactBucketArn(Stack.of(this).account)}/${naming.pipelineArtifactsPrefix(props.pipelineName)}`),
+    ];
+    const regionalKeys = regions.map((r) => {
+      const arn = props.regionalKeyArns?.[r];
+      if (arn === undefined) throw new Error(`no artifact key ARN for region ${r} (the construct passes regionalKeyArns)`);
+      return arn;
+    });
     const role = new iam.Role(scope, 'Role', {
       roleName: naming.changeSetRoleName,
       description: `Creates the change sets with rollback triggers of the ${props.pipelineName} pipeline`,
@@ -124,13 +139,14 @@ export class PipelineChecks extends Construct {
             new iam.PolicyStatement({
               sid: 'CreateChangeSetsThroughTheDeploymentRole',
               actions: ['sts:AssumeRole'],
-              resources: [...new Set(accounts)].map((account) => naming.deploymentRoleArn(account)),
+              resources: targetRoleArns(naming, targets, (n, account) => n.deploymentRoleArn(account)),
             }),
             new iam.PolicyStatement({ sid: 'ReadTheBuildOutput', actions: ['s3:GetObject'], resources: [`${folder}*`] }),
-            new iam.PolicyStatement({ sid: 'WriteTheTemplates', actions: ['s3:PutObject'], resources: [`${folder}change-sets/*`] }),
+            new iam.PolicyStatement({ sid: 'WriteTheTemplates', actions: ['s3:PutObject'], resources: templateFolders.map((f) => `${f}change-sets/*`) }),
             // Objects of the bucket are encrypted with the artifact key: reading needs Decrypt, writing GenerateDataKey.
             // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
             new iam.PolicyStatement({ sid: 'TheArtifactKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.artifactKey.keyArn] }),
+            ...(regionalKeys.length > 0 ? [new iam.PolicyStatement({ sid: 'TheRegionsArtifactKeys', actions: ['kms:GenerateDataKey'], resources: regionalKeys })] : []),
           ],
         }),
       },
@@ -139,14 +155,16 @@ export class PipelineChecks extends Construct {
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${folder}*]`,
       reason: 'CodePipeline names each execution\'s build output with a generated key under the pipeline\'s folder, which the function reads the template from',
     });
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${folder}change-sets/*]`,
-      reason: 'The templates are written per execution and environment under the pipeline\'s change-sets/ folder, for CloudFormation to read',
-    });
+    for (const f of templateFolders) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${f}change-sets/*]`,
+        reason: 'The templates are written per execution and environment under the pipeline\'s change-sets/ folder, for CloudFormation to read',
+      });
+    }
     acknowledgeJobResults(role);
     // Reads the build output, writes the template, waits for the change set (seconds to a minute).
     const fn = checksFunction(scope, 'Function', `Change sets with rollback triggers of the ${props.pipelineName} pipeline`,
-      role, logGroup, { [DEPLOYMENT_ROLE_ENV]: naming.deploymentRoleName });
+      role, logGroup, roleNameEnvironment(naming, targets, (n) => n.deploymentRoleName, DEPLOYMENT_ROLE_ENV, DEPLOYMENT_ROLE_BY_REGION_ENV));
     return { fn, role };
   }
 
@@ -154,10 +172,10 @@ export class PipelineChecks extends Construct {
    * The change set action with rollback triggers; its variables are `#{<namespace>.Revert}`
    * (`armed`, or `first-deployment` for a stack not created yet) and `.RevertAlarms`.
    */
-  public createChangeSetAction(target: CheckTarget, fields: Fields<CreateChangeSetParams>, input: codepipeline.Artifact, namespace: string, runOrder: number): codepipeline.IAction {
+  public createChangeSetAction(target: CheckTarget, fields: Fields<CreateChangeSetParams>, input: codepipeline.Artifact, namespace: string, runOrder: number, actionName = 'CreateChangeSet'): codepipeline.IAction {
     if (!this.changeSetFunction) throw new Error('createChangeSetAction: no environment reverts on alarm (the construct passes revertAccounts)');
     return new actions.LambdaInvokeAction({
-      actionName: 'CreateChangeSet',
+      actionName,
       lambda: this.changeSetFunction,
       userParameters: { check: 'create-change-set', ...this.targetFields(target), ...fields },
       inputs: [input],
@@ -171,17 +189,41 @@ export class PipelineChecks extends Construct {
     return this.action('Review', { check: 'review', ...this.targetFields(target), ...fields, reportPrefix: this.reportPrefix }, namespace, runOrder);
   }
 
-  public verifyAction(target: CheckTarget, fields: Fields<VerifyParams>, namespace: string, runOrder: number): codepipeline.IAction {
-    return this.action('VerifyReviewedChangeSet', { check: 'verify', ...this.targetFields(target), ...fields }, namespace, runOrder);
+  /**
+   * One change review of a wave's change sets: one report over all of them (each environment's
+   * own report beside it), the highest risk deciding; its variables are the wave's
+   * (`#{<namespace>.ApprovalRequired}`, `.Summary`, `.ReportUrl`…) and each environment's
+   * (`#{<namespace>.<environment>Execute}`, `.<environment>ChangeSetId`, `.<environment>ChangeSetName`).
+   */
+  public waveReviewAction(
+    wave: string, targets: Array<CheckTarget & Pick<WaveTarget, 'changeSetName' | 'autoApprove'>>,
+    fields: Pick<WaveReviewParams, 'pipelineName' | 'executionId' | 'reportBucket'>, namespace: string, runOrder: number,
+  ): codepipeline.IAction {
+    const params: WaveReviewParams = {
+      check: 'review-wave',
+      wave,
+      partition: this.naming.partition,
+      region: this.naming.region,
+      ...fields,
+      reportPrefix: this.reportPrefix,
+      targets: targets.map((t) => ({
+        environment: t.environment, account: t.account, region: t.region, stackName: t.stackName, changeSetName: t.changeSetName, autoApprove: t.autoApprove,
+      })),
+    };
+    return this.action('Review', params as unknown as Record<string, unknown>, namespace, runOrder);
+  }
+
+  public verifyAction(target: CheckTarget, fields: Fields<VerifyParams>, namespace: string, runOrder: number, actionName = 'VerifyReviewedChangeSet'): codepipeline.IAction {
+    return this.action(actionName, { check: 'verify', ...this.targetFields(target), ...fields }, namespace, runOrder);
   }
 
   /** The bake; it writes its report (every alarm watched, its states and history) next to the change review's. */
-  public bakeAction(target: CheckTarget, fields: Omit<Fields<BakeParams>, 'reportPrefix'>, runOrder: number): codepipeline.IAction {
-    return this.action('Bake', { check: 'bake', ...this.targetFields(target), ...fields, ...(fields.reportBucket !== undefined ? { reportPrefix: this.reportPrefix } : {}) }, undefined, runOrder);
+  public bakeAction(target: CheckTarget, fields: Omit<Fields<BakeParams>, 'reportPrefix'>, runOrder: number, actionName = 'Bake'): codepipeline.IAction {
+    return this.action(actionName, { check: 'bake', ...this.targetFields(target), ...fields, ...(fields.reportBucket !== undefined ? { reportPrefix: this.reportPrefix } : {}) }, undefined, runOrder);
   }
 
   private targetFields(target: CheckTarget) {
-    return { environment: target.environment, account: target.account, region: this.naming.region, partition: this.naming.partition, stackName: target.stackName };
+    return { environment: target.environment, account: target.account, region: target.region, partition: this.naming.partition, stackName: target.stackName };
   }
 
   private action(actionName: string, userParameters: Record<string, unknown>, variablesNamespace: string | undefined, runOrder: number): codepipeline.IAction {

@@ -79,7 +79,11 @@ export function validateEnvironments(environments: PipelineEnvironment[], naming
     }
     seen.set(env.name.toLowerCase(), i);
     CrosswalkNaming.validateAccountId(`${field}.account`, env.account);
-    if (env.region !== undefined) validateRegionMatches(`${field}.region`, env.region, naming);
+    if (env.region !== undefined) CrosswalkNaming.validateRegion(`${field}.region`, env.region);
+    if (env.region !== undefined && !literal(env.region)) {
+      throw new Error(`${field}.region must be a literal region name such as 'us-west-2', not a token: the stage's roles and artifact store are named after it at synth time`);
+    }
+    if (env.wave !== undefined) validateName(`${field}.wave`, env.wave);
     validateStackName(`${field}.stackName`, env.stackName, naming);
     if (literal(env.templatePath) && env.templatePath.trim() === '') {
       throw new Error(`${field}.templatePath must name the template file in the build output artifact, for example 'cdk.out/${env.stackName}.template.json', got ''`);
@@ -94,18 +98,77 @@ export function validateEnvironments(environments: PipelineEnvironment[], naming
     if (env.deploymentWindow) validateDeploymentWindow(`${field}.deploymentWindow`, env.deploymentWindow);
     validateReviewAndBake(field, env, naming);
   });
-  // An environment with approval spans three stages: '<name>', '<name>Approval', '<name>Deploy'.
-  const stageNames = new Map<string, string>();
-  environments.forEach((env, i) => {
-    const stages = env.requireApproval ? [env.name, `${env.name}Approval`, `${env.name}Deploy`] : [env.name];
-    for (const stage of stages) {
-      const other = stageNames.get(stage.toLowerCase());
-      if (other !== undefined) {
-        throw new Error(`environments[${i}] ('${env.name}') needs a stage named '${stage}', which ${other} already uses: rename one of the environments`);
-      }
-      stageNames.set(stage.toLowerCase(), `environments[${i}] ('${env.name}')`);
+  const waves = wavesOf(environments);
+  const waveNames = new Set<string>();
+  for (const wave of waves) {
+    if (waveNames.has(wave.name.toLowerCase()) && wave.environments[0].wave !== undefined) {
+      const env = wave.environments[0];
+      throw new Error(`environments[${environments.indexOf(env)}] ('${env.name}') is in wave '${wave.name}', but does not follow the wave's other environments: ` +
+        'a wave is consecutive environments; move it next to them, or give it another wave');
     }
-  });
+    waveNames.add(wave.name.toLowerCase());
+    validateWave(wave, environments);
+  }
+  const stageNames = new Map<string, string>();
+  for (const wave of waves) {
+    for (const stage of stageNamesOf(wave)) {
+      const other = stageNames.get(stage.toLowerCase());
+      const who = wave.environments.length > 1 ? `wave '${wave.name}'` : `environments[${environments.indexOf(wave.environments[0])}] ('${wave.environments[0].name}')`;
+      if (other !== undefined) {
+        throw new Error(`${who} needs a stage named '${stage}', which ${other} already uses: rename one of them`);
+      }
+      stageNames.set(stage.toLowerCase(), who);
+    }
+    if (RESERVED_STAGE_NAMES.some((reserved) => reserved.toLowerCase() === wave.name.toLowerCase())) {
+      throw new Error(`wave '${wave.name}' is the name of a stage the pipeline adds itself (${RESERVED_STAGE_NAMES.join(', ')}): choose another name`);
+    }
+  }
+}
+
+/** Consecutive environments of the same wave, in order. */
+export interface Wave {
+  readonly name: string;
+  readonly environments: PipelineEnvironment[];
+}
+
+/** The waves of the environments: consecutive environments with the same `wave` (by default each its own). */
+export function wavesOf(environments: PipelineEnvironment[]): Wave[] {
+  const waves: { name: string; environments: PipelineEnvironment[] }[] = [];
+  for (const env of environments) {
+    const name = env.wave ?? env.name;
+    const last = waves[waves.length - 1];
+    if (env.wave !== undefined && last !== undefined && last.name === name) last.environments.push(env);
+    else waves.push({ name, environments: [env] });
+  }
+  return waves;
+}
+
+/** The stages a wave adds, in order. */
+export function stageNamesOf(wave: Wave): string[] {
+  const [first] = wave.environments;
+  if (!first.requireApproval) return [wave.name];
+  // A reviewed wave: change sets and review, approval, the window's check, then one execution
+  // stage per environment (a single environment's is '<name>Deploy', as the wave is named after it).
+  return [
+    wave.name, `${wave.name}Approval`,
+    ...(first.deploymentWindow !== undefined ? [`${wave.name}Window`] : []),
+    ...wave.environments.map((e) => `${e.name}Deploy`),
+  ];
+}
+
+/** Checks what the environments of one wave must share: what a stage decides for all its actions. */
+function validateWave(wave: Wave, all: PipelineEnvironment[]): void {
+  if (wave.environments.length < 2) return;
+  const [first] = wave.environments;
+  const describe = (e: PipelineEnvironment) => `environments[${all.indexOf(e)}] ('${e.name}')`;
+  for (const env of wave.environments.slice(1)) {
+    const disagree = (what: string, a: unknown, b: unknown) => new Error(`${describe(env)} and ${describe(first)} are both in wave '${wave.name}' but disagree on ${what} ` +
+      `(${JSON.stringify(b) ?? 'unset'} and ${JSON.stringify(a) ?? 'unset'}): a wave's environments share their stages, and a stage decides it for all of them; give them the same ${what}, or put them in different waves`);
+    if (Boolean(env.requireApproval) !== Boolean(first.requireApproval)) throw disagree('requireApproval', Boolean(first.requireApproval), Boolean(env.requireApproval));
+    if (rollsBack(env) !== rollsBack(first)) throw disagree('rollbackOnFailure', rollsBack(first), rollsBack(env));
+    const windowOf = (e: PipelineEnvironment) => (e.deploymentWindow ? { cron: e.deploymentWindow.cron.trim(), timeZone: e.deploymentWindow.timeZone ?? 'UTC' } : undefined);
+    if (JSON.stringify(windowOf(env)) !== JSON.stringify(windowOf(first))) throw disagree('deploymentWindow', windowOf(first), windowOf(env));
+  }
 }
 
 /** The longest bake: a Lambda invoke action times out after 24 hours (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html); an hour is kept for the last looks. */
@@ -481,5 +544,36 @@ function validateTests(field: string, env: PipelineEnvironment, outputs: string[
 function validateVariableName(field: string, variable: string): void {
   if (!ENV_VAR_NAME.test(variable)) {
     throw new Error(`${field} has the key '${variable}', which is not an environment variable name (letters, digits and '_', not starting with a digit), for example API_URL`);
+  }
+}
+
+/**
+ * Checks the artifact key ARN of each other region: one for every region an environment is
+ * in (none for the pipeline's own, none for a region no environment is in), each a key of the
+ * build account in that region, by ARN (CodePipeline takes no alias for a cross-account action:
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html).
+ */
+export function validateRegionalKeyArns(keyArns: { [region: string]: string }, regions: string[], naming: CrosswalkNaming, buildAccount: string): void {
+  for (const region of regions) {
+    const arn = keyArns[region];
+    const regional = naming.forRegion(region);
+    const example = `arn:${naming.partition}:kms:${region}:${buildAccount}:key/<key id>`;
+    if (arn === undefined) {
+      throw new Error(`regionalArtifactKeyArns has no key for region '${region}', where an environment is: CodePipeline keeps that region's artifacts in the build account's store there ` +
+        `(bucket '${regional.artifactBucketName(buildAccount)}') and needs its key by ARN; deploy an EncryptedArtifactStore in ${region} and add { '${region}': '${example}' }`);
+    }
+    if (!literal(arn)) {
+      throw new Error(`regionalArtifactKeyArns['${region}'] must be the key's ARN as a literal string, not a token: the store of another region is another stack, whose values CloudFormation cannot pass across regions; copy its key ARN (${example})`);
+    }
+    const match = /^arn:([^:]+):kms:([^:]+):(\d{12}):key\/[A-Za-z0-9-]+$/.exec(arn);
+    if (!match || match[1] !== naming.partition || match[2] !== region || match[3] !== buildAccount) {
+      throw new Error(`regionalArtifactKeyArns['${region}'] must be the ARN of a KMS key of the build account ${buildAccount} in ${region}, such as '${example}', got '${arn}'` +
+        (arn.includes(':alias/') ? ': an alias is recognized only in the key\'s own account, and the target accounts\' actions need the key itself (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html)' : ''));
+    }
+  }
+  for (const region of Object.keys(keyArns)) {
+    if (!regions.includes(region)) {
+      throw new Error(`regionalArtifactKeyArns names region '${region}', where no environment is${region === naming.region ? ' (it is the pipeline\'s own region, whose store is artifactBucket and artifactKey)' : ''}: remove it`);
+    }
   }
 }

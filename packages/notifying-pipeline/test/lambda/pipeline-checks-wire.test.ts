@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { ChecksDependencies, runChecks } from '../../lambda/pipeline-checks';
 import { defaultClients } from '../../lambda/pipeline-checks/clients';
 import { alarmsThatFire } from '../../lambda/pipeline-checks/create-change-set';
+import { tierRank, waveTier } from '../../lambda/pipeline-checks/review-wave';
 import { strToU8, zipSync } from 'fflate';
 import { isolateAws } from '../../../../test-support/isolated-aws';
 import { CannedResponse, LocalServer, RecordedRequest } from '../../../../test-support/local-server';
@@ -352,6 +353,214 @@ describe('change review', () => {
     const outcome = await runChecks(jobEvent({ ...reviewParams, executionId: '#{codepipeline.PipelineExecutionId}' }), context(), deps());
     expect(outcome).toEqual({ status: 'failed', summary: 'UserParameters.executionId holds an unresolved pipeline variable: #{codepipeline.PipelineExecutionId}' });
     expect(server.requests.map((r) => jsonOperation(r) ?? queryFields(r).Action)).toEqual(['PutJobFailureResult']);
+  });
+});
+
+describe('wave review', () => {
+  // Two environments of the wave "Prod", each in its own account and region; the pipeline (and its report bucket) in eu-west-1.
+  const EU = { environment: 'ProdEu', account: '333333333333', region: 'eu-central-1', stackName: 'Crosswalk-SampleApi-ProdEu', changeSetName: CHANGE_SET, autoApprove: 'noChanges' };
+  const US = { environment: 'ProdUs', account: '444444444444', region: 'us-east-1', stackName: 'Crosswalk-SampleApi-ProdUs', changeSetName: CHANGE_SET, autoApprove: 'noChanges' };
+  type WaveTargetParams = typeof EU;
+  const REPORTS = `change-reviews/Crosswalk-pipeline/${EXECUTION}`;
+  const waveParams = (targets: object[]) => ({
+    check: 'review-wave', wave: 'Prod', partition: 'aws', region: 'eu-west-1', pipelineName: 'Crosswalk-pipeline', executionId: EXECUTION,
+    reportBucket: BUCKET, reportPrefix: 'change-reviews/Crosswalk-pipeline/', targets,
+  });
+  const changeSetIdOf = (t: WaveTargetParams) => `arn:aws:cloudformation:${t.region}:${t.account}:changeSet/${CHANGE_SET}/9d1e0c3a-aaaa-bbbb-cccc-${t.account}`;
+  const reportUrlOf = (key: string) => `https://eu-west-1.console.aws.amazon.com/s3/object/${BUCKET}?region=eu-west-1&bucketType=general&prefix=${encodeURIComponent(key)}`;
+
+  /** A log group's retention growing 30 → 365 days: a shape of the low table (the change's fields as in DescribeChangeSet's ResourceChange,
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceChange.html; the property:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-logs-loggroup.html). */
+  const retentionGrows = {
+    Type: 'Resource',
+    ResourceChange: {
+      Action: 'Modify', LogicalResourceId: 'ApiLogGroup', PhysicalResourceId: '/aws/lambda/Crosswalk-SampleApi-ApiFunction', ResourceType: 'AWS::Logs::LogGroup',
+      Replacement: 'False', Scope: ['Properties'],
+      BeforeContext: JSON.stringify({ Properties: { LogGroupName: '/aws/lambda/Crosswalk-SampleApi-ApiFunction', RetentionInDays: 30 } }),
+      AfterContext: JSON.stringify({ Properties: { LogGroupName: '/aws/lambda/Crosswalk-SampleApi-ApiFunction', RetentionInDays: 365 } }),
+      Details: [{
+        Target: { Attribute: 'Properties', Name: 'RetentionInDays', Path: '/Properties/RetentionInDays', RequiresRecreation: 'Never', BeforeValue: '30', AfterValue: '365', AttributeChangeType: 'Modify' },
+        Evaluation: 'Static', ChangeSource: 'DirectModification',
+      }],
+    },
+  };
+
+  /** DescribeChangeSet's answer for one environment's change set (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html). */
+  function changeSetOf(t: WaveTargetParams, changes: object[], extra: object = {}): CannedResponse {
+    return xmlAnswer('DescribeChangeSet', toXml({
+      ChangeSetName: t.changeSetName, ChangeSetId: changeSetIdOf(t), StackName: t.stackName, Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', Changes: changes, ...extra,
+    }), CFN_NAMESPACE);
+  }
+  /** "The submitted information didn't contain changes": a FAILED change set with nothing to execute (StatusReason, same page). */
+  const noChangesOf = (t: WaveTargetParams) => changeSetOf(t, [], {
+    Status: 'FAILED', ExecutionStatus: 'UNAVAILABLE', StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set.",
+  });
+
+  /**
+   * The stand-in for the wave: each stack's change set by its name, and STS AssumeRole answering each account's role with an
+   * access key that names the account (the answer's shape: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html),
+   * so that every read shows whose credentials signed it.
+   */
+  function waveAws(changeSets: Record<string, () => CannedResponse>, fake: Fake = {}) {
+    return aws({
+      assumeRole: (fields) => {
+        const answer = assumeRoleAnswer(fields.RoleArn);
+        return { ...answer, body: answer.body!.replace('ASIATARGETACCOUNT', `ASIA${fields.RoleArn.split(':')[4]}`) };
+      },
+      describeChangeSet: (fields) => changeSets[fields.StackName]?.() ?? xmlError(404, 'ChangeSetNotFound', `ChangeSet [${fields.ChangeSetName}] does not exist`),
+      ...fake,
+    });
+  }
+  const puts = () => server.requests.filter((r) => r.method === 'PUT');
+  const putKeys = () => puts().map((r) => decodeURIComponent(new URL(r.url, 'http://local').pathname).slice(`/${BUCKET}/`.length));
+  const putBody = (key: string) => puts().find((r) => decodeURIComponent(new URL(r.url, 'http://local').pathname) === `/${BUCKET}/${key}`)!.body;
+
+  test('reads each environment through its own account\'s read-only role in its own region, writes each environment\'s report and the wave\'s, and sets the wave\'s variables', async () => {
+    respond = waveAws({ [EU.stackName]: () => changeSetOf(EU, [tableReplacement, functionTimeout]), [US.stackName]: () => changeSetOf(US, [retentionGrows]) });
+    const outcome = await runChecks(jobEvent(waveParams([EU, US])), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+
+    const assume = server.requests.map(queryFields).filter((f) => f.Action === 'AssumeRole');
+    expect(assume).toEqual([
+      expect.objectContaining({ RoleArn: `arn:aws:iam::${EU.account}:role/${ROLE_NAME}`, RoleSessionName: 'change-review-ProdEu' }),
+      expect.objectContaining({ RoleArn: `arn:aws:iam::${US.account}:role/${ROLE_NAME}`, RoleSessionName: 'change-review-ProdUs' }),
+    ]);
+    for (const t of [EU, US]) {
+      const reads = server.requests.filter((r) => ['DescribeChangeSet', 'GetTemplate', 'DescribeEvents'].includes(queryFields(r).Action)
+        && (queryFields(r).StackName === t.stackName || queryFields(r).ChangeSetName === changeSetIdOf(t)));
+      expect(reads.length).toBeGreaterThanOrEqual(2);
+      for (const read of reads) {
+        // Signed with the role of the environment's account, for CloudFormation in the environment's region.
+        expect(read.headers.authorization).toMatch(new RegExp(`Credential=ASIA${t.account}/\\d{8}/${t.region}/cloudformation/aws4_request`));
+      }
+    }
+
+    expect(putKeys()).toEqual([
+      `${REPORTS}/ProdEu.html`, `${REPORTS}/ProdEu.md`, `${REPORTS}/ProdUs.html`, `${REPORTS}/ProdUs.md`, `${REPORTS}/Prod.wave.html`, `${REPORTS}/Prod.wave.md`,
+    ]);
+    expect(puts()[4].headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(puts()[5].headers['content-type']).toBe('text/markdown; charset=utf-8');
+    // The report bucket is the pipeline's own: written with the function's credentials, not a target's.
+    expect(puts().every((r) => String(r.headers.authorization).includes('Credential=AKIABUILDACCOUNT/'))).toBe(true);
+    const html = putBody(`${REPORTS}/Prod.wave.html`);
+    for (const t of [EU, US]) {
+      expect(html).toContain(`<td><code>${t.environment}</code></td><td><code>${t.account}</code></td><td><code>${t.region}</code></td><td><code>${t.stackName}</code></td>`);
+      expect(html).toContain(`<a href="${reportUrlOf(`${REPORTS}/${t.environment}.html`).replace(/&/g, '&amp;')}" rel="noopener noreferrer">open</a>`);
+      expect(html).toContain(`https://${t.region}.console.aws.amazon.com/cloudformation/home?region=${t.region}#/stacks/changesets/changes?stackId=${t.stackName}&amp;changeSetId=${changeSetIdOf(t)}`);
+    }
+    expect(html).not.toMatch(/<script/i);
+    expect(putBody(`${REPORTS}/Prod.wave.md`)).toContain(`| \`ProdEu\` | \`${EU.account}\` | \`${EU.region}\` | \`${EU.stackName}\` | \`high\` | \`2\` | \`3\` |`);
+
+    const reports = jobReports();
+    expect(reports.map((r) => r.operation)).toEqual(['PutJobSuccessResult']);
+    const variables = reports[0].outputVariables;
+    expect(variables).toEqual({
+      RiskTier: 'high', ApprovalRequired: 'true', Execute: 'true', Changes: '3', NeedsAttention: '3',
+      Summary: expect.any(String),
+      ReportUrl: reportUrlOf(`${REPORTS}/Prod.wave.html`),
+      ProdEuExecute: 'true', ProdEuChangeSetId: changeSetIdOf(EU), ProdEuChangeSetName: CHANGE_SET, ProdEuRiskTier: 'high',
+      ProdUsExecute: 'true', ProdUsChangeSetId: changeSetIdOf(US), ProdUsChangeSetName: CHANGE_SET, ProdUsRiskTier: 'low',
+    });
+    expect(variables.Summary).toBe('Wave Prod: risk tier high, approval required. ProdEu high (2 changes, 3 needing attention); ProdUs low (1 change, 0 needing attention).');
+  });
+
+  test('a low environment its own policy auto-approves does not lower the wave: the high one asks a person and comes first in the report', async () => {
+    respond = waveAws({ [EU.stackName]: () => changeSetOf(EU, [retentionGrows]), [US.stackName]: () => changeSetOf(US, [tableReplacement]) });
+    const outcome = await runChecks(jobEvent(waveParams([{ ...EU, autoApprove: 'lowRisk' }, { ...US, autoApprove: 'lowRisk' }])), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(jobReports()[0].outputVariables).toMatchObject({
+      RiskTier: 'high', ApprovalRequired: 'true', Execute: 'true', ProdEuRiskTier: 'low', ProdUsRiskTier: 'high', ProdEuExecute: 'true', ProdUsExecute: 'true',
+    });
+    expect(jobReports()[0].outputVariables.Summary).toMatch(/^Wave Prod: risk tier high, approval required\. ProdUs high .*; ProdEu low /);
+
+    // The environment's own report still shows its own decision (auto-approved), the wave's shows both rows, the high one first.
+    expect(putBody(`${REPORTS}/ProdEu.md`)).toContain('auto-approved by policy lowRisk');
+    const html = putBody(`${REPORTS}/Prod.wave.html`);
+    const rows = html.split('\n').filter((line) => line.startsWith('<tr'));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^<tr class="attention-needed"><td><code>ProdUs<\/code>/);
+    expect(rows[0]).toContain('<td><code>approval required: risk tier high</code></td>');
+    expect(rows[1]).toMatch(/^<tr><td><code>ProdEu<\/code>/);
+    expect(rows[1]).toContain('<td><code>auto-approved by policy lowRisk: every change matched the low table</code></td>');
+    expect(html).toContain('<p class="verdict tier-high"><strong>Risk tier:</strong> high<br><strong>Decision:</strong> approval required: one approval covers the 2 environments of the wave</p>');
+    const md = putBody(`${REPORTS}/Prod.wave.md`);
+    expect(md.indexOf('| `ProdUs`')).toBeLessThan(md.indexOf('| `ProdEu`'));
+  });
+
+  test('an environment with no changes executes nothing while the other one executes; no approval when every policy allows it', async () => {
+    respond = waveAws({ [EU.stackName]: () => noChangesOf(EU), [US.stackName]: () => changeSetOf(US, [retentionGrows]) });
+    const outcome = await runChecks(jobEvent(waveParams([EU, { ...US, autoApprove: 'lowRisk' }])), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(jobReports()[0].outputVariables).toMatchObject({
+      RiskTier: 'low', ApprovalRequired: 'false', Execute: 'true', Changes: '1', NeedsAttention: '0',
+      ProdEuExecute: 'false', ProdEuRiskTier: 'none', ProdUsExecute: 'true', ProdUsRiskTier: 'low',
+    });
+  });
+
+  test('a read-only role it may not assume fails the wave naming the environment, its account and region; no wave report is written', async () => {
+    const denied = `arn:aws:iam::${US.account}:role/${ROLE_NAME}`;
+    respond = waveAws({ [EU.stackName]: () => changeSetOf(EU, [retentionGrows]), [US.stackName]: () => changeSetOf(US, [retentionGrows]) }, {
+      assumeRole: (fields) => (fields.RoleArn === denied
+        ? xmlError(403, 'AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${denied}`)
+        : assumeRoleAnswer(fields.RoleArn)),
+    });
+    const outcome = await runChecks(jobEvent(waveParams([{ ...EU, autoApprove: 'lowRisk' }, { ...US, autoApprove: 'lowRisk' }])), context(), deps());
+    expect(outcome.status).toBe('failed');
+    expect(outcome.summary).toMatch(/^the review of ProdUs \(account 444444444444, us-east-1\) failed, so wave Prod has no review and nothing of it is approved: AccessDenied: /);
+    expect(jobReports().map((r) => r.operation)).toEqual(['PutJobFailureResult']);
+    expect(server.requests.some((r) => queryFields(r).StackName === US.stackName)).toBe(false);
+    // ProdEu was reviewed before (its own report stays, as a single review's would); the wave has none.
+    expect(putKeys()).toEqual([`${REPORTS}/ProdEu.html`, `${REPORTS}/ProdEu.md`]);
+  });
+
+  test('malformed wave parameters are refused, naming the field, before anything is read', async () => {
+    respond = waveAws({});
+    const refused: [object[], string][] = [
+      [[EU], 'UserParameters.targets must list at least 2 environments (a single one is a \'review\'), got '],
+      [[EU, { ...US, environment: 'ProdEu' }], 'UserParameters.targets[1].environment \'ProdEu\' is already the name of targets[0]: environment names must be unique'],
+      [[EU, { ...US, environment: 'prodeu' }], 'UserParameters.targets[1].environment \'prodeu\' is already the name of targets[0]'],
+      [[EU, { ...US, account: '44444444444' }], 'UserParameters.targets[1].account must be a 12-digit account id, got \'44444444444\''],
+      [[EU, { ...US, changeSetName: '#{Build.ChangeSetName}' }], 'UserParameters.targets[1].changeSetName holds an unresolved pipeline variable: #{Build.ChangeSetName}'],
+      [[EU, { ...US, environment: 'Prod.Us' }], 'UserParameters.targets[1].environment must be letters, digits, \'_\' or \'-\''],
+      [[EU, { ...US, autoApprove: 'always' }], 'UserParameters.targets[1].autoApprove must be one of never, noChanges, lowRisk, got \'always\''],
+      [[EU, { ...US, region: '' }], 'UserParameters.targets[1].region must be a non-empty string, got ""'],
+    ];
+    for (const [targets, message] of refused) {
+      server.requests.length = 0;
+      const outcome = await runChecks(jobEvent(waveParams(targets)), context(), deps());
+      expect(outcome.status).toBe('failed');
+      expect(outcome.summary).toContain(message);
+      expect(server.requests.map((r) => jsonOperation(r) ?? queryFields(r).Action)).toEqual(['PutJobFailureResult']);
+    }
+    server.requests.length = 0;
+    const unresolved = await runChecks(jobEvent({ ...waveParams([EU, US]), executionId: '#{codepipeline.PipelineExecutionId}' }), context(), deps());
+    expect(unresolved).toEqual({ status: 'failed', summary: 'UserParameters.executionId holds an unresolved pipeline variable: #{codepipeline.PipelineExecutionId}' });
+    expect(server.requests.map((r) => jsonOperation(r) ?? queryFields(r).Action)).toEqual(['PutJobFailureResult']);
+  });
+
+  test('a hostile stack name is escaped in the wave report and never becomes a link', async () => {
+    const hostile = { ...US, stackName: 'Api"><img src=x onerror=alert(1)>\'&' };
+    respond = waveAws({ [EU.stackName]: () => changeSetOf(EU, [retentionGrows]), [hostile.stackName]: () => changeSetOf(hostile, [retentionGrows]) });
+    const outcome = await runChecks(jobEvent(waveParams([EU, hostile])), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    const html = putBody(`${REPORTS}/Prod.wave.html`);
+    expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/<script|onerror=alert\(1\)>/i);
+    expect(html).toContain('<td><code>Api&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;&amp;</code></td>');
+    // The change set's console URL holds the name: shown as escaped text, not as a link.
+    expect(html).toContain('<td><code>https://us-east-1.console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks/changesets/changes?stackId=Api&quot;&gt;&lt;img');
+    expect(html).not.toContain('href="https://us-east-1.');
+    expect(putBody(`${REPORTS}/Prod.wave.md`)).toContain('| `Api"><img src=x onerror=alert(1)>\'&` |');
+  });
+
+  test('a tier the wave does not know ranks above high: unknown means attention, and no tier is no wave', () => {
+    expect(waveTier(['low', 'none', 'high'])).toBe('high');
+    expect(waveTier(['none', 'none'])).toBe('none');
+    expect(waveTier(['low', 'critical', 'high'])).toBe('critical');
+    expect(tierRank('critical')).toBeGreaterThan(tierRank('high'));
+    expect(tierRank('constructor')).toBeGreaterThan(tierRank('high'));
+    expect(() => waveTier([])).toThrow('a wave without environments has no tier');
   });
 });
 
