@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack } from 'aws-cdk-lib';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ArtifactStoreAccess } from './artifact-store-access';
 import { CrosswalkNaming } from './naming';
@@ -60,9 +60,16 @@ interface Finding {
   readonly templatePath: string;
   readonly location: string;
   readonly message: string;
+  /** The naming of the stack's region, whose convention roles judged it. */
+  readonly naming: CrosswalkNaming;
 }
 
 const SHORT = 100;
+
+/** The convention names of the regions the findings are in (one region: one name). */
+function namesOf(found: Finding[], nameOf: (n: CrosswalkNaming) => string): string {
+  return [...new Set(found.map((f) => nameOf(f.naming)))].join(', ');
+}
 const shorten = (value: string) => (value.length > SHORT ? `${value.slice(0, SHORT)}…` : value);
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -118,7 +125,9 @@ export class ConventionRolesCheck implements IPolicyValidationPlugin {
       const stackName = stackNames.get(stack.stackConstructPath) ?? stack.stackConstructPath.split('/').pop()!;
       if (!stackName.startsWith(this.props.naming.resourcePrefix)) continue;
       const template = JSON.parse(readFileSync(stack.templatePath, 'utf-8'));
-      findings.push(...this.checkStack({ stackName, templatePath: stack.templatePath, account, template }));
+      // Each stack against the roles of its own region (IAM names are global, so each region has its own set).
+      const region = stack.region !== undefined && !Token.isUnresolved(stack.region) ? stack.region : this.props.naming.region;
+      findings.push(...this.checkStack({ stackName, templatePath: stack.templatePath, account, region, template }));
     }
     const violations: PolicyViolation[] = (['ExecutionPolicy', 'PermissionsBoundary'] as const)
       .map((rule) => ({ rule, found: findings.filter((f) => f.rule === rule) }))
@@ -126,8 +135,8 @@ export class ConventionRolesCheck implements IPolicyValidationPlugin {
       .map(({ rule, found }) => ({
         ruleName: rule,
         description: (rule === 'ExecutionPolicy'
-          ? `The convention's CloudFormation execution role (${this.props.naming.executionRoleName}) cannot create these resources: `
-          : `Roles of these stacks carry the ${this.props.naming.permissionsBoundaryName} boundary, which does not allow what their policies say: `)
+          ? `The convention's CloudFormation execution role (${namesOf(found, (n) => n.executionRoleName)}) cannot create these resources: `
+          : `Roles of these stacks carry the ${namesOf(found, (n) => n.permissionsBoundaryName)} boundary, which does not allow what their policies say: `)
           + found.map((f) => f.message).join('; '),
         fix: rule === 'ExecutionPolicy'
           ? 'Name the resource with the project\'s prefix, or allow what it needs with CrossAccountDeploymentRoles.addToExecutionPolicy() (and give the same statement to this check)'
@@ -138,8 +147,8 @@ export class ConventionRolesCheck implements IPolicyValidationPlugin {
     return { success: violations.length === 0, violations };
   }
 
-  private checkStack(stack: { stackName: string; templatePath: string; account: string; template: any }): Finding[] {
-    const { naming } = this.props;
+  private checkStack(stack: { stackName: string; templatePath: string; account: string; region: string; template: any }): Finding[] {
+    const naming = this.props.naming.forRegion(stack.region);
     const scope: PolicyScope = { naming, account: stack.account, buildAccountId: this.props.buildAccountId };
     const execution = [
       ...this.statementsJson(this.props.executionPolicy, serverlessExecutionStatements(scope).map((s) => s.statement)),
@@ -172,7 +181,7 @@ export class ConventionRolesCheck implements IPolicyValidationPlugin {
       const type: string = resource.Type;
       const permissions = RESOURCE_PERMISSIONS[type];
       const custom = this.props.resourceTypeActions?.[type];
-      const fail = (location: string, message: string) => findings.push({ rule: 'ExecutionPolicy', logicalId, templatePath: stack.templatePath, location, message });
+      const fail = (location: string, message: string) => findings.push({ rule: 'ExecutionPolicy', logicalId, templatePath: stack.templatePath, location, message, naming });
       if (!permissions) {
         if (!custom) {
           fail('Type', `${logicalId} is a ${type}, whose permissions the execution policy was not reviewed for: allow what CloudFormation needs for it with addToExecutionPolicy(...) and list its actions in resourceTypeActions`);
@@ -201,12 +210,12 @@ export class ConventionRolesCheck implements IPolicyValidationPlugin {
         fail(location, `${logicalId} (${type}${permissions.nameProperty ? ` named '${shorten(name)}'` : ''}): the execution role may not ${refused.join(', ')} on ${shorten(arn)}${this.nameHint(type, name, roleForBoundary !== undefined && boundaryArn === undefined)}`);
       }
     }
-    findings.push(...this.checkBoundary(stack, resources, boundary, literal));
+    findings.push(...this.checkBoundary(stack, naming, resources, boundary, literal));
     return findings;
   }
 
   /** Roles' own policies against the boundary: a named resource the boundary does not allow is denied at run time. */
-  private checkBoundary(stack: { templatePath: string }, resources: Record<string, any>, boundary: any[], literal: (v: any) => string | undefined): Finding[] {
+  private checkBoundary(stack: { templatePath: string }, naming: CrosswalkNaming, resources: Record<string, any>, boundary: any[], literal: (v: any) => string | undefined): Finding[] {
     const findings: Finding[] = [];
     const check = (roleId: string, policyId: string, location: string, statements: any[]) => {
       statements.forEach((statement, i) => {
@@ -217,11 +226,12 @@ export class ConventionRolesCheck implements IPolicyValidationPlugin {
             const decision: Decision = decide(boundary, { action, resource });
             if (decision === 'allow') continue;
             findings.push({
+              naming,
               rule: 'PermissionsBoundary',
               logicalId: policyId,
               templatePath: stack.templatePath,
               location: `${location}/Statement/${i}`,
-              message: `role ${roleId} may ${action} on ${shorten(resource)} by its policy, but the ${this.props.naming.permissionsBoundaryName} boundary does not allow it${this.nameHint(resourceTypeOfArn(resource), nameOfArn(resource), false)}`,
+              message: `role ${roleId} may ${action} on ${shorten(resource)} by its policy, but the ${naming.permissionsBoundaryName} boundary does not allow it${this.nameHint(resourceTypeOfArn(resource), nameOfArn(resource), false)}`,
             });
           }
         }

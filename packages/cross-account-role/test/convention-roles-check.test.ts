@@ -103,6 +103,22 @@ describe('ConventionRolesCheck', () => {
     })).toEqual({});
   });
 
+  test('judges each stack against the roles of its own region: a second region\'s stack carries that region\'s boundary', () => {
+    const west = naming.forRegion('us-west-2');
+    const inWest = (boundaryOf: CrosswalkNaming) => {
+      const app = newApp();
+      Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD }));
+      const stack = new Stack(app, 'Checkin-Service-West', { env: { account: DEV, region: 'us-west-2' } });
+      CrossAccountDeploymentRoles.applyPermissionsBoundary(stack, boundaryOf);
+      new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      fn(stack, 'Api');
+      return () => app.synth();
+    };
+    // us-west-2's execution role creates roles only with us-west-2's boundary (IAM names are global, each region has its own).
+    expect(inWest(west)).not.toThrow();
+    expect(inWest(naming)).toThrow(/execution role \(Checkin-us-west-2-CfnExecutionRole\) cannot create these resources: .*may not iam:CreateRole/s);
+  });
+
   test('fails for a role without the permissions boundary, pointing at applyPermissionsBoundary', () => {
     const app = newApp();
     Validations.of(app).addPlugins(new ConventionRolesCheck({ naming, buildAccountId: BUILD }));

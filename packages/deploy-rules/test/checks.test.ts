@@ -178,6 +178,22 @@ describe('CW5 code bucket region', () => {
   });
 });
 
+describe('CW5 across the regions of one pipeline (one artifact store per region)', () => {
+  const fnIn = (region: string, bucketName: string) => stack({ Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: { S3Bucket: bucketName, S3Key: 'assets/a.zip' } } } }, { region, account: DEV });
+  const west = naming.forRegion('us-west-2').artifactBucketName(BUILD);
+
+  test('a function takes its code from the convention store of its own region: no finding', () => {
+    expect(ids([fnIn('us-west-2', west), fnIn('eu-west-1', BUCKET)], 'CW5', true)).toEqual([]);
+  });
+
+  test('a function in one region whose code names another region\'s convention store is found, with that region', () => {
+    expect(messages([fnIn('us-west-2', BUCKET)], 'CW5', true))
+      .toEqual([`function Fn in us-west-2 takes its code from bucket '${BUCKET}' in eu-west-1: Lambda reads code only from a bucket in the function's region`]);
+    expect(messages([fnIn('eu-west-1', west)], 'CW5', true))
+      .toEqual([`function Fn in eu-west-1 takes its code from bucket '${west}' in us-west-2: Lambda reads code only from a bucket in the function's region`]);
+  });
+});
+
 describe('CW6 bucket names', () => {
   test.each([
     ['ab', /3 to 63/],

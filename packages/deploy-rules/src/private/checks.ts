@@ -17,10 +17,11 @@ export interface Finding {
 export interface ConventionFacts {
   /** The prefix of the code assets in the artifact bucket (`assets/`). */
   readonly assetsPrefix?: string;
-  /** Matches the names of the convention's artifact buckets. */
+  /**
+   * Matches the names of the convention's artifact buckets, of every region: one per region
+   * of the build account (`<project>-artifacts-<account>-<region>`); the first group is the region.
+   */
   readonly artifactBucketName?: RegExp;
-  /** The convention's region (where its artifact buckets are). */
-  readonly region?: string;
 }
 
 const SOURCE_KEYS = ['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceorgid'];
@@ -213,7 +214,8 @@ function codeBucketRegion(assembly: Assembly, facts: ConventionFacts): Finding[]
   for (const fn of assembly.resources('AWS::Lambda::Function')) {
     const name = assembly.literal(fn.stack, fn.properties.Code?.S3Bucket);
     if (name === undefined || fn.stack.region === undefined) continue;
-    const bucketRegion = regionOfBucket.get(name) ?? (facts.artifactBucketName?.test(name) ? facts.region : undefined);
+    // A convention bucket is in the region its name ends with (one store per region).
+    const bucketRegion = regionOfBucket.get(name) ?? facts.artifactBucketName?.exec(name)?.[1];
     if (bucketRegion === undefined || bucketRegion === fn.stack.region) continue;
     findings.push({
       ruleId: 'CW5',
@@ -352,6 +354,8 @@ export function runChecks(stacks: StackTemplate[], ruleIds: readonly string[], f
 export function conventionFacts(naming: CrosswalkNaming | undefined): ConventionFacts {
   if (naming === undefined) return {};
   const sampleAccount = '000000000000';
-  const pattern = naming.artifactBucketName(sampleAccount).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(sampleAccount, '\\d{12}');
-  return { assetsPrefix: naming.assetsPrefix, artifactBucketName: new RegExp(`^${pattern}$`), region: naming.region };
+  const sampleRegion = 'zz-sample-9';
+  const pattern = naming.forRegion(sampleRegion).artifactBucketName(sampleAccount).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(sampleAccount, '\\d{12}').replace(sampleRegion, '([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d)');
+  return { assetsPrefix: naming.assetsPrefix, artifactBucketName: new RegExp(`^${pattern}$`) };
 }
