@@ -132,7 +132,8 @@ export class EncryptedArtifactStore extends Construct {
     }
     if (stack.region !== naming.region) {
       const got = Token.isUnresolved(stack.region) ? 'an unresolved region' : `'${stack.region}'`;
-      throw new Error(`EncryptedArtifactStore must be in the naming convention's region '${naming.region}', got ${got} for stack '${stack.node.path}': set env: { region: '${naming.region}' }, the target accounts' roles look for the bucket and key there`);
+      throw new Error(`EncryptedArtifactStore must be in the naming convention's region '${naming.region}', got ${got} for stack '${stack.node.path}': set env: { region: '${naming.region}' }, the target accounts' roles look for the bucket and key there` +
+        (Token.isUnresolved(stack.region) ? '' : `; for a store of another region (a pipeline that deploys to several), pass naming.forRegion('${stack.region}')`));
     }
     const artifactExpiration = wholeDays('artifactExpiration', props.artifactExpiration ?? Duration.days(90));
     const expiringPrefixes = props.expiringPrefixes ?? [naming.pipelineArtifactsPrefix(), naming.testReportsPrefix];

@@ -241,6 +241,24 @@ describe('EncryptedArtifactStore', () => {
       ]);
     });
 
+    test('a second region\'s store (a pipeline that deploys to several) is that region\'s bucket and key, admitting that region\'s roles', () => {
+      const west = naming.forRegion('us-west-2');
+      const stack = new Stack(newApp(), 'BuildWest', { env: { account: BUILD, region: 'us-west-2' } });
+      new EncryptedArtifactStore(stack, 'ArtifactStore', { naming: west, targetAccounts: [PROD] });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'checkin-artifacts-111111111111-us-west-2' });
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/Checkin/us-west-2/artifacts' });
+      const [key] = Object.values<any>(template.findResources('AWS::KMS::Key'));
+      expect(admittedRoles(list(key.Properties.KeyPolicy.Statement))).toEqual([
+        `${PROD} arn:aws:iam::${PROD}:role/Checkin-us-west-2-CfnExecutionRole`, `${PROD} arn:aws:iam::${PROD}:role/Checkin-us-west-2-DeploymentRole`,
+      ]);
+      // The same expiring prefixes as at home (the convention's pipeline folder).
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: 'checkin-artifacts-111111111111-us-west-2',
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'Checkin-pipeline/', ExpirationInDays: 90 })]) },
+      });
+    });
+
     test('addTargetAccount admits another account after construction, and adding it twice changes nothing', () => {
       const { stack, store } = storeStack({ targetAccounts: [DEV] });
       store.addTargetAccount(PROD);
@@ -352,6 +370,8 @@ describe('EncryptedArtifactStore', () => {
       const stack = new Stack(new App(), 'Elsewhere', { env: { account: BUILD, region: 'us-east-1' } });
       expect(() => new EncryptedArtifactStore(stack, 'Store', { naming }))
         .toThrow("EncryptedArtifactStore must be in the naming convention's region 'eu-west-1', got 'us-east-1' for stack 'Elsewhere': set env: { region: 'eu-west-1' }");
+      expect(() => new EncryptedArtifactStore(new Stack(new App(), 'Elsewhere', { env: { account: BUILD, region: 'us-east-1' } }), 'Store', { naming }))
+        .toThrow("for a store of another region (a pipeline that deploys to several), pass naming.forRegion('us-east-1')");
     });
 
     test('fails in a stack whose region is not known at synth time', () => {
