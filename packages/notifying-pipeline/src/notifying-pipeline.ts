@@ -385,7 +385,7 @@ export class NotifyingPipeline extends Construct {
     // bucket is addressed by its convention name, as the target accounts' roles are.
     const bucketName = conventionBucketName(stack, this.naming, props.artifactBucket);
     // Checked at synth time, once the store's target accounts are all added.
-    this.node.addValidation({ validate: () => unadmittedEnvironments(this, props.environments, bucketName) });
+    this.node.addValidation({ validate: () => unadmittedEnvironments(this, props.environments, this.naming, stack.account) });
     this.artifactKey = kms.Key.fromKeyArn(this, 'ArtifactKey', props.artifactKey.keyArn);
     this.artifactBucket = s3.Bucket.fromBucketAttributes(this, 'ArtifactBucket', {
       bucketArn: this.naming.artifactBucketArn(stack.account),
@@ -1171,22 +1171,27 @@ function conventionBucketName(stack: Stack, naming: CrosswalkNaming, bucket: s3.
 }
 
 /**
- * When the artifact bucket belongs to an `EncryptedArtifactStore` of the same app, the
- * environments whose account the store does not admit, one message each: their roles
+ * For each region whose artifact store is an `EncryptedArtifactStore` of the same app, the
+ * environments there whose account the store does not admit, one message each: their roles
  * could read neither the pipeline's artifacts nor the code assets.
  */
-function unadmittedEnvironments(scope: Construct, environments: PipelineEnvironment[], bucketName: string): string[] {
+function unadmittedEnvironments(scope: Construct, environments: PipelineEnvironment[], naming: CrosswalkNaming, buildAccount: string): string[] {
   const stores = scope.node.root.node.findAll()
-    .filter((c): c is EncryptedArtifactStore => EncryptedArtifactStore.isEncryptedArtifactStore(c))
-    .filter((store) => store.naming.artifactBucketName(store.buildAccountId) === bucketName);
-  if (stores.length === 0) return [];
-  const admitted = stores.flatMap((store) => store.targetAccounts);
-  const where = stores.map((store) => `'${store.node.path}'`).join(', ');
-  return environments.flatMap((env, i) => (Token.isUnresolved(env.account) || admitted.includes(env.account) ? [] : [
-    `environments[${i}].account '${env.account}' (environment '${env.name}') is not a target account of the artifact store ${where} ` +
-    `(target accounts: ${admitted.length > 0 ? admitted.join(', ') : 'none'}): its deployment role could not read the pipeline's artifacts, ` +
-    `nor its execution role the code assets, so the '${env.name}' stage would fail; admit it with store.addTargetAccount('${env.account}')`,
-  ]));
+    .filter((c): c is EncryptedArtifactStore => EncryptedArtifactStore.isEncryptedArtifactStore(c));
+  return environments.flatMap((env, i) => {
+    const region = env.region ?? naming.region;
+    const bucketName = naming.forRegion(region).artifactBucketName(buildAccount);
+    const here = stores.filter((store) => store.naming.artifactBucketName(store.buildAccountId) === bucketName);
+    if (here.length === 0 || Token.isUnresolved(env.account)) return [];
+    const admitted = here.flatMap((store) => store.targetAccounts);
+    if (admitted.includes(env.account)) return [];
+    const where = here.map((store) => `'${store.node.path}'`).join(', ');
+    return [
+      `environments[${i}].account '${env.account}' (environment '${env.name}') is not a target account of the artifact store ${where} of ${region} ` +
+      `(target accounts: ${admitted.length > 0 ? admitted.join(', ') : 'none'}): its deployment role could not read the pipeline's artifacts, ` +
+      `nor its execution role the code assets, so the '${env.name}' stage would fail; admit it with store.addTargetAccount('${env.account}')`,
+    ];
+  });
 }
 
 /** The service prefixes a CodeConnections (formerly CodeStar Connections) ARN or action may carry. */

@@ -203,7 +203,7 @@ describe('NotifyingPipeline validation', () => {
     test('fails at synth time, naming the account and how to admit it', () => {
       const { app } = withStore([DEV]);
       expect(() => app.synth()).toThrow(
-        `[Pipeline/Pipeline] environments[1].account '${PROD}' (environment 'Prod') is not a target account of the artifact store 'ArtifactStore/ArtifactStore' ` +
+        `[Pipeline/Pipeline] environments[1].account '${PROD}' (environment 'Prod') is not a target account of the artifact store 'ArtifactStore/ArtifactStore' of eu-west-1 ` +
         `(target accounts: ${DEV}): its deployment role could not read the pipeline's artifacts, nor its execution role the code assets, ` +
         `so the 'Prod' stage would fail; admit it with store.addTargetAccount('${PROD}')`);
     });
