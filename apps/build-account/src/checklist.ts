@@ -4,7 +4,7 @@
  * @crosswalk/build-account:checklist` prints it for the config of `CROSSWALK_CONFIG`; the
  * deployment guide shows it for the built-in example config (a test keeps the two in step).
  */
-import { CrosswalkConfig, loadConfig } from './config';
+import { CrosswalkConfig, deliveryRegions, deliveryTargets, DeliveryTarget, loadConfig } from './config';
 import { ArtifactStoreStack, DeploymentRolesStack, PipelineStack, namingOf } from './stacks';
 
 /** The checklist as Markdown, numbered, every command with the config's names. */
@@ -17,6 +17,14 @@ export function firstDeploymentChecklist(config: CrosswalkConfig): string {
   // the 32 characters CodeConnections allows: API_CreateConnection).
   const connection = `${naming.projectName}-github`.slice(0, 32);
   const emails = config.notifications.emails;
+  // One roles stack per account and region delivered to, deployed with that account's profile
+  // (named after its first environment: dev, prod…).
+  const roleTargets: DeliveryTarget[] = [];
+  for (const t of deliveryTargets(config)) {
+    if (!roleTargets.some((r) => r.account === t.account && r.region === t.region)) roleTargets.push(t);
+  }
+  const profileOf = (account: string) => roleTargets.find((t) => t.account === account)!.environment;
+  const otherRegions = deliveryRegions(config).filter((r) => r !== region);
   const lines = [
     `First deployment of **${config.projectName}** (${region}; build ${build}, dev ${dev}, prod ${prod}).`,
     '',
@@ -36,11 +44,17 @@ export function firstDeploymentChecklist(config: CrosswalkConfig): string {
     '   ```sh',
     `   npx cdk bootstrap aws://${build}/${region} --profile build`,
     '   ```',
-    '3. Deploy the deployment roles to dev and prod (no bootstrap there: these stacks have no assets):',
+    `3. Deploy the deployment roles to ${config.waves === undefined ? 'dev and prod' : 'each target account and region'} (no bootstrap there: these stacks have no assets):`,
     '   ```sh',
-    `   npx cdk deploy ${DeploymentRolesStack.stackNameFor(config, 'dev')} --profile dev`,
-    `   npx cdk deploy ${DeploymentRolesStack.stackNameFor(config, 'prod')} --profile prod`,
+    ...roleTargets.map((t) => `   npx cdk deploy ${DeploymentRolesStack.stackNameFor(config, config.waves === undefined ? t.kind : t)} --profile ${profileOf(t.account)}`),
     '   ```',
+    ...(otherRegions.length === 0 ? [] : [
+      '   Deploy the artifact store of each other region, and copy each one\'s `ArtifactKeyArn` output into the config\'s',
+      `   \`regions.<region>.artifactKeyArn\` (until then the app leaves the pipeline stack out):`,
+      '   ```sh',
+      ...otherRegions.map((r) => `   npx cdk deploy ${ArtifactStoreStack.stackNameFor(config, r)} --profile build`),
+      '   ```',
+    ]),
     '4. Deploy the artifact store and the pipeline to the build account. The pipeline starts its',
     '   first execution now; it fails at Source (the connection is pending): expected.',
     '   ```sh',
@@ -68,7 +82,7 @@ export function firstDeploymentChecklist(config: CrosswalkConfig): string {
     '   simulator and checked against the trust, bucket, key and topic policies. It exits 0 when ready, and names each',
     '   finding with its fix otherwise:',
     '   ```sh',
-    `   npx crosswalk doctor cdk.out --live --project ${config.projectName} --region ${region} --profile ${build}=build --profile ${dev}=dev --profile ${prod}=prod`,
+    `   npx crosswalk doctor cdk.out --live --project ${config.projectName} --region ${region} --profile ${build}=build ${[...new Set(roleTargets.map((t) => t.account))].map((a) => `--profile ${a}=${profileOf(a)}`).join(' ')}`,
     '   ```',
     `8. Start the first real execution (or push to \`${config.github.branch}\` of \`${config.github.owner}/${config.github.repo}\`):`,
     '   ```sh',

@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { addCompliance } from './compliance';
 import { CONFIG_ENV_VAR, ConfigError, exitOnConfigError, loadConfig, quoteConfigValue } from './config';
 import { findRepositoryRoot } from './pipeline/repository';
-import { addBuildAccountStacks, namingOf } from './stacks';
+import { addBuildAccountStacks, addFoundationStacks, ArtifactStoreStack, namingOf, regionsAwaitingArtifactKey } from './stacks';
 
 /**
  * The build-account app: the artifact store and pipeline stacks (build account) and the
@@ -23,7 +23,17 @@ const config = exitOnConfigError(() => loadConfig());
 const configFile = exitOnConfigError(() => configFileInRepository(process.env[CONFIG_ENV_VAR]));
 const compliance = Boolean(app.node.tryGetContext('compliance'));
 Validations.of(app).addPlugins(new DeployRules({ naming: namingOf(config) }), ...(compliance ? [new AwsSolutionsChecks(app)] : []));
-addBuildAccountStacks(app, config, { configFile });
+const awaiting = regionsAwaitingArtifactKey(config);
+if (awaiting.length === 0) {
+  addBuildAccountStacks(app, config, { configFile });
+} else {
+  // The stores of other regions come first: the pipeline names their keys by ARN.
+  addFoundationStacks(app, config);
+  for (const region of awaiting) {
+    console.error(`crosswalk: the pipeline stack is left out until regions.${region}.artifactKeyArn is set: deploy ${ArtifactStoreStack.stackNameFor(config, region)}, ` +
+      `then copy its ${ArtifactStoreStack.KEY_ARN_OUTPUT} output into the config`);
+  }
+}
 if (compliance) addCompliance(app, config); // Control Tower controls, `compliance` task only
 app.synth();
 

@@ -1,4 +1,4 @@
-import type { CrosswalkConfig } from './types';
+import type { CrosswalkConfig, PartialConfig } from './types';
 
 /**
  * A complete, valid, fictional config so that a fresh clone synthesizes every stack.
@@ -45,5 +45,22 @@ export const EXAMPLE_CONFIG: CrosswalkConfig = {
       // A change set executes once: prod relies on CloudFormation's and CodeDeploy's rollbacks.
       bakeMinutes: 10,
     },
+  },
+};
+
+/**
+ * A variant of the example in three waves and two regions, as the overrides a config file
+ * would hold (deep-merged over `EXAMPLE_CONFIG`): dev alone; then staging in eu-west-1 and
+ * us-west-2 together; then prod in both regions, reviewed and approved once for the wave.
+ * The key ARN of us-west-2's artifact store is fictional, like the accounts.
+ */
+export const EXAMPLE_WAVES_OVERRIDES: PartialConfig = {
+  waves: [
+    { name: 'Dev', environments: [{ name: 'dev', account: '222222222222', extends: 'dev' }] },
+    { name: 'Staging', environments: [{ name: 'staging', account: '444444444444', regions: ['eu-west-1', 'us-west-2'], extends: 'dev', trafficShift: 'Canary10Percent5Minutes' }] },
+    { name: 'Prod', environments: [{ name: 'prod', account: '333333333333', regions: ['eu-west-1', 'us-west-2'], extends: 'prod' }] },
+  ],
+  regions: {
+    'us-west-2': { artifactKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
   },
 };

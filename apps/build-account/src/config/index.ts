@@ -2,3 +2,4 @@ export * from './types';
 export * from './example';
 export * from './load';
 export * from './entry-point';
+export * from './delivery';

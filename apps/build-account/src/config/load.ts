@@ -311,13 +311,25 @@ const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
 /** Stand-ins that let the project name be checked when the region or build account is wrong. */
 const PLACEHOLDER_REGION = 'us-east-1';
 const PLACEHOLDER_ACCOUNT = '000000000000';
+/** The most waves: each adds at least one stage, and a pipeline holds at most 50 (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html). */
+const MAX_WAVES = 20;
+/** A CodePipeline stage name, as NotifyingPipeline takes an environment's or a wave's. */
+const STAGE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,49}$/;
+const WAVE_ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+/** The fields of a wave environment besides its settings. */
+const WAVE_ENVIRONMENT_FIELDS = ['name', 'account', 'regions', 'extends'];
+/** The settings of an environment. */
+const ENVIRONMENT_FIELDS = [
+  'trafficShift', 'requireApproval', 'logRetentionDays', 'throttling', 'alarms', 'retainData', 'rollbackOnFailure', 'deploymentWindow', 'bakeMinutes', 'autoApprove',
+  'revertOnAlarm',
+];
 
 /** Walks a config value and records each problem with its field path, the value and the fix. */
 class ConfigChecker {
   constructor(private readonly problems: string[]) {}
 
   public config(value: unknown): void {
-    const c = this.object('the config', value, ['projectName', 'region', 'accounts', 'github', 'notifications', 'approvers', 'environments']);
+    const c = this.object('the config', value, ['projectName', 'region', 'accounts', 'github', 'notifications', 'approvers', 'environments', 'waves', 'regions']);
     if (!c) return;
     const region = this.region(c.region);
     const build = this.accounts(c.accounts);
@@ -328,6 +340,131 @@ class ConfigChecker {
     const environments = this.object('environments', c.environments, [...ENVIRONMENT_NAMES]);
     if (environments) {
       for (const name of ENVIRONMENT_NAMES) this.environment(`environments.${name}`, environments[name]);
+    }
+    const used = c.waves === undefined ? [] : this.waves(c.waves, region, build, environments);
+    if (c.regions !== undefined || used.some((r) => r !== region)) this.regions(c.regions ?? {}, region, build, used);
+  }
+
+  /**
+   * The waves, and the regions their environments are in. Each environment's settings are
+   * checked as they apply: those of `environments.<extends>` with its own over them.
+   */
+  private waves(value: unknown, home: string | undefined, build: string | undefined, environments: Record<string, unknown> | undefined): string[] {
+    if (!Array.isArray(value) || value.length === 0 || value.length > MAX_WAVES) {
+      this.problems.push(`waves must be a list of 1 to ${MAX_WAVES} waves, each { "name": "Dev", "environments": [{ "name": "dev", "account": "<12 digits>", "extends": "dev" }] }, got ${describe(value)}; ` +
+        'leave waves out to deploy to accounts.dev, then accounts.prod');
+      return [];
+    }
+    const regions = new Set<string>();
+    const waveNames = new Map<string, string>();
+    const envNames = new Map<string, string>();
+    value.forEach((wave, i) => {
+      const path = `waves[${i}]`;
+      const w = this.object(path, wave, ['name', 'environments']);
+      if (!w) return;
+      if (this.string(`${path}.name`, w.name, 'the wave\'s stage name, such as \'Prod\'')) {
+        const name = w.name as string;
+        if (!STAGE_NAME.test(name) || ['source', 'build'].includes(name.toLowerCase())) {
+          this.problems.push(`${path}.name must be a stage name: a letter, then at most 49 letters, digits, '_' or '-', and not Source or Build (the pipeline's own stages), got ${describe(name)}`);
+        } else if (waveNames.has(name.toLowerCase())) {
+          this.problems.push(`${path}.name ${describe(name)} is already the name of ${waveNames.get(name.toLowerCase())}; each wave is a stage and needs its own name`);
+        } else {
+          waveNames.set(name.toLowerCase(), path);
+        }
+      }
+      if (!Array.isArray(w.environments) || w.environments.length === 0) {
+        this.problems.push(`${path}.environments must be a list of at least one environment, such as { "name": "prod-eu", "account": "<12 digits>", "extends": "prod" }, got ${describe(w.environments)}`);
+        return;
+      }
+      const shared: Array<{ field: string; settings: Record<string, unknown> }> = [];
+      w.environments.forEach((env: unknown, j: number) => {
+        const field = `${path}.environments[${j}]`;
+        const e = this.object(field, env, [...WAVE_ENVIRONMENT_FIELDS, ...ENVIRONMENT_FIELDS]);
+        if (!e) return;
+        if (this.string(`${field}.name`, e.name, 'a name such as \'prod-eu\'')) {
+          const name = e.name as string;
+          if (!WAVE_ENVIRONMENT_NAME.test(name)) {
+            this.problems.push(`${field}.name must be 1 to 20 lower-case letters, digits and hyphens, starting with a letter (it names the environment's stacks), got ${describe(name)}`);
+          } else if (envNames.has(name)) {
+            this.problems.push(`${field}.name ${describe(name)} is already the name of ${envNames.get(name)}; each environment names its own stacks, so give it another name`);
+          } else {
+            envNames.set(name, field);
+          }
+        }
+        if (this.string(`${field}.account`, e.account, 'the 12-digit id of its account')) {
+          const id = e.account as string;
+          if (this.naming(id, () => CrosswalkNaming.validateAccountId(`${field}.account`, id), 'write the account id as a string of 12 digits, leading zeros included') && id === build) {
+            this.problems.push(`${field}.account is the build account ${id}; the pipeline deploys only to other accounts (the account boundary keeps the pipeline apart from what it deploys), so give the environment its own account`);
+          }
+        }
+        if (e.regions !== undefined) {
+          if (!Array.isArray(e.regions) || e.regions.length === 0) {
+            this.problems.push(`${field}.regions must be a list of at least one region name, such as ["eu-west-1", "us-west-2"], got ${describe(e.regions)}; leave it out for the config's region`);
+          } else {
+            const seen = new Set<string>();
+            e.regions.forEach((r: unknown, k: number) => {
+              const checked = this.region(r, `${field}.regions[${k}]`, home);
+              if (checked === undefined) return;
+              if (seen.has(checked)) this.problems.push(`${field}.regions lists ${describe(checked)} twice; list each region once`);
+              seen.add(checked);
+              regions.add(checked);
+            });
+          }
+        } else if (home !== undefined) {
+          regions.add(home);
+        }
+        if (!(ENVIRONMENT_NAMES as readonly unknown[]).includes(e.extends)) {
+          this.problems.push(`${field}.extends must be ${ENVIRONMENT_NAMES.map((n) => `'${n}'`).join(' or ')} (the environment whose settings it starts from and whose suite it runs), got ${describe(e.extends)}`);
+          return;
+        }
+        const base = environments?.[e.extends as string];
+        if (!isPlainObject(base)) return;
+        const settings = Object.fromEntries(Object.entries({ ...base, ...e }).filter(([k]) => !WAVE_ENVIRONMENT_FIELDS.includes(k)));
+        this.environment(field, settings);
+        shared.push({ field, settings });
+      });
+      // What a stage decides for all the wave's environments must be the same for each.
+      for (const { field, settings } of shared.slice(1)) {
+        const first = shared[0];
+        const effective = (s: Record<string, unknown>) => ({
+          requireApproval: s.requireApproval === true,
+          rollbackOnFailure: s.rollbackOnFailure ?? s.requireApproval !== true,
+          deploymentWindow: s.deploymentWindow,
+        });
+        for (const [key, mine] of Object.entries(effective(settings))) {
+          const theirs = (effective(first.settings) as Record<string, unknown>)[key];
+          if (JSON.stringify(mine) !== JSON.stringify(theirs)) {
+            this.problems.push(`${field} and ${first.field} are in one wave but their ${key} differs (${describe(mine)} and ${describe(theirs)}): a wave's environments share its stages, which decide it for all; give them the same ${key}, or put them in separate waves`);
+          }
+        }
+      }
+    });
+    return [...regions];
+  }
+
+  /** The artifact store of each region other than the config's: one for each region an environment is in, by its key's ARN. */
+  private regions(value: unknown, home: string | undefined, build: string | undefined, used: string[]): void {
+    const r = isPlainObject(value) ? value : undefined;
+    if (!r) {
+      this.problems.push(`regions must be an object of region name to { "artifactKeyArn": "<ARN of the key of that region's artifact store>" }, got ${describe(value)}`);
+      return;
+    }
+    if (!this.plain('regions', r)) return;
+    for (const [name, entry] of Object.entries(r)) {
+      const path = `regions.${shorten(name)}`;
+      if (!used.includes(name) || name === home) {
+        this.problems.push(`${path} is not a region an environment of waves is in${name === home ? ' other than the config\'s own (whose store is the ArtifactStore stack)' : ''}; remove it (regions in use: ${used.filter((u) => u !== home).join(', ') || 'none'})`);
+        continue;
+      }
+      const e = this.object(path, entry, ['artifactKeyArn']);
+      if (!e || e.artifactKeyArn === undefined) continue;
+      if (!this.string(`${path}.artifactKeyArn`, e.artifactKeyArn, 'the ARN of the key of that region\'s artifact store')) continue;
+      const match = /^arn:([^:]+):kms:([^:]+):(\d{12}):key\/[A-Za-z0-9-]+$/.exec(e.artifactKeyArn as string);
+      const partition = home === undefined ? undefined : RegionInfo.get(home).partition;
+      if (!match || match[2] !== name || (partition !== undefined && match[1] !== partition) || (build !== undefined && match[3] !== build)) {
+        this.problems.push(`${path}.artifactKeyArn must be the ARN of a KMS key of the build account${build === undefined ? '' : ` ${build}`} in ${name}, such as 'arn:${partition ?? 'aws'}:kms:${name}:${build ?? '111111111111'}:key/<key id>', got ${describe(e.artifactKeyArn)}; ` +
+          'copy the ArtifactKeyArn output of that region\'s artifact store stack (an alias is not enough: CodePipeline names a cross-account action\'s key by ARN, https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_EncryptionKey.html)');
+      }
     }
   }
 
@@ -363,14 +500,18 @@ class ConfigChecker {
     }
   }
 
-  /** The region when it is a supported one. */
-  private region(value: unknown): string | undefined {
-    if (!this.string('region', value, 'a region name such as \'eu-west-1\'')) return undefined;
+  /** The region when it is a supported one (and, for an environment's, of the config region's partition). */
+  private region(value: unknown, path = 'region', home?: string): string | undefined {
+    if (!this.string(path, value, 'a region name such as \'eu-west-1\'')) return undefined;
     const region = value as string;
     const info = RegionInfo.regions.find((r) => r.name === region);
     if (!info) {
       const supported = RegionInfo.regions.filter((r) => isSupported(r.partition)).map((r) => r.name);
-      this.problems.push(`region must be a real AWS region name, got ${describe(region)}; use one of: ${supported.join(', ')}`);
+      this.problems.push(`${path} must be a real AWS region name, got ${describe(region)}; use one of: ${supported.join(', ')}`);
+      return undefined;
+    }
+    if (home !== undefined && info.partition !== RegionInfo.get(home).partition) {
+      this.problems.push(`${path} ${describe(region)} is in the ${info.partition} partition, but the config's region ${home} is in ${RegionInfo.get(home).partition}: one pipeline cannot act across partitions; use a region of ${RegionInfo.get(home).partition}`);
       return undefined;
     }
     if (!isSupported(info.partition)) {
@@ -516,10 +657,7 @@ class ConfigChecker {
   }
 
   private environment(path: string, value: unknown): void {
-    const e = this.object(path, value, [
-      'trafficShift', 'requireApproval', 'logRetentionDays', 'throttling', 'alarms', 'retainData', 'rollbackOnFailure', 'deploymentWindow', 'bakeMinutes', 'autoApprove',
-      'revertOnAlarm',
-    ]);
+    const e = this.object(path, value, ENVIRONMENT_FIELDS);
     if (!e) return;
     if (e.rollbackOnFailure !== undefined && this.boolean(`${path}.rollbackOnFailure`, e.rollbackOnFailure) && e.rollbackOnFailure && e.requireApproval === true) {
       this.problems.push(`${path}.rollbackOnFailure cannot be true with requireApproval: a stage rollback would re-execute a change set, which CloudFormation deletes once executed; ` +

@@ -140,6 +140,49 @@ export interface EnvironmentsConfig {
   readonly prod: EnvironmentConfig;
 }
 
+/**
+ * One environment of a wave (the `waves` form of the config): where it is, and how it is run.
+ * Its settings start from those of `environments.<extends>` and its own fields replace them
+ * (a whole `throttling` or `alarms` object at a time).
+ */
+export interface WaveEnvironmentConfig extends Partial<EnvironmentConfig> {
+  /**
+   * Lower-case letters, digits and hyphens, starting with a letter, at most 20 characters,
+   * unique in the config: it names the environment's stacks (`<project>-SampleApi-<name>`,
+   * with `-<region>` outside the config's region) and its stages.
+   */
+  readonly name: string;
+  /** The 12-digit id of its account: not the build account. */
+  readonly account: string;
+  /**
+   * Its regions, of the config's partition; each region of the environment is deployed in
+   * parallel within the wave. A region other than `region` needs its artifact store: see `regions`.
+   * @default - [the config's region]
+   */
+  readonly regions?: readonly string[];
+  /** The environment whose settings it starts from and whose suite it runs: `dev` (integration tests) or `prod` (read-only sanity tests). */
+  readonly extends: EnvironmentName;
+}
+
+/** A wave: environments deployed together; the next wave starts when all of them have passed their tests and bake. */
+export interface WaveConfig {
+  /** The wave's stage name: a letter, then at most 49 letters, digits, `_` or `-`; unique. */
+  readonly name: string;
+  readonly environments: readonly WaveEnvironmentConfig[];
+}
+
+/** The build account's artifact store in a region other than the config's. */
+export interface RegionConfig {
+  /**
+   * The ARN of the artifact key of the store in that region (the `ArtifactKeyArn` output of
+   * its stack, `<project>-ArtifactStore-<region>`). CodePipeline names a cross-account action's
+   * key by ARN only, and CloudFormation passes no value across regions, so it is written here
+   * once that stack is deployed.
+   * @default - none yet: the pipeline stack is left out of the app until it is given
+   */
+  readonly artifactKeyArn?: string;
+}
+
 /** The whole config. See `EXAMPLE_CONFIG` for a complete, valid one. */
 export interface CrosswalkConfig {
   /**
@@ -154,7 +197,22 @@ export interface CrosswalkConfig {
   readonly notifications: NotificationsConfig;
   /** @default - no approver group */
   readonly approvers?: ApproversConfig;
+  /**
+   * The settings of `dev` and `prod`: with no `waves`, the two environments the pipeline
+   * deploys to, in the accounts `accounts.dev` and `accounts.prod`, one after the other; with
+   * `waves`, what each wave environment starts from (its `extends`).
+   */
   readonly environments: EnvironmentsConfig;
+  /**
+   * The environments as an ordered list of waves, across accounts and regions.
+   * @default - two waves: `dev` (accounts.dev), then `prod` (accounts.prod), in `region`
+   */
+  readonly waves?: readonly WaveConfig[];
+  /**
+   * The artifact store of each region other than `region` that an environment is in.
+   * @default - none: every environment is in `region`
+   */
+  readonly regions?: { readonly [region: string]: RegionConfig };
 }
 
 /** Any part of a config, as written in an override file: every field optional, at every depth. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { basename, join } from 'path';
 import { AssemblyError, PublishAssetsOptions, PublishAssetsResult, publishAssets, readAssembly, selectStacks } from '@crosswalk/cli';
-import { CrosswalkConfig, ENVIRONMENT_NAMES, loadConfig } from '../config';
+import { CrosswalkConfig, deliveryTargets, ENVIRONMENT_NAMES, loadConfig } from '../config';
 import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, TEMPLATES_DIR, TEST_BUNDLE_DIR, serviceStackName, serviceTemplatePath, testBundlePath } from './delivered-service';
 import { findRepositoryRoot } from './repository';
 
@@ -101,7 +101,8 @@ export async function runBuildStage(options: BuildStageOptions): Promise<BuildSt
   }
 
   const assemblyDir = join(repositoryRoot, DELIVERED_SERVICE.appDir, 'cdk.out');
-  const stackNames = ENVIRONMENT_NAMES.map((env) => serviceStackName(config, env));
+  const targets = deliveryTargets(config);
+  const stackNames = targets.map((target) => serviceStackName(config, target));
   const stacks = stacksOf(assemblyDir, stackNames);
   let published: PublishAssetsResult | undefined;
   if (options.skipPublish) {
@@ -115,16 +116,16 @@ export async function runBuildStage(options: BuildStageOptions): Promise<BuildSt
   rmSync(outputDir, { recursive: true, force: true });
   mkdirSync(join(outputDir, TEMPLATES_DIR), { recursive: true });
   const templates: string[] = [];
-  for (const [i, env] of ENVIRONMENT_NAMES.entries()) {
-    const target = serviceTemplatePath(config, env);
-    copyFileSync(stacks[i].templatePath, join(outputDir, target));
-    templates.push(target);
-    log(`template ${env}: ${BUILD_OUTPUT_DIR}/${target}`);
+  for (const [i, target] of targets.entries()) {
+    const path = serviceTemplatePath(config, target);
+    copyFileSync(stacks[i].templatePath, join(outputDir, path));
+    templates.push(path);
+    log(`template ${target.stackSuffix}: ${BUILD_OUTPUT_DIR}/${path}`);
   }
 
   // The test-bundle target writes into its default folder, `<app>/dist/test-bundle`.
   const bundlesDir = join(repositoryRoot, DELIVERED_SERVICE.appDir, 'dist', TEST_BUNDLE_DIR);
-  const testBundles = ENVIRONMENT_NAMES.map((env) => testBundlePath(env));
+  const testBundles = [...new Set(ENVIRONMENT_NAMES.map((env) => testBundlePath(env)))];
   const missing = testBundles.filter((bundle) => !existsSync(join(bundlesDir, basename(bundle))));
   if (missing.length > 0) {
     throw new Error(`bundle the test suites wrote no ${missing.map((b) => basename(b)).join(', ')} into ${DELIVERED_SERVICE.appDir}/dist/${TEST_BUNDLE_DIR}: the test actions run these files`);

@@ -1,4 +1,4 @@
-import type { CrosswalkConfig, EnvironmentName } from '../config';
+import type { CrosswalkConfig, DeliveryTarget, EnvironmentName } from '../config';
 import { namingOf } from '../stacks/naming';
 
 /**
@@ -28,10 +28,11 @@ export const DELIVERED_SERVICE = {
 
 /**
  * The stack name of the service in an environment, as `SampleApiStack.stackNameFor`
- * spells it: `<resourcePrefix>SampleApi-<environment>`.
+ * spells it: `<resourcePrefix>SampleApi-<environment>` (`dev`, `prod`, or a target's stack
+ * suffix, such as `prod-eu-us-west-2`).
  */
-export function serviceStackName(config: CrosswalkConfig, environmentName: EnvironmentName): string {
-  return `${namingOf(config).resourcePrefix}SampleApi-${environmentName}`;
+export function serviceStackName(config: CrosswalkConfig, environment: EnvironmentName | DeliveryTarget): string {
+  return `${namingOf(config).resourcePrefix}SampleApi-${typeof environment === 'string' ? environment : environment.stackSuffix}`;
 }
 
 /** The build output artifact: the folder the build stage fills, relative to the repository root. */
@@ -41,8 +42,8 @@ export const BUILD_OUTPUT_DIR = 'apps/build-account/dist/build-output';
 export const TEMPLATES_DIR = 'templates';
 
 /** The path of an environment's template inside the build output artifact (the pipeline's `templatePath`). */
-export function serviceTemplatePath(config: CrosswalkConfig, environmentName: EnvironmentName): string {
-  return `${TEMPLATES_DIR}/${serviceStackName(config, environmentName)}.template.json`;
+export function serviceTemplatePath(config: CrosswalkConfig, environment: EnvironmentName | DeliveryTarget): string {
+  return `${TEMPLATES_DIR}/${serviceStackName(config, environment)}.template.json`;
 }
 
 /** Where the build stage puts the suites' test bundles, inside the build output artifact. */

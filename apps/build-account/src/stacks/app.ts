@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { CrosswalkConfig } from '../config';
+import { ConfigError, CrosswalkConfig, deliveryRegions, deliveryTargets } from '../config';
 import { ArtifactStoreStack } from './artifact-store-stack';
 import { DeploymentRolesStack } from './deployment-roles-stack';
 import { PipelineStack } from './pipeline-stack';
@@ -14,30 +14,72 @@ export interface BuildAccountStacksOptions {
   readonly configFile?: string;
 }
 
-/** The four stacks of a Crosswalk installation. */
-export interface BuildAccountStacks {
+/** The stacks that come before the pipeline: the artifact stores and the target accounts' roles. */
+export interface FoundationStacks {
+  /** The artifact store of the config's region (the pipeline's). */
   readonly artifactStore: ArtifactStoreStack;
+  /** The artifact store of each other region an environment is in, by region. */
+  readonly regionalArtifactStores: { readonly [region: string]: ArtifactStoreStack };
+  /**
+   * The roles of each account and region delivered to, by the stack suffix of its first
+   * environment: `dev` and `prod` for the two-environment config.
+   */
+  readonly deploymentRoles: { readonly [environment: string]: DeploymentRolesStack };
+}
+
+/** The stacks of a Crosswalk installation. */
+export interface BuildAccountStacks extends FoundationStacks {
   readonly pipeline: PipelineStack;
-  readonly deploymentRoles: { readonly dev: DeploymentRolesStack; readonly prod: DeploymentRolesStack };
 }
 
 /**
- * Adds the stacks of every account to `app`: the artifact store and the pipeline (build
- * account), the deployment roles of dev and of prod. The role stacks reference nothing
- * of the build account's stacks; the pipeline stack references the store stack of its
- * own account (its key ARN), which `cdk deploy` orders by itself.
+ * The regions whose artifact key the config does not name yet: until it does, the pipeline
+ * cannot be synthesized (CodePipeline names a cross-account action's key by ARN), but the
+ * stores and roles can, so that they are deployed first.
+ */
+export function regionsAwaitingArtifactKey(config: CrosswalkConfig): string[] {
+  return deliveryRegions(config).filter((region) => region !== config.region && config.regions?.[region]?.artifactKeyArn === undefined);
+}
+
+/**
+ * Adds the artifact stores (build account, each region delivered to) and the deployment roles
+ * (each target account and region) to `app`. They reference nothing of each other.
+ */
+export function addFoundationStacks(app: App, config: CrosswalkConfig): FoundationStacks {
+  const artifactStore = new ArtifactStoreStack(app, { config });
+  const regionalArtifactStores = Object.fromEntries(deliveryRegions(config).filter((r) => r !== config.region)
+    .map((region) => [region, new ArtifactStoreStack(app, { config, region })]));
+  const deploymentRoles: Record<string, DeploymentRolesStack> = {};
+  const seen = new Set<string>();
+  for (const target of deliveryTargets(config)) {
+    const key = `${target.account} ${target.region}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    deploymentRoles[target.stackSuffix] = new DeploymentRolesStack(app, { config, environmentName: config.waves === undefined ? target.kind : target });
+  }
+  return { artifactStore, regionalArtifactStores, deploymentRoles };
+}
+
+/**
+ * Adds the stacks of every account to `app`: the artifact stores and the pipeline (build
+ * account), the deployment roles of each target account and region. The role stacks reference
+ * nothing of the build account's stacks; the pipeline stack references the store stack of its
+ * own account and region (its key ARN), which `cdk deploy` orders by itself, and names the
+ * stores of other regions by the key ARNs of the config.
  */
 export function addBuildAccountStacks(app: App, config: CrosswalkConfig, options: BuildAccountStacksOptions = {}): BuildAccountStacks {
-  const artifactStore = new ArtifactStoreStack(app, { config });
+  const awaiting = regionsAwaitingArtifactKey(config);
+  if (awaiting.length > 0) {
+    throw new ConfigError('given to addBuildAccountStacks', awaiting.map((region) =>
+      `regions.${region}.artifactKeyArn is not set, and the pipeline needs it (CodePipeline names a cross-account action's key by ARN); ` +
+      `deploy ${ArtifactStoreStack.stackNameFor(config, region)} first (the app synthesizes it without the pipeline until then), then copy its ${ArtifactStoreStack.KEY_ARN_OUTPUT} output there`));
+  }
+  const foundation = addFoundationStacks(app, config);
   const pipeline = new PipelineStack(app, {
     config,
-    artifactBucket: artifactStore.store.bucket,
-    artifactKey: artifactStore.store.key,
+    artifactBucket: foundation.artifactStore.store.bucket,
+    artifactKey: foundation.artifactStore.store.key,
     configFile: options.configFile,
   });
-  const deploymentRoles = {
-    dev: new DeploymentRolesStack(app, { config, environmentName: 'dev' }),
-    prod: new DeploymentRolesStack(app, { config, environmentName: 'prod' }),
-  };
-  return { artifactStore, pipeline, deploymentRoles };
+  return { ...foundation, pipeline };
 }

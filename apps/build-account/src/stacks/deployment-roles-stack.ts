@@ -1,15 +1,19 @@
 import { CrossAccountDeploymentRoles, CrosswalkNaming, TargetAccountSynthesizer } from '@crosswalk/cross-account-role';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CrosswalkConfig, EnvironmentName, ENVIRONMENT_NAMES, revertsOnAlarm, validateConfig } from '../config';
+import { CrosswalkConfig, DeliveryTarget, deliveryTargets, EnvironmentName, ENVIRONMENT_NAMES, revertsOnAlarm, validateConfig } from '../config';
 import { namingOf } from './naming';
 
 /** Props of {@link DeploymentRolesStack}. */
 export interface DeploymentRolesStackProps {
   /** The validated config. */
   readonly config: CrosswalkConfig;
-  /** The target environment whose account receives the roles. */
-  readonly environmentName: EnvironmentName;
+  /**
+   * The environment whose account (and region) receives the roles: `dev` or `prod` of the
+   * two-environment config, or a target of `deliveryTargets(config)`. One stack serves every
+   * environment of the same account and region.
+   */
+  readonly environmentName: EnvironmentName | DeliveryTarget;
 }
 
 /**
@@ -27,37 +31,58 @@ export interface DeploymentRolesStackProps {
  *   defines its own permissions.
  */
 export class DeploymentRolesStack extends Stack {
-  /** `<projectName>DeploymentRoles-<environment>`, e.g. `CrosswalkDeploymentRoles-dev`. */
-  public static stackNameFor(config: CrosswalkConfig, environmentName: EnvironmentName): string {
-    return `${config.projectName}DeploymentRoles-${environmentName}`;
+  /**
+   * `<projectName>DeploymentRoles-<environment>`, e.g. `CrosswalkDeploymentRoles-dev`, after the
+   * first environment of its account and region (`CrosswalkDeploymentRoles-prod-eu-us-west-2`).
+   */
+  public static stackNameFor(config: CrosswalkConfig, environmentName: EnvironmentName | DeliveryTarget): string {
+    return `${config.projectName}DeploymentRoles-${rolesTarget(config, environmentName).stackSuffix}`;
   }
 
   public readonly naming: CrosswalkNaming;
-  public readonly environmentName: EnvironmentName;
+  public readonly environmentName: string;
   public readonly roles: CrossAccountDeploymentRoles;
 
   /** The construct id is the stack name, so `cdk deploy <stack name>` selects it. */
   constructor(scope: Construct, props: DeploymentRolesStackProps) {
     const config = validateConfig(props.config, 'given to DeploymentRolesStack');
-    const { environmentName } = props;
-    if (!(ENVIRONMENT_NAMES as readonly string[]).includes(environmentName)) {
-      throw new Error(`environmentName must be one of ${ENVIRONMENT_NAMES.join(', ')} (an environment of the config), got '${environmentName}'`);
-    }
-    const naming = namingOf(config);
-    const stackName = DeploymentRolesStack.stackNameFor(config, environmentName);
+    const target = rolesTarget(config, props.environmentName);
+    const naming = namingOf(config).forRegion(target.region);
+    const stackName = DeploymentRolesStack.stackNameFor(config, target);
+    // Every environment of this account and region deploys through these roles.
+    const served = deliveryTargets(config).filter((t) => t.account === target.account && t.region === target.region);
     super(scope, stackName, {
       stackName,
-      env: { account: config.accounts[environmentName], region: config.region },
-      description: `${config.projectName} deployment roles of the ${environmentName} account, trusted by the pipeline of account ${config.accounts.build}`,
+      env: { account: target.account, region: target.region },
+      description: `${config.projectName} deployment roles of account ${target.account} in ${target.region} (${served.map((t) => t.stackSuffix).join(', ')}), trusted by the pipeline of account ${config.accounts.build}`,
       synthesizer: new TargetAccountSynthesizer(),
     });
     this.naming = naming;
-    this.environmentName = environmentName;
+    this.environmentName = target.environment;
     this.roles = new CrossAccountDeploymentRoles(this, 'DeploymentRoles', {
       naming,
       buildAccountId: config.accounts.build,
       // The change set function assumes the deployment role only where a release can be reverted on alarm.
-      trustChangeSetFunction: revertsOnAlarm(config.environments[environmentName]),
+      trustChangeSetFunction: served.some((t) => revertsOnAlarm(t.settings)),
     });
   }
+}
+
+/**
+ * The target whose account and region the roles are for: `dev`/`prod` stand for their target
+ * in the two-environment config; a target stands for the first target of its account and region.
+ */
+function rolesTarget(config: CrosswalkConfig, environmentName: EnvironmentName | DeliveryTarget): DeliveryTarget {
+  const targets = deliveryTargets(config);
+  if (typeof environmentName === 'string') {
+    const named = config.waves === undefined ? targets.find((t) => t.environment === environmentName) : undefined;
+    if (named === undefined) {
+      throw new Error(`environmentName must be one of ${ENVIRONMENT_NAMES.join(', ')} (an environment of the config), got '${environmentName}'` +
+        (config.waves === undefined ? '' : '; with waves, pass a target of deliveryTargets(config)'));
+    }
+    return named;
+  }
+  const first = targets.find((t) => t.account === environmentName.account && t.region === environmentName.region);
+  if (first === undefined) throw new Error(`no environment of the config is in account ${environmentName.account} and region ${environmentName.region}: pass a target of deliveryTargets(config)`);
+  return first;
 }

@@ -5,7 +5,7 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AutoApproveName, CONFIG_ENV_VAR, CrosswalkConfig, EnvironmentName, validateConfig } from '../config';
+import { AutoApproveName, CONFIG_ENV_VAR, CrosswalkConfig, DeliveryTarget, deliveryTargets, EnvironmentName, validateConfig } from '../config';
 import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, serviceStackName, serviceTemplatePath, testActionCommands } from '../pipeline/delivered-service';
 import { namingOf } from './naming';
 
@@ -36,8 +36,8 @@ export interface PipelineStackProps {
   readonly configFile?: string;
 }
 
-/** The stage names of the environments in the pipeline. */
-const STAGE_NAMES: Record<EnvironmentName, string> = { dev: 'Dev', prod: 'Prod' };
+/** The test action after each deployment, by the suite it runs. */
+const TEST_ACTION_NAMES: Record<EnvironmentName, string> = { dev: 'Integration', prod: 'Sanity' };
 
 /** Where the Build stage keeps nx's task outputs between runs (the build cache), relative to the source. */
 export const NX_TASK_CACHE_DIR = '.nx/task-cache';
@@ -120,10 +120,8 @@ export class PipelineStack extends Stack {
       source: { ...config.github },
       buildSpec: PipelineStack.buildSpec(),
       buildEnvironmentVariables: props.configFile === undefined ? undefined : { [CONFIG_ENV_VAR]: { value: props.configFile } },
-      environments: [
-        this.pipelineEnvironment(config, 'dev', 'Integration'),
-        this.pipelineEnvironment(config, 'prod', 'Sanity'),
-      ],
+      environments: deliveryTargets(config).map((target) => this.pipelineEnvironment(config, target)),
+      regionalArtifactKeyArns: regionalKeyArns(config),
       notificationEmails: [...config.notifications.emails],
       notifyOnSuccess: config.notifications.notifyOnSuccess ?? false,
       notifyOnApprovalWaiting: config.notifications.notifyOnApproval ?? true,
@@ -131,25 +129,34 @@ export class PipelineStack extends Stack {
     });
   }
 
-  private pipelineEnvironment(config: CrosswalkConfig, environmentName: EnvironmentName, testName: string): PipelineEnvironment {
-    const { bakeMinutes: bake, autoApprove } = config.environments[environmentName];
+  private pipelineEnvironment(config: CrosswalkConfig, target: DeliveryTarget): PipelineEnvironment {
+    const { settings } = target;
     return {
-      name: STAGE_NAMES[environmentName],
-      account: config.accounts[environmentName],
-      stackName: serviceStackName(config, environmentName),
-      templatePath: serviceTemplatePath(config, environmentName),
-      requireApproval: config.environments[environmentName].requireApproval,
-      rollbackOnFailure: config.environments[environmentName].rollbackOnFailure,
-      deploymentWindow: config.environments[environmentName].deploymentWindow,
-      bakeTime: bake === undefined ? undefined : Duration.minutes(bake),
-      revertOnAlarm: config.environments[environmentName].revertOnAlarm,
-      autoApprove: autoApprove === undefined ? undefined : AUTO_APPROVE[autoApprove],
+      name: target.stageName,
+      // A wave of one is its environment's stages; a wave of several shares them.
+      ...(target.sharesWave ? { wave: target.wave } : {}),
+      account: target.account,
+      ...(target.region !== config.region ? { region: target.region } : {}),
+      stackName: serviceStackName(config, target),
+      templatePath: serviceTemplatePath(config, target),
+      requireApproval: settings.requireApproval,
+      rollbackOnFailure: settings.rollbackOnFailure,
+      deploymentWindow: settings.deploymentWindow,
+      bakeTime: settings.bakeMinutes === undefined ? undefined : Duration.minutes(settings.bakeMinutes),
+      revertOnAlarm: settings.revertOnAlarm,
+      autoApprove: settings.autoApprove === undefined ? undefined : AUTO_APPROVE[settings.autoApprove],
       outputs: [DELIVERED_SERVICE.urlOutput],
       tests: [{
-        name: testName,
-        commands: testActionCommands(environmentName),
+        name: TEST_ACTION_NAMES[target.kind],
+        commands: testActionCommands(target.kind),
         environmentFromOutputs: { API_URL: DELIVERED_SERVICE.urlOutput },
       }],
     };
   }
+}
+
+/** The key ARN of each other region's artifact store, from the config. */
+function regionalKeyArns(config: CrosswalkConfig): { [region: string]: string } | undefined {
+  const arns = Object.entries(config.regions ?? {}).flatMap(([region, r]) => (r.artifactKeyArn === undefined ? [] : [[region, r.artifactKeyArn] as const]));
+  return arns.length === 0 ? undefined : Object.fromEntries(arns);
 }
