@@ -23,6 +23,10 @@ export interface ServiceAssemblyOptions {
   /** The function code of each stack, by stack; the same code in both by default. */
   readonly code?: { readonly dev: string; readonly prod: string };
   readonly bucket?: string;
+  /** The region of the prod stack, whose code then goes to that region's artifact bucket (`prodBucket`). @default MOTO_REGION */
+  readonly prodRegion?: string;
+  /** The bucket of the prod stack in `prodRegion`. @default the build account's artifact bucket of that region */
+  readonly prodBucket?: string;
 }
 
 /** A folder with a function's code: `index.js` saying `body`. */
@@ -38,9 +42,11 @@ export function serviceAssembly(options: ServiceAssemblyOptions = {}): string {
   const outdir = mkdtempSync(join(tmpdir(), 'cli-assembly-'));
   const app = new App({ outdir, ...NO_TEMPLATE_VALIDATION });
   for (const env of ['dev', 'prod'] as const) {
+    const region = env === 'prod' && options.prodRegion !== undefined ? options.prodRegion : MOTO_REGION;
+    const bucket = region === MOTO_REGION ? options.bucket ?? BUCKET : options.prodBucket ?? `checkin-artifacts-${MOTO_ACCOUNT}-${region}`;
     const stack = new Stack(app, `Checkin-Service-${env}`, {
-      env: { account: DEV, region: MOTO_REGION },
-      synthesizer: options.bootstrapped ? undefined : new CliCredentialsStackSynthesizer({ fileAssetsBucketName: options.bucket ?? BUCKET, bucketPrefix: 'assets/' }),
+      env: { account: DEV, region },
+      synthesizer: options.bootstrapped ? undefined : new CliCredentialsStackSynthesizer({ fileAssetsBucketName: bucket, bucketPrefix: 'assets/' }),
     });
     new lambda.Function(stack, 'Api', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromAsset(options.code?.[env] ?? shared) });
   }

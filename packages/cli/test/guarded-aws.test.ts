@@ -38,7 +38,7 @@ describe('GuardedAws (what @aws-cdk/cdk-assets-lib may do on the plan\'s behalf)
   test('every S3 request to the artifact bucket carries ExpectedBucketOwner, the build account', async () => {
     const { aws, calls } = recordingAws();
     const { upload } = plannedFile('exports.x = 1;');
-    const s3 = await new GuardedAws(aws, BUCKET, [upload]).s3Client({ region: 'eu-west-1' });
+    const s3 = await new GuardedAws(aws, [BUCKET], [upload]).s3Client({ region: 'eu-west-1' });
 
     await s3.getBucketLocation({ Bucket: BUCKET.name });
     await s3.getBucketEncryption({ Bucket: BUCKET.name });
@@ -51,16 +51,29 @@ describe('GuardedAws (what @aws-cdk/cdk-assets-lib may do on the plan\'s behalf)
   });
 
   test('refuses a client of another region, or one that assumes a role', async () => {
-    const guard = new GuardedAws(recordingAws().aws, BUCKET, []);
-    await expect(guard.s3Client({ region: 'us-east-1' })).rejects.toThrow(/refusing an S3 client for 'us-east-1': the artifact bucket is in eu-west-1/);
+    const guard = new GuardedAws(recordingAws().aws, [BUCKET], []);
+    await expect(guard.s3Client({ region: 'us-east-1' })).rejects.toThrow(/refusing an S3 client for 'us-east-1': the artifact buckets are in eu-west-1/);
     await expect(guard.s3Client({ region: 'eu-west-1', assumeRoleArn: 'arn:aws:iam::1:role/x' })).rejects.toThrow(/with a role to assume/);
     await expect(guard.ecrClient()).rejects.toThrow(/refusing a container registry client/);
+  });
+
+  test('with a bucket per region, a region\'s client writes only that region\'s bucket, and only the keys planned for it', async () => {
+    const west = { name: 'checkin-artifacts-123456789012-us-west-2', account: '123456789012', region: 'us-west-2' };
+    const { aws, calls } = recordingAws();
+    const { upload } = plannedFile('exports.x = 1;');
+    const guard = new GuardedAws(aws, [BUCKET, west], [upload]);
+    const westS3 = await guard.s3Client({ region: 'us-west-2' });
+    await expect(westS3.listObjectsV2({ Bucket: BUCKET.name })).rejects.toThrow(/only 'checkin-artifacts-123456789012-us-west-2' is written in us-west-2/);
+    // The upload was planned for eu-west-1's bucket only.
+    await expect(westS3.upload({ Bucket: west.name, Key: 'assets/a.js', Body: createReadStream(upload.sourcePath) })).rejects.toThrow(/the plan does not hold/);
+    await westS3.listObjectsV2({ Bucket: west.name });
+    expect(calls.map((c) => [c.call, c.input.Bucket, c.input.ExpectedBucketOwner])).toEqual([['listObjectsV2', west.name, '123456789012']]);
   });
 
   test('refuses a request to another bucket, an upload of an unplanned key, and a file that changed after it was checked', async () => {
     const { aws, calls } = recordingAws();
     const { upload } = plannedFile('exports.x = 1;');
-    const s3 = await new GuardedAws(aws, BUCKET, [upload]).s3Client({ region: 'eu-west-1' });
+    const s3 = await new GuardedAws(aws, [BUCKET], [upload]).s3Client({ region: 'eu-west-1' });
 
     await expect(s3.listObjectsV2({ Bucket: 'other-bucket' })).rejects.toThrow(/refusing a request to the bucket 'other-bucket'/);
     await expect(s3.upload({ Bucket: BUCKET.name, Key: 'assets/other.js', Body: createReadStream(upload.sourcePath) })).rejects.toThrow(/the plan does not hold/);
@@ -78,7 +91,7 @@ describe('GuardedAws (what @aws-cdk/cdk-assets-lib may do on the plan\'s behalf)
     const source = readSourceTree(files, '.', files.root, 'zip', 'asset z');
     const zip = join(mkdtempSync(join(tmpdir(), 'cli-guard-')), 'z.zip');
     writeFileSync(zip, Buffer.from('504b0506000000000000000000000000000000000000', 'hex'));
-    const s3 = await new GuardedAws(aws, BUCKET, [{ stackName: 'S', assetId: 'z', displayName: 'z', bucketName: BUCKET.name, objectKey: 'assets/z.zip', region: BUCKET.region, sourcePath: dir, source }])
+    const s3 = await new GuardedAws(aws, [BUCKET], [{ stackName: 'S', assetId: 'z', displayName: 'z', bucketName: BUCKET.name, objectKey: 'assets/z.zip', region: BUCKET.region, sourcePath: dir, source }])
       .s3Client({ region: 'eu-west-1' });
 
     await expect(s3.upload({ Bucket: BUCKET.name, Key: 'assets/z.zip', Body: createReadStream(zip) })).rejects.toThrow(/the packaged zip holds 0 entries, the source 1 files/);

@@ -52,6 +52,11 @@ async function createBucket(name: string): Promise<void> {
   }));
 }
 
+/** A client of moto's S3 in another region than the default. */
+function s3For(region: string): S3Client {
+  return new S3Client({ region, forcePathStyle: true, endpoint: process.env.AWS_ENDPOINT_URL_S3 });
+}
+
 async function keysIn(bucket = BUCKET): Promise<string[]> {
   return ((await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key!);
 }
@@ -281,7 +286,7 @@ describe('crosswalk publish-assets, to a real S3 (moto)', () => {
     });
 
     moto('refuses a bucket other than the one named with --bucket', async () => {
-      await expectRefusedBoth(serviceAssembly(), /goes to the bucket 'checkin-artifacts-123456789012-eu-west-1', but the assembly's code goes to 'checkin-artifacts-123456789012-us-east-2'/,
+      await expectRefusedBoth(serviceAssembly(), /goes to the bucket 'checkin-artifacts-123456789012-eu-west-1', but --bucket names 'checkin-artifacts-123456789012-us-east-2': refusing another bucket than the one named/,
         '--bucket', 'checkin-artifacts-123456789012-us-east-2');
     });
 
@@ -338,6 +343,28 @@ describe('crosswalk publish-assets, to a real S3 (moto)', () => {
       editCodeAsset(dir, (_asset, destination) => { destination.objectKey = `assets/${dev.id}.zip`; }, 'Checkin-Service-prod');
 
       await expectRefusedBoth(dir, /two assets go to the same key 'assets\/[0-9a-f]{64}\.zip' with different content: '[0-9a-f]{64}' of stack 'Checkin-Service-dev' .* and '[0-9a-f]{64}' of stack 'Checkin-Service-prod'/);
+    });
+
+    moto('publishes each region\'s stacks to that region\'s artifact bucket, the same code once in each (a pipeline across regions)', async () => {
+      const west = `checkin-artifacts-${MOTO_ACCOUNT}-us-west-2`;
+      await s3For('us-west-2').send(new CreateBucketCommand({ Bucket: west, CreateBucketConfiguration: { LocationConstraint: 'us-west-2' } }));
+      const dir = serviceAssembly({ code: { dev: codeDir('same'), prod: codeDir('same') }, prodRegion: 'us-west-2' });
+      const { io, out } = capture();
+
+      expect(await main(['publish-assets', dir], io)).toBe(0);
+
+      const [key] = await keysIn();
+      expect(key).toMatch(/^assets\//);
+      // Lambda reads a function's code only from a bucket of its region: the object is in both.
+      expect(((await s3For('us-west-2').send(new ListObjectsV2Command({ Bucket: west }))).Contents ?? []).map((o) => o.Key)).toEqual([key]);
+      expect(out.at(-1)).toBe('published 2 asset(s), 0 already present');
+    });
+
+    moto('refuses a second region\'s bucket of another account or project', async () => {
+      for (const prodBucket of ['checkin-artifacts-111111111111-us-west-2', `other-artifacts-${MOTO_ACCOUNT}-us-west-2`]) {
+        await expectRefusedBoth(serviceAssembly({ prodRegion: 'us-west-2', prodBucket }),
+          /goes to the bucket '.*-us-west-2', but the assembly's code goes to 'checkin-artifacts-123456789012-eu-west-1': every asset is published to an artifact bucket of the same project and build account \(one per region\)/);
+      }
     });
 
     moto('publishes the same content under one key once, from two stacks', async () => {

@@ -29,13 +29,28 @@ export interface CheckedDestination {
 }
 
 /**
- * Checks a destination of an asset manifest before anything is read or sent: published with the
- * caller's own credentials (no role to assume), to the artifact bucket the assembly names (every
- * destination the same bucket, `expected` if the caller named one), in the bucket's region, which
- * is also the stack's (Lambda reads a function's code only from a bucket of its region), under
- * the assets prefix.
+ * The expectation of the destinations' buckets: `exact`, the one bucket the caller named; or
+ * the family of the first destination, the same project's artifact buckets of the same build
+ * account, one per region (a pipeline delivering to several regions has a store in each).
  */
-export function checkDestination(raw: unknown, stack: { stackName: string; region?: string }, expected: ArtifactBucket | undefined, what: string): CheckedDestination {
+export interface ExpectedBucket {
+  readonly bucket: ArtifactBucket;
+  readonly exact: boolean;
+}
+
+/** The same project's artifact bucket of the same build account in another region. */
+function sameFamily(a: ArtifactBucket, b: ArtifactBucket): boolean {
+  return a.account === b.account && a.name.slice(0, a.name.length - a.region.length) === b.name.slice(0, b.name.length - b.region.length);
+}
+
+/**
+ * Checks a destination of an asset manifest before anything is read or sent: published with the
+ * caller's own credentials (no role to assume), to an artifact bucket of the build account the
+ * assembly names (one per region, of one project and account; `expected` exactly if the caller
+ * named one), in the bucket's region, which is also the stack's (Lambda reads a function's code
+ * only from a bucket of its region), under the assets prefix.
+ */
+export function checkDestination(raw: unknown, stack: { stackName: string; region?: string }, expected: ExpectedBucket | undefined, what: string): CheckedDestination {
   const destination = asObject(raw) ?? {};
   if (destination.assumeRoleArn !== undefined) {
     throw new AssemblyError(`${what} wants to be published with role ${quoted(String(destination.assumeRoleArn), 200)} (a bootstrap role): ` +
@@ -46,9 +61,13 @@ export function checkDestination(raw: unknown, stack: { stackName: string; regio
     throw new AssemblyError(`${what} goes to the bucket ${describeJson(destination.bucketName)}, which is not a Crosswalk artifact bucket ` +
       '(<project>-artifacts-<build account id>-<region>): synthesize the stack with ServiceStackSynthesizer of @crosswalk/cross-account-role');
   }
-  if (expected && bucket.name !== expected.name) {
-    throw new AssemblyError(`${what} goes to the bucket ${quoted(bucket.name)}, but the assembly's code goes to ${quoted(expected.name)}: ` +
-      'every asset is published to the one artifact bucket of the build account; refusing another account\'s or region\'s bucket');
+  if (expected?.exact && bucket.name !== expected.bucket.name) {
+    throw new AssemblyError(`${what} goes to the bucket ${quoted(bucket.name)}, but --bucket names ${quoted(expected.bucket.name)}: ` +
+      'refusing another bucket than the one named');
+  }
+  if (expected && !expected.exact && !sameFamily(bucket, expected.bucket)) {
+    throw new AssemblyError(`${what} goes to the bucket ${quoted(bucket.name)}, but the assembly's code goes to ${quoted(expected.bucket.name)}: ` +
+      'every asset is published to an artifact bucket of the same project and build account (one per region); refusing another account\'s or project\'s bucket');
   }
   if (destination.region !== bucket.region) {
     throw new AssemblyError(`${what} is to be published in the region ${describeJson(destination.region)}, but its bucket ${quoted(bucket.name)} is in ${bucket.region}; synthesize the app again`);

@@ -27,8 +27,9 @@ type UploadInput = Parameters<IS3Client['upload']>[0];
 export class GuardedAws implements IAws {
   private readonly uploads: ReadonlyMap<string, PlannedUpload>;
 
-  constructor(private readonly inner: IAws, private readonly bucket: ArtifactBucket, planned: readonly PlannedUpload[]) {
-    this.uploads = new Map(planned.map((upload) => [upload.objectKey, upload]));
+  /** `buckets`: the planned artifact buckets, at most one per region. */
+  constructor(private readonly inner: IAws, private readonly buckets: readonly ArtifactBucket[], planned: readonly PlannedUpload[]) {
+    this.uploads = new Map(planned.map((upload) => [`${upload.bucketName}/${upload.objectKey}`, upload]));
   }
 
   public discoverPartition(): Promise<string> {
@@ -48,14 +49,16 @@ export class GuardedAws implements IAws {
   }
 
   public async s3Client(options: ClientOptions): Promise<IS3Client> {
-    if (options.assumeRoleArn !== undefined || options.region !== this.bucket.region) {
+    // A client of a region writes only that region's bucket.
+    const bucket = this.buckets.find((b) => b.region === options.region);
+    if (options.assumeRoleArn !== undefined || bucket === undefined) {
       throw new RefusedCall(`refusing an S3 client for ${quoted(options.region ?? 'no region')}${options.assumeRoleArn ? ' with a role to assume' : ''}: ` +
-        `the artifact bucket is in ${this.bucket.region} and is written with the caller's own credentials`);
+        `the artifact buckets are in ${this.buckets.map((b) => b.region).join(', ')} and are written with the caller's own credentials`);
     }
     const s3 = await this.inner.s3Client(options);
     const owned = <T extends { Bucket?: string }>(input: T): T & { ExpectedBucketOwner: string } => {
-      if (input.Bucket !== this.bucket.name) throw new RefusedCall(`refusing a request to the bucket ${quoted(String(input.Bucket))}: only ${quoted(this.bucket.name)} is written`);
-      return { ...input, ExpectedBucketOwner: this.bucket.account };
+      if (input.Bucket !== bucket.name) throw new RefusedCall(`refusing a request to the bucket ${quoted(String(input.Bucket))}: only ${quoted(bucket.name)} is written in ${bucket.region}`);
+      return { ...input, ExpectedBucketOwner: bucket.account };
     };
     return {
       getBucketEncryption: async (input) => s3.getBucketEncryption(owned(input)),
@@ -74,7 +77,7 @@ export class GuardedAws implements IAws {
   }
 
   private checkedUpload(input: UploadInput): UploadInput {
-    const upload = input.Key === undefined ? undefined : this.uploads.get(input.Key);
+    const upload = input.Key === undefined ? undefined : this.uploads.get(`${String(input.Bucket)}/${input.Key}`);
     if (!upload) throw new RefusedCall(`refusing an upload to the key ${quoted(String(input.Key))}, which the plan does not hold`);
     const bodyPath = (input.Body as { path?: unknown } | undefined)?.path;
     if (typeof bodyPath !== 'string') throw new RefusedCall(`refusing the upload of ${quoted(upload.objectKey)}: its body is not a file publish-assets can check`);

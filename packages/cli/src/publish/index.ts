@@ -50,14 +50,14 @@ export interface PublishAssetsResult {
 /** Publishes the assets of the stacks (or, with `dryRun`, checks and lists them); throws on any refusal or failed upload. */
 export async function publishAssets(options: PublishAssetsOptions): Promise<PublishAssetsResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const { bucket, planned, manifests } = planAssetUploads(options.assemblyDir, options.stackNames, { bucketName: options.bucketName });
+  const { buckets, planned, manifests } = planAssetUploads(options.assemblyDir, options.stackNames, { bucketName: options.bucketName });
   const describe = (upload: PlannedUpload) => `${excerpt(upload.displayName)} (${excerpt(upload.stackName)}, ${upload.source.files.length} file(s), ${upload.source.bytes} bytes)`;
   if (options.dryRun) {
     for (const upload of planned) log(`would publish ${describe(upload)} to s3://${upload.bucketName}/${upload.objectKey}`);
     log(`dry run: ${planned.length} asset(s) planned and checked, no AWS call made`);
     return { planned, uploaded: [], found: [] };
   }
-  if (!bucket) {
+  if (buckets.length === 0) {
     log('published 0 asset(s): the stacks have no code asset');
     return { planned, uploaded: [], found: [] };
   }
@@ -65,6 +65,8 @@ export async function publishAssets(options: PublishAssetsOptions): Promise<Publ
   const caller = await aws.discoverCurrentAccount().catch((err) => {
     throw new Error(`cannot tell which account the credentials belong to (${errorText(err)}); publish-assets runs with the build account's credentials (in CodeBuild, the project's role)`);
   });
+  // Every bucket is the same build account's (the plan refuses any other).
+  const [bucket] = buckets;
   if (caller.accountId !== bucket.account) {
     throw new AssemblyError(`the credentials are of account ${quoted(caller.accountId)}, but the artifact bucket ${quoted(bucket.name)} is the build account ${bucket.account}'s: ` +
       'run publish-assets with the build account\'s credentials; refusing to write to a bucket of another account');
@@ -79,7 +81,7 @@ export async function publishAssets(options: PublishAssetsOptions): Promise<Publ
       if (type === EventType.FAIL || type === EventType.UPLOAD || type === EventType.FOUND) log(excerpt(event.message, 300));
     },
   };
-  const guarded = new GuardedAws(aws, bucket, planned);
+  const guarded = new GuardedAws(aws, buckets, planned);
   for (const manifest of manifests) {
     const publishing = new AssetPublishing(manifest, { aws: guarded, progressListener: listener, throwOnError: false, subprocessOutputDestination: 'ignore' });
     await publishing.publish();

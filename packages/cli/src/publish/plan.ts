@@ -5,7 +5,7 @@ import { AssemblyError, AssemblyFiles } from '../assembly-files';
 import { existsAtAll } from '../exists';
 import { quoted } from '../text';
 import { readAssetManifest } from './asset-manifest';
-import { ArtifactBucket, checkDestination, parseArtifactBucket } from './destination';
+import { ArtifactBucket, checkDestination, ExpectedBucket, parseArtifactBucket } from './destination';
 import { SourceTree, readSourceTree } from './source-tree';
 import { zipProblem } from './zip-check';
 
@@ -25,8 +25,8 @@ export interface PlannedUpload {
 
 /** What publish-assets will do, every check passed; making it reads files of the assembly only and calls nothing. */
 export interface PublishPlan {
-  /** The artifact bucket every asset goes to; undefined when there is nothing to publish. */
-  readonly bucket?: ArtifactBucket;
+  /** The artifact buckets the assets go to (one per region, of one build account); none when there is nothing to publish. */
+  readonly buckets: ArtifactBucket[];
   readonly planned: PlannedUpload[];
   /** The asset manifests, narrowed to the planned destinations, for `@aws-cdk/cdk-assets-lib`. */
   readonly manifests: AssetManifest[];
@@ -47,11 +47,13 @@ export function planAssetUploads(assemblyDir: string, stackNames?: readonly stri
   const assembly = openAssembly(assemblyDir);
   const all = requireStacks(assembly);
   const stacks = stackNames && stackNames.length > 0 ? selectStacks(all, stackNames) : all;
-  let bucket: ArtifactBucket | undefined;
+  let expected: ExpectedBucket | undefined;
   if (options.bucketName !== undefined) {
-    bucket = parseArtifactBucket(options.bucketName);
-    if (!bucket) throw new AssemblyError(`--bucket ${quoted(options.bucketName)} is not a Crosswalk artifact bucket name (<project>-artifacts-<build account id>-<region>)`);
+    const named = parseArtifactBucket(options.bucketName);
+    if (!named) throw new AssemblyError(`--bucket ${quoted(options.bucketName)} is not a Crosswalk artifact bucket name (<project>-artifacts-<build account id>-<region>)`);
+    expected = { bucket: named, exact: true };
   }
+  const buckets = new Map<string, ArtifactBucket>();
   const planned: PlannedUpload[] = [];
   const manifests: AssetManifest[] = [];
   const byKey = new Map<string, PlannedUpload>();
@@ -62,7 +64,7 @@ export function planAssetUploads(assemblyDir: string, stackNames?: readonly stri
       throw withStackHint(err, assembly, all, stack, stackNames);
     }
   }
-  return { bucket, planned, manifests };
+  return { buckets: [...buckets.values()], planned, manifests };
 
   function planStack(stack: AssemblyStack): void {
     for (const file of stack.assetManifests) {
@@ -77,8 +79,9 @@ export function planAssetUploads(assemblyDir: string, stackNames?: readonly stri
         if (source.path === stack.templatePath) continue; // the pipeline deploys templates from its build output
         checkCachedZip(assembly.files, read.directory, entry.assetId, source, what);
         for (const [destinationId, raw] of Object.entries(entry.destinations)) {
-          const destination = checkDestination(raw, stack, bucket, `${what} (destination ${quoted(destinationId)})`);
-          bucket = destination.bucket;
+          const destination = checkDestination(raw, stack, expected, `${what} (destination ${quoted(destinationId)})`);
+          expected ??= { bucket: destination.bucket, exact: false };
+          buckets.set(destination.bucket.name, destination.bucket);
           const upload: PlannedUpload = {
             stackName: stack.stackName,
             assetId: entry.assetId,
@@ -89,12 +92,13 @@ export function planAssetUploads(assemblyDir: string, stackNames?: readonly stri
             sourcePath: source.path,
             source,
           };
-          const earlier = byKey.get(upload.objectKey);
+          // The same key in two regions' buckets is two uploads (each region reads its own).
+          const earlier = byKey.get(`${upload.bucketName}/${upload.objectKey}`);
           if (earlier) {
             refuseDifferentContent(earlier, upload, assembly.files);
             continue; // the same code in several stacks: one upload
           }
-          byKey.set(upload.objectKey, upload);
+          byKey.set(`${upload.bucketName}/${upload.objectKey}`, upload);
           planned.push(upload);
           patterns.push(new DestinationPattern(entry.assetId, destinationId));
         }
