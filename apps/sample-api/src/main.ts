@@ -1,11 +1,12 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { addCompliance, exitOnConfigError, loadConfig, namingOf } from '@crosswalk/build-account';
+import { addCompliance, deliveryTargets, exitOnConfigError, loadConfig, namingOf } from '@crosswalk/build-account';
 import { ConventionRolesCheck } from '@crosswalk/cross-account-role';
 import { DeployRules } from '@crosswalk/deploy-rules';
 import { SampleApiStack, simulateFailureTarget } from './stacks';
 
 /**
- * The sample API's CDK app: the dev and prod stacks, on the config of
+ * The sample API's CDK app: a stack per environment and region (dev and prod, or those of the
+ * config's waves), on the config of
  * `CROSSWALK_CONFIG` (or the built-in example), checked by Crosswalk's deploy rules and by
  * what the convention roles may deploy (synth fails on a finding).
  *
@@ -25,10 +26,12 @@ Validations.of(app).addPlugins(
   new ConventionRolesCheck({ naming: namingOf(config), buildAccountId: config.accounts.build }),
 );
 const isolated = contextString(app, 'isolated');
-const failIn = simulateFailureTarget(contextString(app, 'simulateFailureIn'), isolated);
+const targets = deliveryTargets(config);
+const failIn = simulateFailureTarget(contextString(app, 'simulateFailureIn'), isolated, targets.map((t) => t.stackSuffix));
 
-for (const environmentName of ['dev', 'prod'] as const) {
-  new SampleApiStack(app, { config, environmentName, simulateFailure: failIn === environmentName });
+// One stack per environment and region of the config (dev and prod, or the waves').
+for (const target of targets) {
+  new SampleApiStack(app, { config, environmentName: config.waves === undefined ? target.kind : target, simulateFailure: failIn === target.stackSuffix });
 }
 if (isolated !== undefined) {
   new SampleApiStack(app, {

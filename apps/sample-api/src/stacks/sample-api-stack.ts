@@ -14,7 +14,7 @@ import {
 } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { CrosswalkConfig, EnvironmentConfig, EnvironmentName, bakeMinutesOf, validateConfig } from '@crosswalk/build-account';
+import { CrosswalkConfig, DeliveryTarget, EnvironmentConfig, EnvironmentName, bakeMinutesOf, deliveryTargets, validateConfig } from '@crosswalk/build-account';
 import { ROUTES } from '../routes';
 import { API_STAGE_NAME, SMOKE_CHECK_PATHS } from './constants';
 import { BuildInfo, packageRoot, resolveBuildInfo } from './build-info';
@@ -26,8 +26,12 @@ import { PreTrafficCheck, ServiceDeployment, deploySafely } from './safe-deploy'
 export interface SampleApiStackProps {
   /** The validated config; the stack's account and region come from it. */
   readonly config: CrosswalkConfig;
-  /** The environment whose account and settings the stack uses. */
-  readonly environmentName: EnvironmentName;
+  /**
+   * The environment whose account, region and settings the stack uses: `dev` or `prod` of the
+   * two-environment config, or a target of `deliveryTargets(config)` (an environment of a wave
+   * in one of its regions).
+   */
+  readonly environmentName: EnvironmentName | DeliveryTarget;
   /**
    * Deploy an isolated copy (own table, own API) under this personal prefix, with the
    * dev settings, into the dev account. Its stack is `<project>-<prefix>-SampleApi`.
@@ -68,13 +72,13 @@ const ISOLATED_PREFIX = /^[a-z][a-z0-9]{0,15}$/;
  */
 export class SampleApiStack extends Stack {
   /** The stack name of an environment (or of an isolated copy): always the project prefix first. */
-  public static stackNameFor(config: CrosswalkConfig, environmentName: EnvironmentName, isolatedPrefix?: string): string {
+  public static stackNameFor(config: CrosswalkConfig, environmentName: EnvironmentName | DeliveryTarget, isolatedPrefix?: string): string {
     const naming = namingOf(config);
     if (isolatedPrefix !== undefined && !ISOLATED_PREFIX.test(isolatedPrefix)) {
       throw new Error(`isolatedPrefix must be 1-16 lower-case letters and digits starting with a letter (it becomes part of the stack name and of every resource name), got '${isolatedPrefix}'; use your user name, e.g. -c isolated=alice`);
     }
     return isolatedPrefix === undefined
-      ? `${naming.resourcePrefix}SampleApi-${environmentName}`
+      ? `${naming.resourcePrefix}SampleApi-${typeof environmentName === 'string' ? environmentName : environmentName.stackSuffix}`
       : `${naming.resourcePrefix}${isolatedPrefix}-SampleApi`;
   }
 
@@ -101,21 +105,24 @@ export class SampleApiStack extends Stack {
    * built in code fails as early, and as clearly, as one loaded by `loadConfig`.
    */
   constructor(scope: Construct, props: SampleApiStackProps) {
-    const { environmentName, isolatedPrefix } = props;
+    const { isolatedPrefix } = props;
     const config = validateConfig(props.config, 'given to SampleApiStack');
+    const target = targetOf(config, props.environmentName);
+    const environmentName = target.kind;
     if (props.isolatedAssetsBucket !== undefined && isolatedPrefix === undefined) {
       throw new Error(`isolatedAssetsBucket applies to an isolated copy only (dev and prod publish to the build account's artifact bucket), got '${props.isolatedAssetsBucket}' without an isolatedPrefix`);
     }
     if (isolatedPrefix !== undefined && environmentName !== 'dev') {
       throw new Error(`an isolated copy runs in the dev account only, got environmentName '${environmentName}'; use environmentName 'dev'`);
     }
-    const naming = namingOf(config);
-    const stackName = SampleApiStack.stackNameFor(config, environmentName, isolatedPrefix);
+    // The names of the stack's region: its boundary, its artifact store (where its code is).
+    const naming = namingOf(config).forRegion(target.region);
+    const stackName = SampleApiStack.stackNameFor(config, target, isolatedPrefix);
     super(scope, stackName, {
       stackName,
-      env: { account: config.accounts[environmentName], region: config.region },
+      env: { account: target.account, region: target.region },
       description: isolatedPrefix === undefined
-        ? `${config.projectName} sample API (${environmentName})`
+        ? `${config.projectName} sample API (${target.stackSuffix})`
         : `${config.projectName} sample API, isolated copy '${isolatedPrefix}' in the dev account`,
       synthesizer: synthesizerFor(config, naming, props),
     });
@@ -123,9 +130,9 @@ export class SampleApiStack extends Stack {
     const isolated = isolatedPrefix !== undefined;
     const settings: EnvironmentConfig = isolated
       ? { ...config.environments.dev, retainData: false }
-      : config.environments[environmentName];
+      : target.settings;
     this.settings = settings;
-    this.appEnvironment = isolatedPrefix ?? environmentName;
+    this.appEnvironment = isolatedPrefix ?? target.environment;
     // No bake without alarms: the pipeline bakes (and reverts on alarm) by the stack's alarms,
     // whose generated names start with the stack name (NotifyingPipeline's default prefix).
     if (!isolated && bakeMinutesOf(settings) > 0) BakeAlarms.require(this);
@@ -340,6 +347,22 @@ function namingOf(config: CrosswalkConfig): CrosswalkNaming {
     region: config.region,
     partition: RegionInfo.get(config.region).partition,
   });
+}
+
+/**
+ * The target a stack is for: `dev`/`prod` stand for their target in the two-environment
+ * config (and for the dev account's settings of an isolated copy).
+ */
+function targetOf(config: CrosswalkConfig, environmentName: EnvironmentName | DeliveryTarget): DeliveryTarget {
+  if (typeof environmentName !== 'string') return environmentName;
+  const target = deliveryTargets(config).find((t) => t.environment === environmentName && t.region === config.region)
+    // With waves, 'dev' still means the dev account and settings (an isolated copy).
+    ?? (config.waves !== undefined && (environmentName === 'dev' || environmentName === 'prod')
+      ? { wave: environmentName, sharesWave: false, environment: environmentName, kind: environmentName, account: config.accounts[environmentName], region: config.region,
+        settings: config.environments[environmentName], stageName: environmentName, stackSuffix: environmentName }
+      : undefined);
+  if (target === undefined) throw new Error(`environmentName must be 'dev' or 'prod', or a target of deliveryTargets(config), got '${String(environmentName)}'`);
+  return target;
 }
 
 function synthesizerFor(config: CrosswalkConfig, naming: CrosswalkNaming, props: SampleApiStackProps): IStackSynthesizer | undefined {

@@ -6,9 +6,9 @@
  * @param isolatedPrefix the `isolated` context value, when an isolated copy is synthesized
  * @returns the environment name or isolated prefix to break, or undefined (the default)
  */
-export function simulateFailureTarget(value: string | undefined, isolatedPrefix?: string): string | undefined {
+export function simulateFailureTarget(value: string | undefined, isolatedPrefix?: string, stacks: readonly string[] = ['dev', 'prod']): string | undefined {
   if (value === undefined) return undefined;
-  const allowed = ['dev', 'prod', ...(isolatedPrefix !== undefined ? [isolatedPrefix] : [])];
+  const allowed = [...stacks, ...(isolatedPrefix !== undefined ? [isolatedPrefix] : [])];
   if (!allowed.includes(value)) {
     throw new Error(`simulateFailureIn must name one stack to break for the rollback demo (${allowed.map((a) => `'${a}'`).join(', ')}), got '${value}'; for example -c simulateFailureIn=prod, or leave it out to ship working code`);
   }

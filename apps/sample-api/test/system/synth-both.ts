@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { BuildAccountStacks, CrosswalkConfig, addBuildAccountStacks, loadConfig } from '@crosswalk/build-account';
+import { BuildAccountStacks, CrosswalkConfig, addBuildAccountStacks, deliveryTargets, loadConfig } from '@crosswalk/build-account';
 import { SampleApiStack } from '../../src/stacks';
 import { DeployedStack, World } from './world';
 
@@ -11,7 +11,8 @@ export interface BothApps {
   readonly config: CrosswalkConfig;
   readonly outdir: string;
   readonly build: BuildAccountStacks;
-  readonly service: { readonly dev: SampleApiStack; readonly prod: SampleApiStack };
+  /** The service's stack of each environment and region, by its stack suffix (`dev`, `prod`, `prod-us-west-2`…). */
+  readonly service: { readonly [stackSuffix: string]: SampleApiStack };
   readonly world: World;
   deployed(stack: Stack): DeployedStack;
 }
@@ -24,12 +25,12 @@ export function synthesizeBothApps(config: CrosswalkConfig = loadConfig(undefine
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'crosswalk-system-')), builtinCloudFormationValidation: false });
   const build = addBuildAccountStacks(app, config);
   const buildInfo = { version: '1.0.0', commit: 'abcdef0' };
-  const service = {
-    dev: new SampleApiStack(app, { config, environmentName: 'dev', buildInfo }),
-    prod: new SampleApiStack(app, { config, environmentName: 'prod', buildInfo }),
-  };
+  const service = Object.fromEntries(deliveryTargets(config).map((target) => [target.stackSuffix,
+    new SampleApiStack(app, { config, environmentName: config.waves === undefined ? target.kind : target, buildInfo })]));
   app.synth();
-  const all: Stack[] = [build.artifactStore, build.pipeline, build.deploymentRoles.dev, build.deploymentRoles.prod, service.dev, service.prod];
+  const all: Stack[] = [
+    build.artifactStore, ...Object.values(build.regionalArtifactStores), build.pipeline, ...Object.values(build.deploymentRoles), ...Object.values(service),
+  ];
   const deployed = all.map((stack) => ({
     stackName: stack.stackName,
     account: stack.account,
