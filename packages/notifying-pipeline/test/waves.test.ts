@@ -138,3 +138,13 @@ describe('wave validation', () => {
       .toThrow(/needs a stage named 'ProdWestDeploy'/);
   });
 });
+
+describe('pipeline size', () => {
+  test('more stages than a pipeline holds (50) is refused at synth, with the fix', () => {
+    // 17 reviewed environments of their own need 3 stages each: 51, with Source and Build 53.
+    const many: PipelineEnvironment[] = Array.from({ length: 17 }, (_, i) => ({ ...prod, name: `Prod${i}`, stackName: `Crosswalk-SampleApi-Prod${i}` }));
+    expect(() => synthPipeline({ environments: many })).toThrow(/the environments need 53 stages \(Source and Build included\), but a pipeline holds at most 50/);
+    // The same environments as one wave fit: one review, one approval, one execution stage each.
+    expect(() => synthPipeline({ environments: many.slice(0, 16).map((e) => ({ ...e, wave: 'Prod' })) })).not.toThrow();
+  });
+});

@@ -165,7 +165,7 @@ async function writeReport(params: BakeParams, alarms: readonly LookedAlarm[], s
   await deps.clients.s3.send(new PutObjectCommand({
     Bucket: params.reportBucket, Key: key, Body: bakeReport(params, alarms, startedAt, deps.now(), outcome), ContentType: 'text/markdown; charset=utf-8',
   }), { abortSignal: signal });
-  return `${consoleUrl(params.partition, params.region, `s3/object/${params.reportBucket}`)}&bucketType=general&prefix=${encodeURIComponent(key)}`;
+  return `${consoleUrl(params.partition, params.reportRegion ?? params.region, `s3/object/${params.reportBucket}`)}&bucketType=general&prefix=${encodeURIComponent(key)}`;
 }
 
 /** Every alarm watched: its type, its state at the start and at the end, and its changes in between. */

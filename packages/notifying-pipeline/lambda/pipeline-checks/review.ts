@@ -28,7 +28,8 @@ export interface ReviewDependencies {
 /** Reviews the change set, writes its report, and returns the variables of the approval and the conditions. */
 export async function review(params: ReviewParams, deps: ReviewDependencies, signal: AbortSignal): Promise<JobSuccess> {
   const { result, decision, context, reportKey } = await reviewEnvironment(params, deps, signal);
-  const reportUrl = s3ObjectUrl(params.partition, params.region, params.reportBucket, reportKey);
+  // The bucket is the pipeline's, in its region (which a target of another region is not in).
+  const reportUrl = s3ObjectUrl(params.partition, params.reportRegion ?? params.region, params.reportBucket, reportKey);
   const summary = result.summary(context, SUMMARY_MAX);
 
   return {

@@ -26,6 +26,8 @@ export interface ReviewParams extends TargetParams {
   readonly reportBucket: string;
   /** Key prefix of the reports, ending in `/`; the report lands under `<prefix><executionId>/<environment>.{md,html}`. */
   readonly reportPrefix: string;
+  /** The region of the report bucket (the pipeline's), for its console link. @default the target's region */
+  readonly reportRegion?: string;
 }
 
 /** Check, right before the execution, that the change set is still the one reviewed. */
@@ -54,6 +56,8 @@ export interface BakeParams extends TargetParams {
   readonly reportBucket?: string;
   readonly reportPrefix?: string;
   readonly executionId?: string;
+  /** The region of the report bucket (the pipeline's), for its console link. @default the target's region */
+  readonly reportRegion?: string;
 }
 
 /**
@@ -136,6 +140,7 @@ export function parseParams(text: string | undefined): CheckParams {
       return {
         ...target, check: 'review', changeSetName: str('changeSetName'), pipelineName: str('pipelineName'), executionId: str('executionId'),
         autoApprove, reportBucket: str('reportBucket'), reportPrefix: str('reportPrefix'),
+        ...(raw.reportRegion !== undefined ? { reportRegion: str('reportRegion') } : {}),
       };
     }
     case 'verify': {
@@ -150,7 +155,10 @@ export function parseParams(text: string | undefined): CheckParams {
       if (typeof bakeMinutes !== 'number' || !Number.isFinite(bakeMinutes) || bakeMinutes <= 0) {
         throw new Error(`UserParameters.bakeMinutes must be a positive number, got ${JSON.stringify(bakeMinutes)}`);
       }
-      const report = raw.reportBucket === undefined ? {} : { reportBucket: str('reportBucket'), reportPrefix: str('reportPrefix'), executionId: str('executionId') };
+      const report = raw.reportBucket === undefined ? {} : {
+        reportBucket: str('reportBucket'), reportPrefix: str('reportPrefix'), executionId: str('executionId'),
+        ...(raw.reportRegion !== undefined ? { reportRegion: str('reportRegion') } : {}),
+      };
       let since: string | undefined;
       if (raw.since !== undefined) {
         since = str('since');

@@ -186,7 +186,7 @@ export class PipelineChecks extends Construct {
 
   /** The change review action: its variables are `#{<namespace>.RiskTier}`, `.Summary`, `.ReportUrl`, `.ChangeSetName`… */
   public reviewAction(target: CheckTarget, fields: Omit<Fields<ReviewParams>, 'reportPrefix'>, namespace: string, runOrder: number): codepipeline.IAction {
-    return this.action('Review', { check: 'review', ...this.targetFields(target), ...fields, reportPrefix: this.reportPrefix }, namespace, runOrder);
+    return this.action('Review', { check: 'review', ...this.targetFields(target), ...fields, reportPrefix: this.reportPrefix, ...this.reportRegion(target) }, namespace, runOrder);
   }
 
   /**
@@ -219,7 +219,12 @@ export class PipelineChecks extends Construct {
 
   /** The bake; it writes its report (every alarm watched, its states and history) next to the change review's. */
   public bakeAction(target: CheckTarget, fields: Omit<Fields<BakeParams>, 'reportPrefix'>, runOrder: number, actionName = 'Bake'): codepipeline.IAction {
-    return this.action(actionName, { check: 'bake', ...this.targetFields(target), ...fields, ...(fields.reportBucket !== undefined ? { reportPrefix: this.reportPrefix } : {}) }, undefined, runOrder);
+    return this.action(actionName, { check: 'bake', ...this.targetFields(target), ...fields, ...(fields.reportBucket !== undefined ? { reportPrefix: this.reportPrefix, ...this.reportRegion(target) } : {}) }, undefined, runOrder);
+  }
+
+  /** The report bucket's region, when the target is in another: the reports' console links open there. */
+  private reportRegion(target: CheckTarget): { reportRegion?: string } {
+    return target.region === this.naming.region ? {} : { reportRegion: this.naming.region };
   }
 
   private targetFields(target: CheckTarget) {

@@ -123,7 +123,16 @@ export function validateEnvironments(environments: PipelineEnvironment[], naming
       throw new Error(`wave '${wave.name}' is the name of a stage the pipeline adds itself (${RESERVED_STAGE_NAMES.join(', ')}): choose another name`);
     }
   }
+  // Source and Build, then the waves' stages.
+  const stages = RESERVED_STAGE_NAMES.length + stageNames.size;
+  if (stages > MAX_STAGES) {
+    throw new Error(`the environments need ${stages} stages (Source and Build included), but a pipeline holds at most ${MAX_STAGES} ` +
+      '(https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): put environments that may go together into one wave (a wave without approval is one stage), or split the delivery into several pipelines');
+  }
 }
+
+/** The most stages of a pipeline: https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html ("Number of stages in a pipeline"). */
+export const MAX_STAGES = 50;
 
 /** Consecutive environments of the same wave, in order. */
 export interface Wave {

@@ -282,6 +282,29 @@ describe('the failure notifier on the wire', () => {
     expectOnlyReadsAndOnePublish();
   });
 
+  test('with environments in several regions, the action\'s region picks its read-only role; a region without one is said, not guessed', async () => {
+    server = await LocalServer.start(fakeAws());
+    const byRegion = { [REGION]: 'checkin-eu-west-1-ReadOnlyRole', 'us-west-2': 'checkin-us-west-2-ReadOnlyRole' };
+    let handler = loadHandler({ ...notifierEnv(), READ_ONLY_ROLE_NAME_BY_REGION: JSON.stringify(byRegion) });
+    await handler(failedExecutionEvent, lambdaContext(60_000));
+    expect(requestsOf('AssumeRole').map((r) => queryFields(r).RoleArn)).toEqual([`arn:aws:iam::${PROD_ACCOUNT}:role/${byRegion[REGION]}`]);
+    expect(thePublish().message).toContain('First failed resource: ApiAliasLive');
+
+    server.requests.length = 0;
+    handler = loadHandler({ ...notifierEnv(), READ_ONLY_ROLE_NAME_BY_REGION: JSON.stringify({ 'us-west-2': byRegion['us-west-2'] }) });
+    await handler(failedExecutionEvent, lambdaContext(60_000));
+    expect(requestsOf('AssumeRole')).toEqual([]);
+    expect(thePublish().message).toContain(`no convention role is configured for region ${REGION} (configured: us-west-2)`);
+  });
+
+  test('a malformed READ_ONLY_ROLE_NAME_BY_REGION reads no target account, and the message says why', async () => {
+    server = await LocalServer.start(fakeAws());
+    const handler = loadHandler({ ...notifierEnv(), READ_ONLY_ROLE_NAME_BY_REGION: '{"eu-west-1": "not a role name!"}' });
+    await handler(failedExecutionEvent, lambdaContext(60_000));
+    expect(requestsOf('AssumeRole')).toEqual([]);
+    expect(thePublish().message).toContain('READ_ONLY_ROLE_NAME_BY_REGION must be a JSON object of region to IAM role name');
+  });
+
   test('ListActionExecutions denied: the basic message and one line saying the details could not be read', async () => {
     server = await LocalServer.start(fakeAws({
       ListActionExecutions: () => jsonError(400, 'AccessDeniedException', 'not authorized to perform codepipeline:ListActionExecutions'),

@@ -192,6 +192,28 @@ describe('change review', () => {
     expect(reports[0].outputVariables.Summary).toContain('CheckinsTable');
   });
 
+  test('a target in another region is read there, through that region\'s read-only role; the report link opens the pipeline region\'s bucket', async () => {
+    const westRole = 'Crosswalk-us-west-2-ReadOnlyRole';
+    respond = aws({ describeChangeSet: () => changeSetPage([functionTimeout]) });
+    const clients = defaultClients({ 'eu-west-1': ROLE_NAME, 'us-west-2': westRole }, DEPLOYMENT_ROLE_NAME);
+    const outcome = await runChecks(jobEvent({ ...reviewParams, region: 'us-west-2', reportRegion: 'eu-west-1' }), context(), deps({ clients }));
+    expect(outcome.status).toBe('succeeded');
+    const [assume] = server.requests.map(queryFields).filter((f) => f.Action === 'AssumeRole');
+    expect(assume.RoleArn).toBe(`arn:aws:iam::${PROD}:role/${westRole}`);
+    // SigV4 names the region the request is for: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv4-create-signed-request.html
+    const describe = server.requests.find((r) => queryFields(r).Action === 'DescribeChangeSet')!;
+    expect(describe.headers.authorization).toMatch(/Credential=ASIATARGETACCOUNT\/\d{8}\/us-west-2\/cloudformation\//);
+    expect(jobReports()[0].outputVariables.ReportUrl).toMatch(/^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/s3\/object\/.*\?region=eu-west-1&/);
+  });
+
+  test('a region the function has no role for is refused before anything is read', async () => {
+    respond = aws({ describeChangeSet: () => changeSetPage([functionTimeout]) });
+    const clients = defaultClients({ 'eu-west-1': ROLE_NAME }, DEPLOYMENT_ROLE_NAME);
+    const outcome = await runChecks(jobEvent({ ...reviewParams, region: 'us-west-2' }), context(), deps({ clients }));
+    expect(outcome).toMatchObject({ status: 'failed', summary: expect.stringContaining('no convention role is configured for region us-west-2 (configured: eu-west-1)') });
+    expect(server.requests.map(queryFields).filter((f) => f.Action === 'AssumeRole' || f.Action === 'DescribeChangeSet')).toEqual([]);
+  });
+
   test('an empty change set (a re-run of the same commit) is tier none: no approval, nothing to execute', async () => {
     respond = aws({
       describeChangeSet: () => xmlAnswer('DescribeChangeSet', toXml({
