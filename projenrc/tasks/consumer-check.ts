@@ -96,13 +96,20 @@ function checkDelivery(work: string): void {
       if (text.includes(bootstrap)) throw new Error(`consumer-check: ${file} refers to CDK bootstrap resources (${bootstrap}); target stacks must not`);
     }
   }
-  const stacks = ['dev', 'staging', 'prod'].flatMap((env) => ['--stack', `Orders-Service-${env}`]);
+  const stacks = ['dev', 'staging', 'prod', 'prod-west'].flatMap((env) => ['--stack', `Orders-Service-${env}`]);
   const published = run('npx', ['crosswalk', 'publish-assets', 'delivery.out', ...stacks, '--dry-run'], work);
   process.stdout.write(published);
   const uploads = published.split('\n').filter((l) => l.startsWith('would publish '));
-  if (uploads.length === 0 || !uploads.every((l) => l.includes(' to s3://orders-artifacts-444455556666-us-east-2/assets/'))) {
-    throw new Error('consumer-check: publish-assets did not plan the code assets into the Orders artifact bucket under assets/');
+  // Each stack's code goes to the artifact bucket of its own region (Lambda reads code only from its region).
+  const regionOf: Record<string, string> = { 'dev': 'us-east-2', 'staging': 'us-west-2', 'prod': 'us-east-2', 'prod-west': 'us-west-2' };
+  const misplaced = uploads.filter((l) => {
+    const stack = /\(Orders-Service-([a-z-]+),/.exec(l)?.[1];
+    return stack === undefined || !l.includes(` to s3://orders-artifacts-444455556666-${regionOf[stack]}/assets/`);
+  });
+  if (uploads.length === 0 || misplaced.length > 0 || !['us-east-2', 'us-west-2'].every((r) => uploads.some((l) => l.includes(`orders-artifacts-444455556666-${r}/`)))) {
+    throw new Error(`consumer-check: publish-assets did not plan each stack's code into its region's Orders artifact bucket under assets/: ${misplaced.join('; ') || 'a region got nothing'}`);
   }
+  checkWaves(outdir);
   process.stdout.write(run('npx', ['crosswalk', 'doctor', 'delivery.out', '--project', 'Orders', '--region', 'us-east-2'], work));
   // The installed nx-cache serves nx's remote cache protocol to the command it runs: an upload
   // from the command, with the address and token it was given, lands in the folder. nx uploads a
@@ -120,7 +127,30 @@ function checkDelivery(work: string): void {
   if (!readFileSync(join(work, 'task-cache', '42.tar')).equals(readFileSync(join(work, 'outputs.tar.gz')))) {
     throw new Error('consumer-check: crosswalk nx-cache did not store the upload of its command');
   }
-  console.log(`consumer-check: the Orders delivery (${templates.length} target-account stacks) needs no bootstrap in its target accounts, publishes ${uploads.length} assets with one command, passes the doctor, and keeps nx's task outputs with crosswalk nx-cache`);
+  console.log(`consumer-check: the Orders delivery (${templates.length} target-account stacks, four environments in two regions, one pipeline) needs no bootstrap in its target accounts, publishes ${uploads.length} assets to their regions' buckets with one command, passes the doctor, and keeps nx's task outputs with crosswalk nx-cache`);
+}
+
+/**
+ * The Orders pipeline delivers in waves across both regions: dev and staging together, then
+ * prod in both regions with one review and one approval; each action in us-west-2 runs there
+ * with the region's store (its key by ARN).
+ */
+function checkWaves(outdir: string): void {
+  const template = JSON.parse(readFileSync(join(outdir, 'OrdersDelivery.template.json'), 'utf-8'));
+  const pipeline = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline').Properties;
+  const stages = pipeline.Stages.map((s: any) => s.Name).join(',');
+  const expected = 'Source,Build,Early,Prod,ProdApproval,ProdDeploy,ProdWestDeploy';
+  if (stages !== expected) throw new Error(`consumer-check: the Orders pipeline's stages are ${stages}, expected ${expected}`);
+  const early = pipeline.Stages.find((s: any) => s.Name === 'Early').Actions.filter((a: any) => a.ActionTypeId.Provider === 'CloudFormation');
+  if (early.map((a: any) => `${a.Name}@${a.Region ?? 'us-east-2'}`).join(',') !== 'Dev-Deploy@us-east-2,Staging-Deploy@us-west-2') {
+    throw new Error('consumer-check: the first wave does not deploy dev (us-east-2) and staging (us-west-2) together');
+  }
+  const review = pipeline.Stages.find((s: any) => s.Name === 'Prod').Actions.find((a: any) => a.Name === 'Review');
+  if (JSON.parse(review.Configuration.UserParameters).check !== 'review-wave') throw new Error('consumer-check: the prod wave is not reviewed as one');
+  const west = pipeline.ArtifactStores?.find((s: any) => s.Region === 'us-west-2')?.ArtifactStore;
+  if (west?.Location !== 'orders-artifacts-444455556666-us-west-2' || west?.EncryptionKey?.Id !== 'arn:aws:kms:us-west-2:444455556666:key/6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0') {
+    throw new Error(`consumer-check: the pipeline's us-west-2 artifact store is ${JSON.stringify(west)}`);
+  }
 }
 
 /**

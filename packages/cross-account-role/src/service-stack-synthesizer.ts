@@ -72,7 +72,7 @@ export class ServiceStackSynthesizer extends CliCredentialsStackSynthesizer {
     if (region !== this.naming.region) {
       throw new Error(`stack '${stack.stackName}' is in region '${region}', but its code assets go to the artifact bucket '${this.artifactBucketName}' in '${this.naming.region}' ` +
         `and Lambda reads a function's code only from a bucket in the function's region: deploy the stack to '${this.naming.region}', ` +
-        `or deliver to '${region}' with new CrosswalkNaming({ projectName: '${this.naming.projectName}', region: '${region}' }) and an artifact store of that region`);
+        `or synthesize it with naming.forRegion('${region}') (the artifact store of that region of the build account)`);
     }
     super.bind(stack);
     this.boundTo ??= stack;

@@ -162,7 +162,7 @@ describe('ServiceStackSynthesizer', () => {
     expect(() => new Stack(new App(), 'Checkin-Api', { env: { account: DEV, region: 'us-east-1' }, synthesizer })).toThrow(
       `stack 'Checkin-Api' is in region 'us-east-1', but its code assets go to the artifact bucket '${BUCKET}' in 'eu-west-1' ` +
       'and Lambda reads a function\'s code only from a bucket in the function\'s region: deploy the stack to \'eu-west-1\', ' +
-      'or deliver to \'us-east-1\' with new CrosswalkNaming({ projectName: \'Checkin\', region: \'us-east-1\' }) and an artifact store of that region');
+      'or synthesize it with naming.forRegion(\'us-east-1\') (the artifact store of that region of the build account)');
   });
 
   test('fails for a stack without a region', () => {

@@ -1,8 +1,10 @@
 /**
- * Another team's whole delivery, from the tarballs alone: a service in us-east-2 with three
- * environments (dev, staging, prod), one function behind a function URL, a canary in prod.
- * The build account gets the artifact store and the pipeline; each target account its
- * deployment roles (no bootstrap) and the service stack, whose code goes to the artifact
+ * Another team's whole delivery, from the tarballs alone: a service in four environments in
+ * two regions, one pipeline in us-east-2: a first wave of dev (us-east-2) and staging
+ * (us-west-2) together, then a reviewed wave of prod in both regions, one approval for the
+ * wave. One function behind a function URL, a canary in prod. The build account gets an
+ * artifact store per region and the pipeline; each target account its deployment roles per
+ * region (no bootstrap) and the service stack, whose code goes to its region's artifact
  * bucket. consumer-check then publishes the assets with one command and runs the doctor.
  */
 import { mkdirSync, writeFileSync } from 'fs';
@@ -24,10 +26,13 @@ export const DELIVERY = {
   region: 'us-east-2',
   build: '444455556666',
   environments: [
-    { name: 'dev', account: '111122223333', shift: TrafficShift.ALL_AT_ONCE, approval: false },
-    { name: 'staging', account: '222233334444', shift: TrafficShift.ALL_AT_ONCE, approval: false },
-    { name: 'prod', account: '333344445555', shift: TrafficShift.canary(10, 5), approval: true },
+    { name: 'dev', account: '111122223333', region: 'us-east-2', wave: 'Early', shift: TrafficShift.ALL_AT_ONCE, approval: false },
+    { name: 'staging', account: '222233334444', region: 'us-west-2', wave: 'Early', shift: TrafficShift.ALL_AT_ONCE, approval: false },
+    { name: 'prod', account: '333344445555', region: 'us-east-2', wave: 'Prod', shift: TrafficShift.canary(10, 5), approval: true },
+    { name: 'prod-west', account: '333344445555', region: 'us-west-2', wave: 'Prod', shift: TrafficShift.canary(10, 5), approval: true },
   ],
+  /** The key of the us-west-2 store, as the team copies it once that store is deployed (CodePipeline names a cross-account action's key by ARN). */
+  westKeyArn: 'arn:aws:kms:us-west-2:444455556666:key/6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
 };
 
 export const serviceStackName = (env: string) => `${DELIVERY.project}-Service-${env}`;
@@ -45,13 +50,17 @@ export function synthesizeDelivery(): void {
   mkdirSync(code, { recursive: true });
   writeFileSync(join(code, 'index.js'), 'exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ orders: [] }) });\n');
 
-  // Build account: the artifact store (admitting every target account) and the pipeline.
+  // Build account: an artifact store per region (admitting the accounts deployed to there) and the pipeline.
+  const accountsIn = (region: string) => [...new Set(DELIVERY.environments.filter((e) => e.region === region).map((e) => e.account))];
   const build = new Stack(app, 'OrdersDelivery', { env: { account: DELIVERY.build, region: DELIVERY.region } });
-  const store = new EncryptedArtifactStore(build, 'ArtifactStore', { naming, targetAccounts: DELIVERY.environments.map((e) => e.account) });
+  const store = new EncryptedArtifactStore(build, 'ArtifactStore', { naming, targetAccounts: accountsIn(DELIVERY.region) });
+  const west = new Stack(app, 'OrdersDeliveryWest', { env: { account: DELIVERY.build, region: 'us-west-2' } });
+  new EncryptedArtifactStore(west, 'ArtifactStore', { naming: naming.forRegion('us-west-2'), targetAccounts: accountsIn('us-west-2') });
   new NotifyingPipeline(build, 'Pipeline', {
     naming,
     artifactBucket: store.bucket,
     artifactKey: store.key,
+    regionalArtifactKeyArns: { 'us-west-2': DELIVERY.westKeyArn },
     source: { owner: 'orders-team', repo: 'orders', branch: 'main' },
     buildSpec: codebuild.BuildSpec.fromObject({
       version: '0.2',
@@ -59,8 +68,10 @@ export function synthesizeDelivery(): void {
       artifacts: { files: ['cdk.out/**/*'] },
     }),
     environments: DELIVERY.environments.map((e) => ({
-      name: e.name[0].toUpperCase() + e.name.slice(1),
+      name: e.name.split('-').map((part) => part[0].toUpperCase() + part.slice(1)).join(''),
+      wave: e.wave,
       account: e.account,
+      region: e.region,
       stackName: serviceStackName(e.name),
       templatePath: `cdk.out/${serviceStackName(e.name)}.template.json`,
       requireApproval: e.approval,
@@ -70,19 +81,21 @@ export function synthesizeDelivery(): void {
   });
 
   for (const env of DELIVERY.environments) {
-    // The roles of the target account, deployed once by hand: no bootstrap needed.
+    // The names of the environment's region: its roles, its artifact store.
+    const regional = naming.forRegion(env.region);
+    // The roles of the target account in that region, deployed once by hand: no bootstrap needed.
     const roles = new Stack(app, `OrdersDeploymentRoles-${env.name}`, {
-      env: { account: env.account, region: DELIVERY.region },
+      env: { account: env.account, region: env.region },
       synthesizer: new TargetAccountSynthesizer(),
     });
-    new CrossAccountDeploymentRoles(roles, 'DeploymentRoles', { naming, buildAccountId: DELIVERY.build });
+    new CrossAccountDeploymentRoles(roles, 'DeploymentRoles', { naming: regional, buildAccountId: DELIVERY.build });
 
-    // The service, deployed by the pipeline; its code comes from the artifact bucket.
+    // The service, deployed by the pipeline; its code comes from its region's artifact bucket.
     const service = new Stack(app, serviceStackName(env.name), {
-      env: { account: env.account, region: DELIVERY.region },
-      synthesizer: new ServiceStackSynthesizer({ naming, buildAccountId: DELIVERY.build }),
+      env: { account: env.account, region: env.region },
+      synthesizer: new ServiceStackSynthesizer({ naming: regional, buildAccountId: DELIVERY.build }),
     });
-    CrossAccountDeploymentRoles.applyPermissionsBoundary(service, naming);
+    CrossAccountDeploymentRoles.applyPermissionsBoundary(service, regional);
     const fn = new lambda.Function(service, 'Orders', {
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
