@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { NotifyingPipeline } from '../src';
+import { NotifyingPipeline, NotifyingPipelineProps } from '../src';
 import { BUILD, REGION, buildSpec, dev, naming, prod } from './fixtures';
 
 interface Finding { readonly rule: string; readonly path: string }
@@ -38,41 +38,38 @@ describe('NotifyingPipeline cdk-nag', () => {
   beforeEach(() => { outdir = mkdtempSync(join(tmpdir(), 'notifying-pipeline-nag-')); });
   afterEach(() => rmSync(outdir, { recursive: true, force: true }));
 
-  test('waves across two regions: no unacknowledged AwsSolutions finding', () => {
-    const app = new App({ outdir });
+  /** A pipeline in a stack of the build account, its artifact store imported, with these props over the common ones. */
+  function pipelineIn(app: App, props: Omit<NotifyingPipelineProps, 'naming' | 'artifactBucket' | 'artifactKey' | 'source' | 'buildSpec'>): Stack {
     const stack = new Stack(app, 'Pipeline', { env: { account: BUILD, region: REGION } });
-    const west = 'us-west-2';
     new NotifyingPipeline(stack, 'Pipeline', {
       naming,
       artifactBucket: s3.Bucket.fromBucketName(stack, 'ArtifactBucket', naming.artifactBucketName(BUILD)),
       artifactKey: kms.Key.fromKeyArn(stack, 'ArtifactKey', `arn:aws:kms:${REGION}:${BUILD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`),
       source: { owner: 'crosswalk-dev', repo: 'crosswalk' },
       buildSpec: buildSpec(),
+      notificationEmails: ['team@example.com'],
+      ...props,
+    });
+    return stack;
+  }
+
+  test('waves across two regions: no unacknowledged AwsSolutions finding', () => {
+    const app = new App({ outdir });
+    const west = 'us-west-2';
+    pipelineIn(app, {
       environments: [
         { ...dev, wave: 'Dev' }, { ...dev, name: 'DevWest', region: west, stackName: 'Crosswalk-SampleApi-DevWest', wave: 'Dev' },
         { ...prod, wave: 'Prod' }, { ...prod, name: 'ProdWest', region: west, stackName: 'Crosswalk-SampleApi-ProdWest', wave: 'Prod' },
       ],
       regionalArtifactKeyArns: { [west]: `arn:aws:kms:${west}:${BUILD}:key/0000aaaa-11bb-22cc-33dd-444455556666` },
-      notificationEmails: ['team@example.com'],
     });
     expect(unacknowledgedFindings(app, outdir)).toEqual([]);
   });
 
   test('every option on: no unacknowledged AwsSolutions finding, and each acknowledgement gives its own reason', () => {
     const app = new App({ outdir });
-    const stack = new Stack(app, 'Pipeline', { env: { account: BUILD, region: REGION } });
     const staging = { ...dev, name: 'Staging', account: '444444444444', stackName: 'Crosswalk-SampleApi-Staging', requireApproval: true };
-    new NotifyingPipeline(stack, 'Pipeline', {
-      naming,
-      artifactBucket: s3.Bucket.fromBucketName(stack, 'ArtifactBucket', naming.artifactBucketName(BUILD)),
-      artifactKey: kms.Key.fromKeyArn(stack, 'ArtifactKey', `arn:aws:kms:${REGION}:${BUILD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`),
-      source: { owner: 'crosswalk-dev', repo: 'crosswalk' },
-      buildSpec: buildSpec(),
-      environments: [dev, staging, prod],
-      notificationEmails: ['team@example.com'],
-      notifyOnSuccess: true,
-      notifyOnApprovalWaiting: true,
-    });
+    const stack = pipelineIn(app, { environments: [dev, staging, prod], notifyOnSuccess: true, notifyOnApprovalWaiting: true });
 
     expect(unacknowledgedFindings(app, outdir)).toEqual([]);
 
