@@ -2,6 +2,7 @@ import { AppPackage, ConstructPackage, CrosswalkMonorepo, ToolPackage, VERSIONS 
 
 const sdk = (client: string) => `@aws-sdk/${client}@${VERSIONS.awsSdk}`;
 const tracer = `@aws-lambda-powertools/tracer@${VERSIONS.powertoolsTracer}`;
+const logger = `@aws-lambda-powertools/logger@${VERSIONS.powertoolsLogger}`;
 const cfnGuard = `@cdklabs/cdk-validator-cfnguard@${VERSIONS.cfnGuard}`;
 const lambdaTestDeps = [
   `@types/aws-lambda@${VERSIONS.awsLambdaTypes}`,
@@ -20,7 +21,7 @@ const store = new ConstructPackage(root, 'encrypted-artifact-store', {
 const safeDeploy = new ConstructPackage(root, 'safe-lambda-deploy', {
   description: 'Lambda alias + CodeDeploy traffic shifting with alarm rollback and pre/post-traffic hooks that always report',
   lambdaHandlers: ['pre-traffic-hook', 'post-traffic-hook'],
-  devDeps: [sdk('client-codedeploy'), sdk('client-lambda'), sdk('client-ssm'), tracer, ...lambdaTestDeps],
+  devDeps: [sdk('client-codedeploy'), sdk('client-lambda'), sdk('client-ssm'), tracer, logger, ...lambdaTestDeps],
 });
 // AWS behaviours that templates can break without a schema or nag rule noticing, as a CDK
 // validation plugin (both apps and any consumer apply it in one line).
@@ -81,6 +82,8 @@ const pipeline = new ConstructPackage(root, 'notifying-pipeline', {
     sdk('client-cloudwatch'), sdk('client-s3'), sdk('client-sns'), sdk('client-sts'), ...lambdaTestDeps,
     // Reads the template out of the build output (a zip) for the change set with rollback triggers; bundled into the function.
     `fflate@${VERSIONS.fflate}`,
+    // The functions' JSON log lines; bundled.
+    logger,
   ],
 });
 

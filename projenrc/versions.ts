@@ -33,6 +33,8 @@ export const VERSIONS = {
   cfnGuard: '0.0.62',
   tsNode: '10.9.2',
   powertoolsTracer: '2.36.0',
+  /** The same release as the Tracer: the functions' JSON logs. */
+  powertoolsLogger: '2.36.0',
   awsSdk: '^3.1133.0',
   /** The newest @aws-sdk/client-codestar-connections the registry has (it lags the other clients). */
   codestarConnectionsSdk: '3.1017.0',

@@ -7,6 +7,7 @@
  * second function with its own role, `create-change-set` (the change set with rollback
  * triggers, as the target's deployment role).
  */
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { bake } from './pipeline-checks/bake';
 import { createChangeSet } from './pipeline-checks/create-change-set';
@@ -20,9 +21,16 @@ import {
 } from './shared/read-only-role';
 
 
+/**
+ * Powertools' Logger (the family of the Tracer): one JSON line per call, with `level`,
+ * `message`, `timestamp`, `service` and the fields at the top level.
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/features/logger/
+ */
+const logger = new Logger({ serviceName: 'pipeline-checks' });
+
 const log: Log = (message, fields) => {
   try {
-    console.log(JSON.stringify({ message, ...fields }));
+    logger.info(message, fields ?? {});
   } catch {
     // A line that cannot be written is dropped; the report still goes out.
   }

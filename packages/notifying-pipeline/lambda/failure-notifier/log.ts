@@ -1,3 +1,5 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
 /**
  * Concise JSON log lines of the failure notifier. Never the whole event or an API answer:
  * names, ids, counts and error texts only.
@@ -6,12 +8,19 @@
 /** Writes one log line; never throws. */
 export type Log = (level: 'INFO' | 'WARN' | 'ERROR', message: string, fields?: Record<string, unknown>) => void;
 
-/** One JSON line on stdout/stderr per call, readable by CloudWatch Logs Insights. */
+/**
+ * Powertools' Logger (the family of the Tracer): one JSON line with `level`, `message`,
+ * `timestamp`, `service` and the fields at the top level, readable by CloudWatch Logs Insights.
+ * https://docs.powertools.aws.dev/lambda/typescript/latest/features/logger/
+ */
+const logger = new Logger({ serviceName: 'failure-notifier' });
+
+/** One JSON line per call (INFO on stdout, WARN and ERROR on stderr); a line that cannot be written must not stop the one message. */
 export const consoleLog: Log = (level, message, fields = {}) => {
   try {
-    const line = JSON.stringify({ level, message, ...fields });
-    if (level === 'INFO') console.log(line);
-    else console.error(line);
+    if (level === 'ERROR') logger.error(message, fields);
+    else if (level === 'WARN') logger.warn(message, fields);
+    else logger.info(message, fields);
   } catch {
     // A line that cannot be written must not stop the one message.
   }

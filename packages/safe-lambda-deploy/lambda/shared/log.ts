@@ -1,23 +1,32 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { describeError } from './describe';
 
 /** One structured log line per event, JSON so that CloudWatch Logs Insights can query it. */
 export type Log = (level: 'INFO' | 'WARN' | 'ERROR', message: string, fields?: Record<string, unknown>) => void;
 
 /**
- * Writes one JSON line. Fields JSON cannot hold do not make it throw: errors become their
- * name and message, BigInts their digits, a cycle `[Circular]`; a field that cannot be read
- * at all leaves the line with its level and message only.
+ * Powertools' Logger (the family of the Tracer the functions use): one JSON line with
+ * `level`, `message`, `timestamp`, `service` and the fields at the top level. Its serializer
+ * writes BigInts as digits, errors as their name, message and stack, and cuts a reference it
+ * has already written (a cycle). https://docs.powertools.aws.dev/lambda/typescript/latest/features/logger/
+ */
+const logger = new Logger({ serviceName: 'safe-lambda-deploy' });
+
+/**
+ * Writes one JSON line. A field that cannot be read at all (a getter that throws) leaves the
+ * line with its level, message and `logError` saying why, instead of throwing.
  */
 export const consoleLog: Log = (level, message, fields = {}) => {
-  let line: string;
+  const write = (extra: Record<string, unknown>): void => {
+    if (level === 'ERROR') logger.error(message, extra);
+    else if (level === 'WARN') logger.warn(message, extra);
+    else logger.info(message, extra);
+  };
   try {
-    line = JSON.stringify({ level, message, ...fields }, jsonSafe());
+    write(fields);
   } catch (err) {
-    line = JSON.stringify({ level, message, logError: `the fields of this line could not be written: ${describeError(err)}` });
+    write({ logError: `the fields of this line could not be written: ${describeError(err)}` });
   }
-  if (level === 'ERROR') console.error(line);
-  else if (level === 'WARN') console.warn(line);
-  else console.log(line);
 };
 
 /**
@@ -31,20 +40,5 @@ export function neverThrows(log: Log): Log {
     } catch {
       // Nowhere left to say it; the report matters more than the line.
     }
-  };
-}
-
-/** A JSON.stringify replacer for errors, BigInts and cycles (one per call: it tracks the path to the value). */
-function jsonSafe(): (this: unknown, key: string, value: unknown) => unknown {
-  const path: unknown[] = [];
-  return function replace(this: unknown, _key: string, value: unknown): unknown {
-    if (typeof value === 'bigint') return value.toString();
-    if (value instanceof Error) return describeError(value);
-    if (typeof value !== 'object' || value === null) return value;
-    // `this` is the object holding `value`: drop the path below it, then look for `value` above.
-    while (path.length > 0 && path[path.length - 1] !== this) path.pop();
-    if (path.includes(value)) return '[Circular]';
-    path.push(value);
-    return value;
   };
 }

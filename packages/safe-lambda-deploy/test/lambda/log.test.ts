@@ -1,45 +1,57 @@
 import { consoleLog } from '../../lambda/shared/log';
 
-describe('consoleLog', () => {
-  let lines: string[];
+/**
+ * The hooks' log lines, as Powertools' Logger writes them: one JSON line per call, on stdout
+ * (INFO) or stderr (WARN, ERROR).
+ */
+describe('consoleLog (Powertools Logger)', () => {
+  let lines: Array<{ stream: string; line: any }>;
   beforeEach(() => {
     lines = [];
-    const keep = (...args: unknown[]): void => { lines.push(String(args[0])); };
-    for (const method of ['log', 'warn', 'error'] as const) jest.spyOn(console, method).mockImplementation(keep);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      jest.spyOn(process[stream], 'write').mockImplementation((chunk: any) => {
+        for (const line of String(chunk).split('\n').filter((l) => l.trim() !== '')) lines.push({ stream, line: JSON.parse(line) });
+        return true;
+      });
+    }
   });
   afterEach(() => jest.restoreAllMocks());
 
-  test('writes one JSON line per call, errors as their name and message', () => {
+  test('writes one JSON line per call, with the level, the message, the service and the fields at the top level', () => {
+    consoleLog('INFO', 'reported to CodeDeploy', { deploymentId: 'd-ABC', status: 'Succeeded' });
+
+    expect(lines).toEqual([{
+      stream: 'stdout',
+      line: expect.objectContaining({ level: 'INFO', message: 'reported to CodeDeploy', service: 'safe-lambda-deploy', deploymentId: 'd-ABC', status: 'Succeeded' }),
+    }]);
+    expect(Date.parse(lines[0].line.timestamp)).not.toBeNaN();
+  });
+
+  test('errors go to stderr with their name and message', () => {
     consoleLog('ERROR', 'check failed', { error: new RangeError('out of range') });
 
-    expect(lines.map((line) => JSON.parse(line))).toEqual([{ level: 'ERROR', message: 'check failed', error: 'RangeError: out of range' }]);
+    expect(lines).toEqual([{ stream: 'stderr', line: expect.objectContaining({ level: 'ERROR', message: 'check failed' }) }]);
+    expect(lines[0].line.error).toMatchObject({ name: 'RangeError', message: 'out of range' });
   });
 
   test('writes a line for fields JSON.stringify refuses (BigInt, cycles) instead of throwing', () => {
     const loop: Record<string, unknown> = { name: 'loop' };
     loop.self = loop;
 
-    consoleLog('WARN', 'odd fields', { count: 3n, loop, list: [loop, loop] });
+    consoleLog('WARN', 'odd fields', { count: 3n, loop });
 
-    expect(lines.map((line) => JSON.parse(line))).toEqual([{
-      level: 'WARN',
-      message: 'odd fields',
-      count: '3',
-      loop: { name: 'loop', self: '[Circular]' },
-      // The same object twice, side by side, is no cycle.
-      list: [{ name: 'loop', self: '[Circular]' }, { name: 'loop', self: '[Circular]' }],
-    }]);
+    expect(lines).toEqual([{ stream: 'stderr', line: expect.objectContaining({ level: 'WARN', message: 'odd fields', count: '3', loop: { name: 'loop' } }) }]);
   });
 
-  test('writes the message alone when a field cannot be read at all', () => {
+  test('writes the message alone, saying why, when a field cannot be read at all', () => {
     const hostile = { get field(): string { throw new Error('getter throws'); } };
 
     consoleLog('INFO', 'reported to CodeDeploy', { hostile });
 
-    expect(lines.map((line) => JSON.parse(line))).toEqual([{
-      level: 'INFO',
-      message: 'reported to CodeDeploy',
-      logError: 'the fields of this line could not be written: Error: getter throws',
+    expect(lines).toEqual([{
+      stream: 'stdout',
+      line: expect.objectContaining({ level: 'INFO', message: 'reported to CodeDeploy', logError: 'the fields of this line could not be written: Error: getter throws' }),
     }]);
+    expect(lines[0].line.hostile).toBeUndefined();
   });
 });
