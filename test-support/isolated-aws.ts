@@ -1,11 +1,14 @@
+import { captureLogLines } from './log-lines';
+
 /**
  * A test's AWS environment with nothing to fall back on: no shared config or credentials
  * file, no instance metadata, only the variables the test sets. The functions under test log
- * JSON lines; their console output is silenced while the test runs.
+ * JSON lines; their console output and their Powertools log lines are silenced while the test runs.
  */
 export function isolateAws(variables: Record<string, string> = {}): () => void {
   const saved = { ...process.env };
   const spies = (['log', 'warn', 'error'] as const).map((method) => jest.spyOn(console, method).mockImplementation(() => undefined));
+  const logLines = captureLogLines();
   process.env = {
     ...saved,
     AWS_CONFIG_FILE: '/nonexistent/aws-config',
@@ -15,6 +18,7 @@ export function isolateAws(variables: Record<string, string> = {}): () => void {
   };
   return () => {
     for (const spy of spies) spy.mockRestore();
+    logLines.restore();
     process.env = saved;
   };
 }

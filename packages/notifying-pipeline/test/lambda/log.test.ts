@@ -1,18 +1,9 @@
+import { logLinesOfEachTest } from '../../../../test-support/log-lines';
 import { consoleLog } from '../../lambda/failure-notifier/log';
 
 /** The failure notifier's log lines, as Powertools' Logger writes them. */
 describe('the failure notifier\'s log (Powertools Logger)', () => {
-  let lines: Array<{ stream: string; line: any }>;
-  beforeEach(() => {
-    lines = [];
-    for (const stream of ['stdout', 'stderr'] as const) {
-      jest.spyOn(process[stream], 'write').mockImplementation((chunk: any) => {
-        for (const line of String(chunk).split('\n').filter((l) => l.trim() !== '')) lines.push({ stream, line: JSON.parse(line) });
-        return true;
-      });
-    }
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const lines = logLinesOfEachTest();
 
   test('one JSON line per call, with level, message, service and the fields; warnings on stderr', () => {
     consoleLog('INFO', 'published', { messageId: 'msg-1' });

@@ -1,3 +1,4 @@
+import { logLinesOfEachTest } from '../../../../test-support/log-lines';
 import { consoleLog } from '../../lambda/shared/log';
 
 /**
@@ -5,17 +6,7 @@ import { consoleLog } from '../../lambda/shared/log';
  * (INFO) or stderr (WARN, ERROR).
  */
 describe('consoleLog (Powertools Logger)', () => {
-  let lines: Array<{ stream: string; line: any }>;
-  beforeEach(() => {
-    lines = [];
-    for (const stream of ['stdout', 'stderr'] as const) {
-      jest.spyOn(process[stream], 'write').mockImplementation((chunk: any) => {
-        for (const line of String(chunk).split('\n').filter((l) => l.trim() !== '')) lines.push({ stream, line: JSON.parse(line) });
-        return true;
-      });
-    }
-  });
-  afterEach(() => jest.restoreAllMocks());
+  const lines = logLinesOfEachTest();
 
   test('writes one JSON line per call, with the level, the message, the service and the fields at the top level', () => {
     consoleLog('INFO', 'reported to CodeDeploy', { deploymentId: 'd-ABC', status: 'Succeeded' });
