@@ -1,4 +1,5 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { OptionSpec, parseCommandLine, UsageError } from './args';
 import { cleanAssets } from './clean';
 import { doctor } from './doctor';
 import { liveDoctor, renderLiveReport } from './live';
@@ -6,6 +7,8 @@ import { NX_CACHE_USAGE, parseNxCacheArgs, runWithNxCache } from './nx-cache';
 import { review } from './review';
 import { publishAssets } from './publish';
 import { excerpt } from './text';
+
+export { UsageError } from './args';
 
 export const USAGE = `Usage: crosswalk <command> [options]
 
@@ -40,13 +43,20 @@ Commands:
   help
       Print this text.`;
 
-/** A command line that cannot be run as given (exit 2). */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+/** The options of publish-assets and doctor (clean-assets and review keep theirs beside them). */
+const PUBLISH_OPTIONS: Record<string, OptionSpec> = {
+  'stack': { type: 'string', example: 'MyService-prod' },
+  'bucket': { type: 'string', example: 'crosswalk-artifacts-111111111111-eu-west-1' },
+  'profile': { type: 'string', example: 'build' },
+  'dry-run': { type: 'boolean' },
+};
+const DOCTOR_OPTIONS: Record<string, OptionSpec> = {
+  'project': { type: 'string', example: 'Crosswalk' },
+  'region': { type: 'string', example: 'eu-west-1' },
+  'skip': { type: 'string', example: 'CW4' },
+  'profile': { type: 'string', example: '111111111111=build' },
+  'live': { type: 'boolean' },
+};
 
 export interface MainIo {
   readonly out: (line: string) => void;
@@ -54,29 +64,6 @@ export interface MainIo {
 }
 
 const short = (value: string) => excerpt(value, 60);
-
-/** Parses `<positional> --flag value --switch` with the flags a command takes; repeated flags collect. */
-function parse(args: string[], flags: string[], switches: string[]): { positional: string[]; values: Map<string, string[]>; on: Set<string> } {
-  const positional: string[] = [];
-  const values = new Map<string, string[]>();
-  const on = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (switches.includes(arg)) {
-      on.add(arg);
-    } else if (flags.includes(arg)) {
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      values.set(arg, [...(values.get(arg) ?? []), value]);
-      i++;
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option '${short(arg)}'; this command takes ${[...flags, ...switches].join(', ')}`);
-    } else {
-      positional.push(arg);
-    }
-  }
-  return { positional, values, on };
-}
 
 function assemblyArgument(positional: string[], command: string): string {
   if (positional.length !== 1) {
@@ -86,7 +73,7 @@ function assemblyArgument(positional: string[], command: string): string {
 }
 
 /** `doctor --live`: the readiness and permission checks against the deployed accounts. */
-async function doctorLive(positional: string[], project: string | undefined, region: string | undefined, values: Map<string, string[]>, io: MainIo): Promise<number> {
+async function doctorLive(positional: string[], project: string | undefined, region: string | undefined, values: ReadonlyMap<string, string[]>, io: MainIo): Promise<number> {
   if (project === undefined || region === undefined) throw new UsageError('doctor --live needs --project and --region: they name the convention\'s roles, bucket and key it checks');
   if (positional.length === 0) throw new UsageError('doctor --live takes the build account\'s cloud assembly (e.g. apps/build-account/cdk.out), and optionally the service\'s');
   if (values.has('--skip')) throw new UsageError('--skip names deploy rules, which doctor --live does not run; run doctor without --live for them');
@@ -108,7 +95,7 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
   try {
     switch (command) {
       case 'publish-assets': {
-        const { positional, values, on } = parse(rest, ['--stack', '--bucket', '--profile'], ['--dry-run']);
+        const { positionals: positional, values, switches: on } = parseCommandLine(rest, { options: PUBLISH_OPTIONS });
         await publishAssets({
           assemblyDir: assemblyArgument(positional, 'publish-assets'),
           stackNames: values.get('--stack'),
@@ -130,7 +117,7 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
         // Its own exit codes (0 none, 10 low, 20 high, 30 not reviewed): see `crosswalk review --help`.
         return await review(rest, { out: io.out, err: io.err });
       case 'doctor': {
-        const { positional, values, on } = parse(rest, ['--project', '--region', '--skip', '--profile'], ['--live']);
+        const { positionals: positional, values, switches: on } = parseCommandLine(rest, { options: DOCTOR_OPTIONS });
         const project = values.get('--project')?.[0];
         const region = values.get('--region')?.[0];
         if ((project === undefined) !== (region === undefined)) throw new UsageError('--project and --region go together: both name the naming convention');

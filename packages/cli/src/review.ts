@@ -6,7 +6,6 @@
  * credentials, a change set the review refuses). Anything but 0 and 10 must stop a release.
  */
 import { writeFileSync } from 'fs';
-import { parseArgs } from 'util';
 import {
   CloudFormationClient, DescribeChangeSetCommand, DescribeEventsCommand, DescribeStackDriftDetectionStatusCommand,
   DescribeStackResourceDriftsCommand, DetectStackDriftCommand, GetTemplateCommand, StackResourceDrift,
@@ -14,6 +13,7 @@ import {
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { AutoApprove, ChangeReview, RiskTier } from '@crosswalk/change-review/lib/review';
 import { CloudFormationReads, readChangeSet } from '@crosswalk/change-review/lib/read/read-change-set';
+import { OptionSpec, parseCommandLine, UsageError } from './args';
 
 export const REVIEW_USAGE = `Usage: crosswalk review --stack <name> --change-set <name or ARN> [--role-arn <role>] [--region <region>]
                         [--format md|html|json] [--out <file>] [--auto-approve never|noChanges|lowRisk] [--detect-drift]
@@ -120,41 +120,54 @@ export async function review(args: string[], io: ReviewIo): Promise<number> {
   }
 }
 
+/** The options of `crosswalk review`. */
+const OPTIONS: Record<string, OptionSpec> = {
+  'stack': { type: 'string', example: 'Crosswalk-SampleApi-prod' },
+  'change-set': { type: 'string', example: 'Crosswalk-0f6e2a1c' },
+  'role-arn': { type: 'string', example: 'arn:aws:iam::333333333333:role/Crosswalk-eu-west-1-ReadOnlyRole' },
+  'region': { type: 'string', example: 'eu-west-1' },
+  'format': { type: 'string', example: 'md' },
+  'out': { type: 'string', example: 'review.md' },
+  'auto-approve': { type: 'string', example: AutoApprove.NO_CHANGES },
+  'detect-drift': { type: 'boolean' },
+  'help': { type: 'boolean' },
+};
+
 function parse(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'stack': { type: 'string' },
-      'change-set': { type: 'string' },
-      'role-arn': { type: 'string' },
-      'region': { type: 'string' },
-      'format': { type: 'string', default: 'md' },
-      'out': { type: 'string' },
-      'auto-approve': { type: 'string', default: AutoApprove.NO_CHANGES },
-      'detect-drift': { type: 'boolean', default: false },
-      'help': { type: 'boolean', default: false },
-    },
+  const line = parseCommandLine(args, {
+    options: OPTIONS,
+    refusePositional: (argument) => `takes no positional argument, got '${argument.slice(0, 60)}'`,
   });
-  if (values.help) return { help: true } as { help: true; stack?: string; changeSet?: string; format?: string; out?: string; region?: string; roleArn?: string; autoApprove?: string; detectDrift?: boolean };
-  if (positionals.length > 0) throw new Error(`takes no positional argument, got '${positionals[0].slice(0, 60)}'`);
-  if (!values.stack) throw new Error('--stack is required: the name of the stack the change set belongs to');
-  if (!values['change-set']) throw new Error('--change-set is required: the change set\'s name or ARN');
-  if (!(FORMATS as readonly string[]).includes(values.format!)) throw new Error(`--format must be one of ${FORMATS.join(', ')}, got '${values.format!.slice(0, 20)}'`);
-  if (!POLICIES.includes(values['auto-approve']!)) throw new Error(`--auto-approve must be one of ${POLICIES.join(', ')}, got '${values['auto-approve']!.slice(0, 20)}'`);
-  if (values['role-arn'] !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(values['role-arn'])) {
-    throw new Error(`--role-arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${values['role-arn'].slice(0, 80)}'`);
+  const one = (name: string): string | undefined => {
+    const given = line.values.get(`--${name}`) ?? [];
+    if (given.length > 1) throw new UsageError(`--${name} is given ${given.length} times; give it once`);
+    return given[0];
+  };
+  if (line.switches.has('--help')) return { help: true } as { help: true; stack?: string; changeSet?: string; format?: string; out?: string; region?: string; roleArn?: string; autoApprove?: string; detectDrift?: boolean };
+  const stack = one('stack');
+  const changeSet = one('change-set');
+  const format = one('format') ?? 'md';
+  const autoApprove = one('auto-approve') ?? AutoApprove.NO_CHANGES;
+  const roleArn = one('role-arn');
+  const out = one('out');
+  const region = one('region');
+  if (!stack) throw new UsageError('--stack is required: the name of the stack the change set belongs to');
+  if (!changeSet) throw new UsageError('--change-set is required: the change set\'s name or ARN');
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format.slice(0, 20)}'`);
+  if (!POLICIES.includes(autoApprove)) throw new UsageError(`--auto-approve must be one of ${POLICIES.join(', ')}, got '${autoApprove.slice(0, 20)}'`);
+  if (roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(roleArn)) {
+    throw new UsageError(`--role-arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${roleArn.slice(0, 80)}'`);
   }
   return {
     help: false as const,
-    stack: values.stack,
-    changeSet: values['change-set'],
-    format: values.format!,
-    autoApprove: values['auto-approve']!,
-    detectDrift: values['detect-drift'] === true,
-    ...(values.out !== undefined ? { out: values.out } : {}),
-    ...(values.region !== undefined ? { region: values.region } : {}),
-    ...(values['role-arn'] !== undefined ? { roleArn: values['role-arn'] } : {}),
+    stack,
+    changeSet,
+    format,
+    autoApprove,
+    detectDrift: line.switches.has('--detect-drift'),
+    ...(out !== undefined ? { out } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(roleArn !== undefined ? { roleArn } : {}),
   };
 }
 

@@ -461,7 +461,11 @@ describe('clean-assets arguments', () => {
     [['--region', REGION, '--bucket'], /--bucket needs a value, e\.g\. --bucket crosswalk-artifacts-/],
     [['--bucket', BUCKET], /--region is required, e\.g\. --region eu-west-1/],
     [['--bucket', BUCKET, '--region', 'Ireland'], /--region must be an AWS region name such as 'eu-west-1', got 'Ireland'/],
-    [[...BASE, '--min-age-days', '-1'], /--min-age-days must be a whole number of days, 0 or more, got '-1'/],
+    // util.parseArgs takes '-1' for an option: the message says how to write such a value.
+    [[...BASE, '--min-age-days', '-1'], /--min-age-days needs a value, e\.g\. --min-age-days 30; a value that starts with '-' is written --min-age-days=<value>/],
+    [[...BASE, '--min-age-days=-1'], /--min-age-days must be a whole number of days, 0 or more, got '-1'/],
+    [[...BASE, '--delete=yes'], /--delete is a switch and takes no value/],
+    [[...BASE, '--bucket='], /--bucket needs a value, e\.g\. --bucket crosswalk-artifacts-/],
     [[...BASE, '--allow-permanent-delete'], /--allow-permanent-delete goes with --delete/],
     [[...BASE, '--min-age-days', 'ten'], /--min-age-days must be a whole number of days, 0 or more, got 'ten'; e\.g\. --min-age-days 30/],
     [[...BASE, '--min-age-days', '1.5'], /--min-age-days must be a whole number/],

@@ -97,7 +97,7 @@ describe('the command line', () => {
   test.each([
     [['publish-assets'], /publish-assets takes one cloud assembly folder \(e.g. cdk.out\), got none/],
     [['publish-assets', 'a', 'b'], /got 'a' 'b'/],
-    [['publish-assets', 'cdk.out', '--region', 'x'], /unknown option '--region'; this command takes --stack, --bucket, --profile, --dry-run/],
+    [['publish-assets', 'cdk.out', '--region', 'x'], /unknown option '--region'; the options are --stack, --bucket, --profile, --dry-run/],
     [['publish-assets', 'cdk.out', '--stack'], /--stack needs a value/],
     [['doctor', 'cdk.out', '--project', 'Checkin'], /--project and --region go together/],
     [['deploy'], /unknown command 'deploy'/],

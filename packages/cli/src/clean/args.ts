@@ -1,14 +1,9 @@
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { OptionSpec, parseCommandLine, UsageError } from '../args';
 import { excerpt, quoted } from '../text';
 import { DEFAULT_MIN_AGE_DAYS } from './plan';
 
-/** A command line that cannot be run as given; it is printed with a hint and the exit code is 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 /** A deployed stack to read, and the CLI profile whose credentials read it. */
 export interface StackRef {
@@ -52,37 +47,35 @@ references; deletes them only with --delete.
 
 Exit codes: 0 done, 1 failed (nothing deleted if it failed before deleting), 2 bad arguments.`;
 
-const VALUE_FLAGS = ['--bucket', '--region', '--stack', '--templates', '--min-age-days'] as const;
-const SWITCHES = ['--delete', '--allow-missing-stacks', '--allow-permanent-delete', '--help', '-h'] as const;
-type ValueFlag = typeof VALUE_FLAGS[number];
+/** The options, in the order the usage lists them. */
+const OPTIONS: Record<string, OptionSpec> = {
+  'bucket': { type: 'string', example: 'crosswalk-artifacts-111111111111-eu-west-1' },
+  'region': { type: 'string', example: 'eu-west-1' },
+  'stack': { type: 'string', example: 'Crosswalk-SampleApi-prod@prod' },
+  'templates': { type: 'string', example: '../sample-api/cdk.out' },
+  'min-age-days': { type: 'string', example: String(DEFAULT_MIN_AGE_DAYS) },
+  'delete': { type: 'boolean' },
+  'allow-missing-stacks': { type: 'boolean' },
+  'allow-permanent-delete': { type: 'boolean' },
+  'help': { type: 'boolean', short: 'h' },
+};
+type ValueFlag = '--bucket' | '--region' | '--stack' | '--templates' | '--min-age-days';
 
 /** Parses the arguments; throws a {@link UsageError} that names the flag and the fix. */
 export function parseArgs(argv: readonly string[]): CleanAssetsOptions {
-  const values: Record<ValueFlag, string[]> = { '--bucket': [], '--region': [], '--stack': [], '--templates': [], '--min-age-days': [] };
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = splitInlineValue(argv[i]);
-    if ((SWITCHES as readonly string[]).includes(flag) && inline === undefined) {
-      switches.add(flag);
-    } else if (isValueFlag(flag)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value === '' || value.startsWith('--')) {
-        throw new UsageError(`${flag} needs a value, e.g. ${flag} ${exampleValue(flag)}`);
-      }
-      values[flag].push(value);
-    } else if (flag.startsWith('-')) {
-      throw new UsageError(`unknown option ${quoted(argv[i])}; the options are ${[...VALUE_FLAGS, ...SWITCHES.slice(0, 4)].join(', ')}`);
-    } else {
-      throw new UsageError(`unexpected argument ${quoted(argv[i])}; every value follows its option, e.g. --stack ${excerpt(argv[i])}`);
-    }
-  }
-  const help = switches.has('--help') || switches.has('-h');
+  const line = parseCommandLine(argv, {
+    options: OPTIONS,
+    refusePositional: (argument) => `unexpected argument ${quoted(argument)}; every value follows its option, e.g. --stack ${excerpt(argument)}`,
+  });
+  const values = (flag: ValueFlag): string[] => line.values.get(flag) ?? [];
+  const switches = line.switches;
+  const help = switches.has('--help');
   const options: CleanAssetsOptions = {
     help,
     bucket: help ? '' : single(values, '--bucket', true),
     region: help ? '' : parseRegion(single(values, '--region', true)),
-    stacks: values['--stack'].map(parseStackRef),
-    templates: values['--templates'],
+    stacks: values('--stack').map(parseStackRef),
+    templates: values('--templates'),
     minAgeDays: parseMinAgeDays(single(values, '--min-age-days', false)),
     delete: switches.has('--delete'),
     allowMissingStacks: switches.has('--allow-missing-stacks'),
@@ -97,33 +90,18 @@ export function parseArgs(argv: readonly string[]): CleanAssetsOptions {
   return options;
 }
 
-function splitInlineValue(arg: string): [string, string | undefined] {
-  const eq = arg.indexOf('=');
-  return arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-}
-
-function isValueFlag(flag: string): flag is ValueFlag {
-  return (VALUE_FLAGS as readonly string[]).includes(flag);
-}
-
-function exampleValue(flag: ValueFlag): string {
-  const examples: Record<ValueFlag, string> = {
-    '--bucket': 'crosswalk-artifacts-111111111111-eu-west-1',
-    '--region': 'eu-west-1',
-    '--stack': 'Crosswalk-SampleApi-prod@prod',
-    '--templates': '../sample-api/cdk.out',
-    '--min-age-days': String(DEFAULT_MIN_AGE_DAYS),
-  };
-  return examples[flag];
-}
-
-function single(values: Record<ValueFlag, string[]>, flag: ValueFlag, required: true): string;
-function single(values: Record<ValueFlag, string[]>, flag: ValueFlag, required: false): string | undefined;
-function single(values: Record<ValueFlag, string[]>, flag: ValueFlag, required: boolean): string | undefined {
-  const given = values[flag];
+function single(values: (flag: ValueFlag) => string[], flag: ValueFlag, required: true): string;
+function single(values: (flag: ValueFlag) => string[], flag: ValueFlag, required: false): string | undefined;
+function single(values: (flag: ValueFlag) => string[], flag: ValueFlag, required: boolean): string | undefined {
+  const given = values(flag);
   if (given.length > 1) throw new UsageError(`${flag} is given ${given.length} times; give it once`);
   if (required && given.length === 0) throw new UsageError(`${flag} is required, e.g. ${flag} ${exampleValue(flag)}`);
   return given[0];
+}
+
+/** A value that fits the option, for its messages. */
+function exampleValue(flag: ValueFlag): string {
+  return OPTIONS[flag.slice(2)].example!;
 }
 
 function parseRegion(region: string): string {
