@@ -45,6 +45,11 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
         `ts-node@${VERSIONS.tsNode}`,
         // projen's release machinery runs it to read the conventional commits (release-version).
         `commit-and-tag-version@${VERSIONS.commitAndTagVersion}`,
+        // Lint: the CDK team's rules (@cdklabs/eslint-plugin) and a few correctness rules.
+        `eslint@${VERSIONS.eslint}`,
+        `@typescript-eslint/parser@${VERSIONS.typescriptEslint}`,
+        `@typescript-eslint/eslint-plugin@${VERSIONS.typescriptEslint}`,
+        `@cdklabs/eslint-plugin@${VERSIONS.cdklabsEslintPlugin}`,
       ],
     });
     this.package.addField('private', true);
@@ -73,6 +78,32 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
         },
       },
     });
+    // One lint for every package and app: the CDK team's rules, which find what a template
+    // or a function gets wrong across partitions and under load, not a style war. A finding
+    // that is safe is acknowledged beside the code, with why (eslint-disable-next-line).
+    new JsonFile(this, '.eslintrc.json', {
+      // eslint refuses projen's "//" marker key; the file is still projen's (.projen/files.json).
+      marker: false,
+      obj: {
+        root: true,
+        parser: '@typescript-eslint/parser',
+        parserOptions: { ecmaVersion: 2022, sourceType: 'module' },
+        plugins: ['@typescript-eslint', '@cdklabs'],
+        rules: {
+          '@cdklabs/no-core-construct': 'error',
+          '@cdklabs/invalid-cfn-imports': 'error',
+          '@cdklabs/no-literal-partition': 'error',
+          '@cdklabs/no-invalid-path': 'error',
+          '@cdklabs/promiseall-no-unbounded-parallelism': 'error',
+          '@cdklabs/no-this-in-static': 'error',
+          'no-debugger': 'error',
+          'no-dupe-keys': 'error',
+          'no-unreachable': 'error',
+          'no-self-assign': 'error',
+          '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+        },
+      },
+    });
     this.nx = new NxConfig(this);
     new PullRequestWorkflow(this);
     new ReleaseWorkflow(this);
@@ -94,6 +125,11 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
     // build = default (synth) → compile (nx build, docgen, synth) → test (nx test) → package (list).
     const all = 'build,docgen,test,synth';
     this.compileTask.exec(`${NX} run-many -t build,docgen,synth --output-style=stream`);
+    const lint = this.addTask('lint', {
+      description: 'eslint over every package\'s and app\'s source and functions (.eslintrc.json)',
+      exec: 'eslint --max-warnings 0 \'packages/*/src/**/*.ts\' \'packages/*/lambda/**/*.ts\' \'apps/*/src/**/*.ts\'',
+    });
+    this.testTask.spawn(lint);
     this.testTask.exec(`${NX} run-many -t test,readme-examples --output-style=stream`);
     this.testTask.exec('ts-node --transpile-only projenrc/tasks/test-summary.ts', { name: 'sum the JUnit reports' });
     this.packageTask.exec(`${NX} show projects --with-target build --sep ' '`, { name: 'list the packages built' });

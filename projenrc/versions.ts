@@ -32,6 +32,13 @@ export const VERSIONS = {
   cdkNag: '3.0.2',
   cfnGuard: '0.0.62',
   tsNode: '10.9.2',
+  /**
+   * eslint 8 and typescript-eslint 7: the newest @cdklabs/eslint-plugin (1.5.0, the CDK
+   * team's rules) peers on them.
+   */
+  eslint: '8.57.1',
+  typescriptEslint: '7.18.0',
+  cdklabsEslintPlugin: '1.5.0',
   powertoolsTracer: '2.36.0',
   /** The same release as the Tracer: the functions' JSON logs. */
   powertoolsLogger: '2.36.0',

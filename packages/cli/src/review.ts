@@ -124,6 +124,7 @@ export async function review(args: string[], io: ReviewIo): Promise<number> {
 const OPTIONS: Record<string, OptionSpec> = {
   'stack': { type: 'string', example: 'Crosswalk-SampleApi-prod' },
   'change-set': { type: 'string', example: 'Crosswalk-0f6e2a1c' },
+  // eslint-disable-next-line @cdklabs/no-literal-partition -- an example of the help text
   'role-arn': { type: 'string', example: 'arn:aws:iam::333333333333:role/Crosswalk-eu-west-1-ReadOnlyRole' },
   'region': { type: 'string', example: 'eu-west-1' },
   'format': { type: 'string', example: 'md' },
@@ -156,6 +157,7 @@ function parse(args: string[]) {
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format.slice(0, 20)}'`);
   if (!POLICIES.includes(autoApprove)) throw new UsageError(`--auto-approve must be one of ${POLICIES.join(', ')}, got '${autoApprove.slice(0, 20)}'`);
   if (roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(roleArn)) {
+    // eslint-disable-next-line @cdklabs/no-literal-partition -- the pattern takes every partition (arn:aws[a-z-]*)
     throw new UsageError(`--role-arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${roleArn.slice(0, 80)}'`);
   }
   return {

@@ -61,6 +61,7 @@ export const EXAMPLE_WAVES_OVERRIDES: PartialConfig = {
     { name: 'Prod', environments: [{ name: 'prod', account: '333333333333', regions: ['eu-west-1', 'us-west-2'], extends: 'prod' }] },
   ],
   regions: {
+    // eslint-disable-next-line @cdklabs/no-literal-partition -- the example's fictional ARN, in the partition of its region eu-west-1
     'us-west-2': { artifactKeyArn: 'arn:aws:kms:us-west-2:111111111111:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
   },
 };

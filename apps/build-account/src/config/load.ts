@@ -574,6 +574,7 @@ class ConfigChecker {
   private connectionArn(arn: string, region: string | undefined, buildAccount: string | undefined): void {
     const match = CONNECTION_ARN.exec(arn);
     if (!match) {
+      // eslint-disable-next-line @cdklabs/no-literal-partition -- an example in a message; the check above it compares the partition of the config's region
       this.problems.push(`github.connectionArn must be the ARN of a CodeStar/CodeConnections connection such as 'arn:aws:codeconnections:eu-west-1:111111111111:connection/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9', got ${describe(arn)}; copy it from Developer Tools > Settings > Connections in the build account, or leave the field out to have one created`);
       return;
     }

@@ -133,6 +133,7 @@ export function localContext(functionName: string, requestId: string, timeoutMs 
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
+    // eslint-disable-next-line @cdklabs/no-literal-partition -- the local mode's made-up ARN (region "local"): it never reaches AWS
     invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
     memoryLimitInMB: '256',
     awsRequestId: requestId,

@@ -342,6 +342,7 @@ export async function watchDeployment(options: WatchOptions): Promise<WatchSumma
     round();
     render();
   }
+  // eslint-disable-next-line @cdklabs/promiseall-no-unbounded-parallelism -- the rounds still in flight when the watch ends: one per interval at most, each already started
   await Promise.all([...inFlight]);
   render(true);
   if (tty) out.write('\n');

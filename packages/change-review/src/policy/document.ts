@@ -101,6 +101,7 @@ function principalItems(value: Json, where: string): string[] {
 
 /** An account id as a principal means the account (its root ARN). */
 export function normalizeAwsPrincipal(value: string): string {
+  // eslint-disable-next-line @cdklabs/no-literal-partition -- an account id is that account's root; the rules that compare roots also take any partition's form (arn:aws[a-z-]*)
   return /^\d{12}$/.test(value) ? `arn:aws:iam::${value}:root` : value;
 }
 

@@ -115,6 +115,7 @@ async function run(options: CleanAssetsOptions, deps: CleanAssetsDeps, out: (lin
     if (!collector.references.some((r) => r.source === source && (r.key?.startsWith(assetsPrefix) || r.pieces))) err(`note: ${source} references no object under ${assetsPrefix}`);
   }
 
+  // eslint-disable-next-line @cdklabs/promiseall-no-unbounded-parallelism -- two calls, whatever the input
   const listing = await Promise.all([bucketVersioning(s3, options.bucket), listCurrentObjects(s3, options.bucket, assetsPrefix)]).catch((error: Error) => {
     throw new Error(`cannot list ${bucketUrl} in ${options.region} (${errorText(error, 300)}); the bucket is read with the default credentials, e.g. AWS_PROFILE=<build account profile>, which need s3:ListBucketVersions and s3:GetBucketVersioning`);
   });

@@ -136,12 +136,16 @@ function otherAccountsReadOnly(assembly: Assembly, facts: ConventionFacts): Find
     }
     // The identity side: roles of other accounts' stacks whose policies write to the bucket or its key.
     // A resource pattern reaches the store if it names something inside it, or matches a sample of it.
+    // eslint-disable-next-line @cdklabs/no-literal-partition -- compared with ARNs whose partition is normalized to aws below
     const objectsPrefix = `arn:aws:s3:::${name}/`;
+    // eslint-disable-next-line @cdklabs/no-literal-partition -- compared with ARNs whose partition is normalized to aws below
     const keysPrefix = `arn:aws:kms:${bucket.stack.region ?? ''}:${owner ?? ''}:`;
+    // eslint-disable-next-line @cdklabs/no-literal-partition -- compared with ARNs whose partition was normalized to aws just below
     const reaches = (pattern: string, prefix: string) => pattern.startsWith(prefix) || wildcardMatch(pattern, `${prefix}${prefix.startsWith('arn:aws:kms') ? 'key/' : ''}sample`);
     for (const placed of assembly.identityStatements()) {
       if (placed.resource.stack.account === undefined || placed.resource.stack.account === owner || placed.statement.Effect !== 'Allow') continue;
       const resources = list(placed.statement.Resource).map((r) => assembly.literal(placed.resource.stack, r)).filter((r): r is string => r !== undefined);
+      // eslint-disable-next-line @cdklabs/no-literal-partition -- compared with ARNs whose partition was normalized to aws above
       const normalized = resources.map((r) => r.replace(/^arn:aws[a-z-]*:/, 'arn:aws:'));
       const onObjects = normalized.some((r) => reaches(r, objectsPrefix));
       const onKey = normalized.some((r) => reaches(r, keysPrefix));

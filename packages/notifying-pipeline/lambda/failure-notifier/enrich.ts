@@ -73,6 +73,7 @@ export async function enrich(event: ExecutionEvent, findings: Findings, deps: En
   findings.actions = read(actions);
 
   const sessions = new TargetSessions(deps, settings, signal);
+  // eslint-disable-next-line @cdklabs/promiseall-no-unbounded-parallelism -- the failed actions of one execution: at most the pipeline's actions (CodePipeline quotas), each read within the enrichment's time limit
   await Promise.all(actions.map(async (action) => {
     if (action.stack) await readStack(action, action.stack, sessions, deps.log, signal);
     if (action.tests) action.tests = await readTests(action, deps, signal);
