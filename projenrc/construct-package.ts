@@ -73,6 +73,8 @@ export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
     this.addDevDeps(`jsii-pacmak@${VERSIONS.jsiiPacmak}`, `jsii-diff@${VERSIONS.jsiiDiff}`, `constructs@${VERSIONS.constructs}`);
     // The test type-check covers src too, so it is never empty and checks what tests import.
     this.tsconfigDev.addInclude('../src/**/*.ts');
+    // The tests share helpers in test-support/ at the root (the nag run, the local stand-in for AWS).
+    this.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../../..');
     this.bundleHandlers(options.lambdaHandlers ?? []);
 
     // API.md is its own nx target, off the critical path: dependents wait for compile only.
@@ -114,7 +116,5 @@ export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
     this.package.file.addOverride('nx.targets.test.dependsOn', ['^build', 'build']);
     this.npmignore?.include('/assets/');
     this.tsconfigDev.addInclude('../lambda/**/*.ts');
-    // The functions' wire tests share the local stand-in for AWS in test-support/ at the root.
-    this.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../../..');
   }
 }

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CrossAccountDeploymentRoles, CrossAccountDeploymentRolesProps, CrosswalkNaming } from '../src';
-import { newApp, synthWithAwsSolutions } from './nag';
+import { newApp, synthWithAwsSolutions } from '../../../test-support/nag';
 
 const BUILD = '111111111111';
 const DEV = '222222222222';

@@ -5,7 +5,7 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EncryptedArtifactStore, EncryptedArtifactStoreProps } from '../src';
-import { newApp, synthWithAwsSolutions } from './nag';
+import { newApp, synthWithAwsSolutions } from '../../../test-support/nag';
 
 const BUILD = '111111111111';
 const DEV = '222222222222';

@@ -1,3 +1,7 @@
+/**
+ * cdk-nag's AwsSolutions pack over a test's app, as an app runs it (a validation plugin), and
+ * the validation report CDK writes: shared by the construct packages' nag tests.
+ */
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -36,15 +40,7 @@ export function newApp(): App {
  */
 export function synthWithAwsSolutions(app: App): NagResult {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  let failure: unknown;
-  try {
-    app.synth();
-  } catch (err) {
-    failure = err;
-  }
-  const reportFile = join(app.outdir, 'validation-report.json');
-  if (!existsSync(reportFile)) throw failure ?? new Error(`no validation report in ${app.outdir}`);
-  const report = JSON.parse(readFileSync(reportFile, 'utf-8'));
+  const report = synthesizeAndReadReport(app);
   const nag = (report.pluginReports as any[]).filter((r) => r.pluginName === 'AwsSolutions');
   const paths = (v: any) => (v.violatingConstructs as any[]).map((c) => c.constructPath);
   return {
@@ -56,4 +52,21 @@ export function synthWithAwsSolutions(app: App): NagResult {
       reason: v.reason,
     }))),
   };
+}
+
+/**
+ * Synthesizes the app (its validation plugins run, and a finding fails the synthesis) and
+ * returns the validation report CDK wrote into the assembly; without a report, the synthesis's
+ * own error is thrown.
+ */
+export function synthesizeAndReadReport(app: App): any {
+  let failure: unknown;
+  try {
+    app.synth();
+  } catch (err) {
+    failure = err;
+  }
+  const reportFile = join(app.outdir, 'validation-report.json');
+  if (!existsSync(reportFile)) throw failure ?? new Error(`no validation report in ${app.outdir}`);
+  return JSON.parse(readFileSync(reportFile, 'utf-8'));
 }
