@@ -80,7 +80,7 @@ export class ConstructPackage extends awscdk.AwsCdkConstructLibrary {
     // API.md is its own nx target, off the critical path: dependents wait for compile only.
     const docgen = this.addTask('docgen', {
       description: 'Generate API.md from the jsii assembly',
-      exec: 'ts-node --transpile-only ../../projenrc/tasks/docgen.ts',
+      exec: 'ts-node --transpile-only ../../tools/docgen.ts',
     });
     this.postCompileTask.spawn(docgen);
 

@@ -36,7 +36,7 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
       pullRequestTemplate: false,
       disableTsconfig: true,
       tsconfigDev: {
-        include: ['.projenrc.ts', 'projenrc/**/*.ts'],
+        include: ['.projenrc.ts', 'projenrc/**/*.ts', 'tools/**/*.ts'],
         compilerOptions: {},
       },
       devDeps: [
@@ -104,6 +104,17 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
         },
       },
     });
+    // The repository's own scripts (tools/) that root tasks run with ts-node: the same compiler
+    // options as .projenrc.ts (ts-node reads the nearest tsconfig.json).
+    new JsonFile(this, 'tools/tsconfig.json', {
+      allowComments: true,
+      obj: {
+        extends: '../tsconfig.dev.json',
+        compilerOptions: { noEmit: true, rootDir: '..' },
+        include: ['**/*.ts'],
+        exclude: ['node_modules'],
+      },
+    });
     this.nx = new NxConfig(this);
     new PullRequestWorkflow(this);
     new ReleaseWorkflow(this);
@@ -131,7 +142,7 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
     });
     this.testTask.spawn(lint);
     this.testTask.exec(`${NX} run-many -t test,readme-examples --output-style=stream`);
-    this.testTask.exec('ts-node --transpile-only projenrc/tasks/test-summary.ts', { name: 'sum the JUnit reports' });
+    this.testTask.exec('ts-node --transpile-only tools/test-summary.ts', { name: 'sum the JUnit reports' });
     this.packageTask.exec(`${NX} show projects --with-target build --sep ' '`, { name: 'list the packages built' });
     this.addTask('synth', {
       description: 'Synthesize every app (all stacks) on the built-in example config',
@@ -155,17 +166,17 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
     });
     this.addTask('bench', {
       description: 'Measure build, synth, function bundles and cold init, and the test suite; print a table',
-      exec: 'ts-node --transpile-only projenrc/tasks/bench.ts',
+      exec: 'ts-node --transpile-only tools/bench.ts',
       receiveArgs: true,
     });
     this.addTask('release:version', {
       description: 'The version of the next release, from the conventional commits since the last v* tag; --apply writes it into the packages',
-      exec: 'ts-node --transpile-only projenrc/tasks/release-version.ts',
+      exec: 'ts-node --transpile-only tools/release-version.ts',
       receiveArgs: true,
     });
     this.addTask('consumer-check', {
       description: 'Pack every construct package and use the tarballs from a fresh project outside the workspace',
-      exec: `${NX} run-many -t build --projects='packages/*' --output-style=stream && ts-node --transpile-only projenrc/tasks/consumer-check.ts`,
+      exec: `${NX} run-many -t build --projects='packages/*' --output-style=stream && ts-node --transpile-only tools/consumer-check.ts`,
     });
   }
 }

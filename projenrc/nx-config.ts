@@ -34,7 +34,7 @@ export class NxConfig extends Component {
           sharedGlobals: [
             '{workspaceRoot}/tsconfig.base.json',
             '{workspaceRoot}/package-lock.json',
-            // The local stand-in for AWS that the functions' wire tests share.
+            // The test helpers the packages share: the local stand-in for AWS, the nag run, the log lines.
             '{workspaceRoot}/test-support/**/*',
           ],
           default: ['{projectRoot}/**/*', 'sharedGlobals'],

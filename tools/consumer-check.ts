@@ -12,10 +12,10 @@ import { AddressInfo } from 'net';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { VERSIONS } from '../versions';
+import { VERSIONS } from '../projenrc/versions';
 import { applyVersion, nextVersion } from './release-version';
 
-const root = resolve(__dirname, '..', '..');
+const root = resolve(__dirname, '..');
 const devVersions = JSON.parse(readFileSync(join(root, 'packages', 'cross-account-role', 'package.json'), 'utf-8')).devDependencies;
 
 function run(cmd: string, args: string[], cwd: string): string {

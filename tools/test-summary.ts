@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
-const root = resolve(__dirname, '..', '..');
+const root = resolve(__dirname, '..');
 let tests = 0;
 let failed = 0;
 let skipped = 0;

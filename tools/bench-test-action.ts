@@ -124,11 +124,11 @@ function waitForFile(path: string, timeoutMs: number): string {
   return readFileSync(path, 'utf-8');
 }
 
-/** `ts-node --transpile-only projenrc/tasks/bench-test-action.ts [runs]`: the figure alone. */
+/** `ts-node --transpile-only tools/bench-test-action.ts [runs]`: the figure alone. */
 if (require.main === module) {
   const runs = Number(process.argv[2] ?? 1);
   for (let i = 0; i < runs; i++) {
-    const { setupSeconds, detail } = benchTestActionSetup(join(__dirname, '..', '..'));
+    const { setupSeconds, detail } = benchTestActionSetup(join(__dirname, '..'));
     console.log(`test action setup: ${setupSeconds.toFixed(2)} s (${detail})`);
   }
 }

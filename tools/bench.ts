@@ -30,7 +30,7 @@ import { buildStageCommand } from '@crosswalk/build-account';
 import { benchTestActionSetup } from './bench-test-action';
 import { profileSynth, SynthBreakdown } from './bench-synth-profile';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);

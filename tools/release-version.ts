@@ -4,8 +4,8 @@
  * project: commit-and-tag-version reads feat/fix/BREAKING CHANGE). The packages are
  * released together, at one version.
  *
- *   ts-node projenrc/tasks/release-version.ts            prints the version
- *   ts-node projenrc/tasks/release-version.ts --apply    also writes it into packages/*\/package.json
+ *   ts-node tools/release-version.ts            prints the version
+ *   ts-node tools/release-version.ts --apply    also writes it into packages/*\/package.json
  *
  * The repository keeps 0.0.0 (as projen does); only a release build applies the version,
  * before it compiles and packs, so that the jsii assemblies and the npm, NuGet and PyPI
@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import { join, relative, resolve } from 'path';
 import { applyVersionBump, resolveLatestTag, suggestVersionBump } from 'projen/lib/release/bump-version';
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..');
 const SCOPE = '@crosswalk/';
 
 /** The next release version, computed in a scratch folder; the repository is left as it is. */
