@@ -13,7 +13,7 @@ import { bake } from './pipeline-checks/bake';
 import { createChangeSet } from './pipeline-checks/create-change-set';
 import { CheckClients, defaultClients } from './pipeline-checks/clients';
 import { JobOutcome, Log, parseJob, runJob } from './pipeline-checks/job';
-import { parseParams } from '../src/private/check-params';
+import { parseParams } from '../src/contract/check-params';
 import { review, verify } from './pipeline-checks/review';
 import { reviewWave } from './pipeline-checks/review-wave';
 import {

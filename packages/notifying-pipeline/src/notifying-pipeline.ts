@@ -353,15 +353,60 @@ export class NotifyingPipeline extends Construct {
     const stack = Stack.of(this);
     this.naming = props.naming;
     this.region = stack.region;
+    this.pipelineName = props.pipelineName ?? this.naming.pipelineName;
+    const otherRegions = this.validateProps(props, stack);
+    this.pipelineArn = stack.formatArn({ service: 'codepipeline', resource: this.pipelineName });
+    this.buildImage = props.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0;
+    this.nodeVersion = props.nodeVersion ?? '22';
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+
+    // The artifact stores: the pipeline region's, and one for each other region an environment is in.
+    const store = this.importArtifactStore(props, stack);
+    this.artifactBucket = store.bucket;
+    this.artifactKey = store.key;
+    const regionalBuckets = this.importRegionalStores(props, stack, otherRegions);
+
+    // The pipeline and its role.
+    this.role = this.createRole();
+    this.pipeline = this.createPipeline(props, otherRegions, regionalBuckets);
+    this.acknowledgePipelineRoleGrants();
+
+    // Source, then Build.
+    const source = this.addSourceStage(props.source);
+    this.connectionArn = source.connectionArn;
+    this.sourceOutput = source.output;
+    const build = this.addBuildStage(props);
+    this.buildOutput = build.output;
+    this.buildProject = build.project;
+    this.buildRole = build.role;
+
+    // The topics and the checks' functions, which the environments' stages use.
+    const notifications = this.createNotifications(props);
+    this.notificationKey = notifications.key;
+    this.notificationTopic = notifications.topic;
+    this.approvalTopic = notifications.approvalTopic;
+    this.approversGroup = notifications.approversGroup;
+    this.pipelineChecks = this.createPipelineChecks(props);
+
+    // The environments, wave by wave.
+    const environmentsScope = new Construct(this, 'Environments');
+    for (const wave of wavesOf(props.environments)) {
+      this.addWave(environmentsScope, wave, props.testComputeType ?? codebuild.ComputeType.SMALL);
+    }
+
+    // Notifications, through rules that alone may publish to the topic.
+    this.failureNotifier = this.addNotificationRules(props, notifications.key, notifications.topic);
+  }
+
+  /** Checks the props as a whole; returns the regions other than the pipeline's that environments are in. */
+  private validateProps(props: NotifyingPipelineProps, stack: Stack): string[] {
     validateRegionMatches('the region of the pipeline\'s stack', this.region, this.naming);
     if (this.naming.pipelineRegion !== this.naming.region) {
       throw new Error(`naming must be the pipeline region's naming: its region is '${this.naming.region}' but its pipelineRegion '${this.naming.pipelineRegion}'; ` +
         `pass the naming of the pipeline's region (naming.forRegion('${this.naming.pipelineRegion}')), which names the roles every region's target roles trust`);
     }
-    this.pipelineName = props.pipelineName ?? this.naming.pipelineName;
     validatePipelineName(this.pipelineName);
-    const branch = props.source.branch ?? 'main';
-    validateSource(props.source.owner, props.source.repo, branch);
+    validateSource(props.source.owner, props.source.repo, props.source.branch ?? 'main');
     validateEnvironments(props.environments, this.naming);
     const otherRegions = [...new Set(props.environments.map((e) => this.regionOf(e)).filter((r) => r !== this.naming.region))].sort();
     validateRegionalKeyArns(props.regionalArtifactKeyArns ?? {}, otherRegions, this.naming, stack.account);
@@ -374,28 +419,34 @@ export class NotifyingPipeline extends Construct {
     validateEmails('notificationEmails', props.notificationEmails ?? []);
     if (props.approvalEmails) validateEmails('approvalEmails', props.approvalEmails);
     if (props.approverGroupName !== undefined) validateGroupName(props.approverGroupName);
+    return otherRegions;
+  }
 
-    this.pipelineArn = stack.formatArn({ service: 'codepipeline', resource: this.pipelineName });
-    this.buildImage = props.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0;
-    this.nodeVersion = props.nodeVersion ?? '22';
-    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-
-    // Re-imported, so that the L2 grants of the actions land only on the build account's
-    // identity policies: an imported bucket or key has no policy CDK could add to. The
-    // bucket is addressed by its convention name, as the target accounts' roles are.
+  /**
+   * The pipeline region's store, re-imported, so that the L2 grants of the actions land only on
+   * the build account's identity policies: an imported bucket or key has no policy CDK could add
+   * to. The bucket is addressed by its convention name, as the target accounts' roles are.
+   */
+  private importArtifactStore(props: NotifyingPipelineProps, stack: Stack): { bucket: s3.IBucket; key: kms.IKey } {
     const bucketName = conventionBucketName(stack, this.naming, props.artifactBucket);
     // Checked at synth time, once the store's target accounts are all added.
     this.node.addValidation({ validate: () => unadmittedEnvironments(this, props.environments, this.naming, stack.account) });
-    this.artifactKey = kms.Key.fromKeyArn(this, 'ArtifactKey', props.artifactKey.keyArn);
-    this.artifactBucket = s3.Bucket.fromBucketAttributes(this, 'ArtifactBucket', {
+    const key = kms.Key.fromKeyArn(this, 'ArtifactKey', props.artifactKey.keyArn);
+    const bucket = s3.Bucket.fromBucketAttributes(this, 'ArtifactBucket', {
       bucketArn: this.naming.artifactBucketArn(stack.account),
       bucketName,
-      encryptionKey: this.artifactKey,
+      encryptionKey: key,
     });
+    return { bucket, key };
 
-    // The artifact store of each other region, which CodePipeline copies a cross-region
-    // action's input artifacts into: the convention's bucket there, with the key given by ARN.
-    // https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html
+  }
+
+  /**
+   * The artifact store of each other region, which CodePipeline copies a cross-region action's
+   * input artifacts into: the convention's bucket there, with the key given by ARN.
+   * https://docs.aws.amazon.com/codepipeline/latest/userguide/actions-create-cross-region.html
+   */
+  private importRegionalStores(props: NotifyingPipelineProps, stack: Stack, otherRegions: string[]): { [region: string]: s3.IBucket } {
     const regionalBuckets: { [region: string]: s3.IBucket } = {};
     for (const region of otherRegions) {
       const regional = this.naming.forRegion(region);
@@ -409,7 +460,11 @@ export class NotifyingPipeline extends Construct {
       this.regionalStores.set(region, { bucket: regionalBuckets[region], key });
     }
 
-    this.role = new iam.Role(this, 'Role', {
+    return regionalBuckets;
+  }
+
+  private createRole(): iam.Role {
+    return new iam.Role(this, 'Role', {
       roleName: this.naming.pipelineRoleName,
       description: `Role of the ${this.pipelineName} pipeline; the deployment roles of the target accounts trust it by this name`,
       // Trusted by the service principal alone: CodePipeline documents its service role's
@@ -420,7 +475,10 @@ export class NotifyingPipeline extends Construct {
       assumedBy: new iam.ServicePrincipal('codepipeline.amazonaws.com'),
     });
 
-    this.pipeline = new codepipeline.Pipeline(this, 'Resource', {
+  }
+
+  private createPipeline(props: NotifyingPipelineProps, otherRegions: string[], regionalBuckets: { [region: string]: s3.IBucket }): codepipeline.Pipeline {
+    return new codepipeline.Pipeline(this, 'Resource', {
       pipelineName: this.pipelineName,
       pipelineType: codepipeline.PipelineType.V2,
       executionMode: props.executionMode
@@ -437,26 +495,29 @@ export class NotifyingPipeline extends Construct {
       restartExecutionOnUpdate: false,
     });
 
-    this.acknowledgePipelineRoleGrants();
+  }
 
-    // Source
-    if (props.source.connectionArn !== undefined) {
-      this.connectionArn = props.source.connectionArn;
+  /** Source: GitHub through a CodeStar connection (the given one, or a new one, pending until activated). */
+  private addSourceStage(sourceProps: PipelineSource): { connectionArn: string; output: codepipeline.Artifact } {
+    const branch = sourceProps.branch ?? 'main';
+    let connectionArn: string;
+    if (sourceProps.connectionArn !== undefined) {
+      connectionArn = sourceProps.connectionArn;
     } else {
       const connection = new codestarconnections.CfnConnection(this, 'Connection', {
         connectionName: `${this.naming.projectName}-github`.slice(0, 32),
         providerType: 'GitHub',
       });
-      this.connectionArn = connection.attrConnectionArn;
+      connectionArn = connection.attrConnectionArn;
     }
-    this.sourceOutput = new codepipeline.Artifact('Source');
+    const output = new codepipeline.Artifact('Source');
     const sourceAction = new actions.CodeStarConnectionsSourceAction({
       actionName: 'GitHub',
-      connectionArn: this.connectionArn,
-      owner: props.source.owner,
-      repo: props.source.repo,
+      connectionArn,
+      owner: sourceProps.owner,
+      repo: sourceProps.repo,
       branch,
-      output: this.sourceOutput,
+      output,
       triggerOnPush: true,
     });
     this.pipeline.addStage({ stageName: 'Source', actions: [sourceAction] });
@@ -467,17 +528,21 @@ export class NotifyingPipeline extends Construct {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'UseTheSourceConnectionUnderBothServicePrefixes',
       actions: CONNECTION_ACTIONS.flatMap((action) => CONNECTION_SERVICE_PREFIXES.map((prefix) => `${prefix}:${action}`)),
-      resources: connectionArnsUnderBothPrefixes(this.connectionArn),
+      resources: connectionArnsUnderBothPrefixes(connectionArn),
     }));
     this.pipeline.addTrigger({
       providerType: codepipeline.ProviderType.CODE_STAR_SOURCE_CONNECTION,
       gitConfiguration: { sourceAction, pushFilter: [{ branchesIncludes: [branch] }] },
     });
 
-    // Build
-    this.buildOutput = new codepipeline.Artifact('BuildOutput');
+    return { connectionArn, output };
+  }
+
+  /** Build: the buildspec in CodeBuild, whose output artifact the environments deploy and test. */
+  private addBuildStage(props: NotifyingPipelineProps): { output: codepipeline.Artifact; project: codebuild.IProject; role: iam.IRole } {
+    const output = new codepipeline.Artifact('BuildOutput');
     const buildScope = new Construct(this, 'Build');
-    this.buildProject = this.testedProject(buildScope, {
+    const project = this.testedProject(buildScope, {
       buildSpec: props.buildSpec,
       writesArtifacts: true,
       cache: props.buildCache ?? codebuild.Cache.bucket(this.artifactBucket, { prefix: `${BUILD_CACHE_PREFIX}${this.pipelineName}` }),
@@ -490,14 +555,17 @@ export class NotifyingPipeline extends Construct {
       stageName: 'Build',
       actions: [new actions.CodeBuildAction({
         actionName: 'Build',
-        project: this.buildProject,
+        project,
         input: this.sourceOutput,
-        outputs: [this.buildOutput],
+        outputs: [output],
       })],
     });
-    this.buildRole = buildScope.node.findChild('Role') as iam.IRole;
+    return { output, project, role: buildScope.node.findChild('Role') as iam.IRole };
 
-    // Notifications: the key and topics come before the environments, which use them.
+  }
+
+  /** The key and topics of the notifications (and the approvers' group when an environment requires approval). */
+  private createNotifications(props: NotifyingPipelineProps): { key: kms.IKey; topic: sns.ITopic; approvalTopic?: sns.ITopic; approversGroup?: iam.IGroup } {
     const key = new kms.Key(this, 'NotificationKey', {
       enableKeyRotation: true,
       description: `Encrypts the notification and approval topics of the ${this.pipelineName} pipeline`,
@@ -515,7 +583,6 @@ export class NotifyingPipeline extends Construct {
       resources: ['*'],
     }));
     key.addToResourcePolicy(denyGrantsExceptForAwsResources());
-    this.notificationKey = key;
     const notificationTopic = new sns.Topic(this, 'NotificationTopic', {
       displayName: `${this.pipelineName} notifications`,
       masterKey: key,
@@ -524,71 +591,65 @@ export class NotifyingPipeline extends Construct {
     for (const email of props.notificationEmails ?? []) {
       notificationTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
-    this.notificationTopic = notificationTopic;
 
-    if (props.environments.some((env) => env.requireApproval)) {
-      const approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
-        displayName: `${this.pipelineName} approvals`,
-        masterKey: key,
-        enforceSSL: true,
-      });
-      for (const email of props.approvalEmails ?? props.notificationEmails ?? []) {
-        approvalTopic.addSubscription(new subscriptions.EmailSubscription(email));
-      }
-      this.approvalTopic = approvalTopic;
-      this.approversGroup = new iam.Group(this, 'Approvers', { groupName: props.approverGroupName });
-      Validations.of(this.approversGroup).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${this.artifactBucket.bucketArn}/${this.naming.changeReviewsPrefix}${this.pipelineName}/*]`,
-        reason: 'Approvers read the change review reports of this pipeline, one per execution and environment under its review prefix',
-      });
+    if (!props.environments.some((env) => env.requireApproval)) return { key, topic: notificationTopic };
+    const approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
+      displayName: `${this.pipelineName} approvals`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    for (const email of props.approvalEmails ?? props.notificationEmails ?? []) {
+      approvalTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
+    const approversGroup = new iam.Group(this, 'Approvers', { groupName: props.approverGroupName });
+    Validations.of(approversGroup).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${this.artifactBucket.bucketArn}/${this.naming.changeReviewsPrefix}${this.pipelineName}/*]`,
+      reason: 'Approvers read the change review reports of this pipeline, one per execution and environment under its review prefix',
+    });
+    return { key, topic: notificationTopic, approvalTopic, approversGroup };
+  }
 
-    // The change review, verification and bake run in one function of the build account,
-    // which reads the target accounts through their read-only convention role.
+  /**
+   * The change review, verification and bake run in one function of the build account, which
+   * reads the target accounts through their read-only convention role.
+   */
+  private createPipelineChecks(props: NotifyingPipelineProps): PipelineChecks | undefined {
     const checked = props.environments.filter((env) => env.requireApproval || bakeMinutes(env) > 0);
-    if (checked.length > 0) {
-      this.pipelineChecks = new PipelineChecks(this, 'PipelineChecks', {
-        naming: this.naming,
-        pipelineName: this.pipelineName,
-        artifactBucket: this.artifactBucket,
-        artifactKey: this.artifactKey,
-        targets: checked.map((env) => this.targetOf(env)),
-        revertTargets: props.environments.filter(revertsOnAlarm).map((env) => this.targetOf(env)),
-        regionalKeyArns: Object.fromEntries([...this.regionalStores].map(([region, store]) => [region, store.key.keyArn])),
-        logRetention: this.logRetention,
-      });
-    }
-
-    if (this.pipelineChecks) {
-      const fn = this.pipelineChecks.function;
-      const fnId = Stack.of(this).getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+    if (checked.length === 0) return undefined;
+    const checks = new PipelineChecks(this, 'PipelineChecks', {
+      naming: this.naming,
+      pipelineName: this.pipelineName,
+      artifactBucket: this.artifactBucket,
+      artifactKey: this.artifactKey,
+      targets: checked.map((env) => this.targetOf(env)),
+      revertTargets: props.environments.filter(revertsOnAlarm).map((env) => this.targetOf(env)),
+      regionalKeyArns: Object.fromEntries([...this.regionalStores].map(([region, store]) => [region, store.key.keyArn])),
+      logRetention: this.logRetention,
+    });
+    const functionId = (fn: lambda.IFunction) => Stack.of(this).getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'The Lambda invoke actions give the pipeline role lambda:ListFunctions, which supports no resource-level permissions: ' +
+        'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html',
+    });
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${functionId(checks.function)}.Arn>:*]`,
+      reason: 'The pipeline invokes its own pipeline-checks function, under any of its versions or aliases (CDK\'s grant of the Lambda invoke action)',
+    });
+    if (checks.changeSetFunction) {
       Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'The Lambda invoke actions give the pipeline role lambda:ListFunctions, which supports no resource-level permissions: ' +
-          'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html',
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${functionId(checks.changeSetFunction)}.Arn>:*]`,
+        reason: 'The pipeline invokes its own change set function, under any of its versions or aliases (CDK\'s grant of the Lambda invoke action)',
       });
-      Validations.of(this.role).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
-        reason: 'The pipeline invokes its own pipeline-checks function, under any of its versions or aliases (CDK\'s grant of the Lambda invoke action)',
-      });
-      const changeSetFn = this.pipelineChecks.changeSetFunction;
-      if (changeSetFn) {
-        Validations.of(this.role).acknowledge({
-          id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(changeSetFn.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-          reason: 'The pipeline invokes its own change set function, under any of its versions or aliases (CDK\'s grant of the Lambda invoke action)',
-        });
-      }
     }
+    return checks;
+  }
 
-    // Environments, wave by wave
-    const environmentsScope = new Construct(this, 'Environments');
-    for (const wave of wavesOf(props.environments)) {
-      this.addWave(environmentsScope, wave, props.testComputeType ?? codebuild.ComputeType.SMALL);
-    }
-
-    // Built-in notifications, through rules that alone may publish to the topic
+  /** The built-in notification rules; returns the failure notifier's function when `explainFailures` is on. */
+  private addNotificationRules(props: NotifyingPipelineProps, key: kms.IKey, notificationTopic: sns.ITopic): lambda.IFunction | undefined {
     const partition = this.naming.partition;
     const explainFailures = props.explainFailures ?? true;
+    let failureNotifier: lambda.IFunction | undefined;
     if (explainFailures) {
       const notifier = new FailureNotifier(this, 'FailureNotifier', {
         naming: this.naming,
@@ -600,8 +661,8 @@ export class NotifyingPipeline extends Construct {
         projects: this.reportedProjects,
         logRetention: this.logRetention,
       });
-      this.failureNotifier = notifier.function;
       this.notifyOnFailure('NotifyOnFailure', notifier.target());
+      failureNotifier = notifier.function;
     } else {
       this.notifyOnFailure('NotifyOnFailure', new RuleOnlyTopicTarget(notificationTopic, executionMessage(partition, this.region)));
     }
@@ -614,6 +675,7 @@ export class NotifyingPipeline extends Construct {
     if (props.notifyOnApprovalWaiting ?? false) {
       this.notifyOnApprovalWaiting('NotifyOnApprovalWaiting', new RuleOnlyTopicTarget(notificationTopic, approvalWaitingMessage(partition, this.region)));
     }
+    return failureNotifier;
   }
 
   /**

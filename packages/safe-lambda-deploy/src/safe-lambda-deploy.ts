@@ -23,7 +23,7 @@ import {
   REPORT_RESERVE_SECONDS,
   RESPONSE_KINDS,
   ResponseKind,
-} from './private/hook-config';
+} from './contract/hook-config';
 import { TrafficHookFunction } from './private/traffic-hook-function';
 import { TrafficShift } from './traffic-shift';
 

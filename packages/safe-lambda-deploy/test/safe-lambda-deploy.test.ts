@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { InvocationResponseKind, SafeLambdaDeploy, SafeLambdaDeployProps, TrafficShift } from '../src';
-import { CONFIG_ENV, DEFAULT_TEST_EVENT, HookConfig, TARGET_ENV } from '../src/private/hook-config';
+import { CONFIG_ENV, DEFAULT_TEST_EVENT, HookConfig, TARGET_ENV } from '../src/contract/hook-config';
 import { apiFunction, EXISTING_FUNCTION_ARN, stackWithExistingFunction, stackWithFunction } from './fixtures';
 
 function deploy(props: Omit<SafeLambdaDeployProps, 'lambdaFunction'> = {}) {

@@ -2,7 +2,7 @@
  * The message a person gets about a failed pipeline execution: PURE formatting of what was
  * read (findings.ts) into an SNS subject and a plain-text body readable in an email.
  */
-import { consoleUrl, pipelineExecutionUrl } from '../../src/private/console';
+import { consoleUrl, pipelineExecutionUrl } from '../../src/contract/console';
 import { MAX_MESSAGE_BYTES } from './config';
 import {
   arnParts, DeploymentFinding, DeploymentLookup, RevertLookup, ExecutionEvent, FailedAction, Findings, Lookup,
@@ -176,7 +176,7 @@ function stackLines(action: FailedAction, stack: StackLookups, timeout: number |
   const links: string[] = [];
   if (action.stackName || stackId) {
     // The stack's Events tab: the console's route #/stacks/events?stackId=<stack ARN or name>,
-    // the same hash-route family as the change set link of src/private/console.ts.
+    // the same hash-route family as the change set link of src/contract/console.ts.
     links.push(`Stack events: ${consoleUrl(action.partition, action.region, 'cloudformation/home',
       `/stacks/events?stackId=${encodeURIComponent(stackId ?? action.stackName ?? '')}`)}`);
   }

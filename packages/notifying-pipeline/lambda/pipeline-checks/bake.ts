@@ -15,11 +15,11 @@ import {
   CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, HistoryItemType, MetricAlarm, CompositeAlarm,
 } from '@aws-sdk/client-cloudwatch';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { consoleUrl } from '../../src/private/console';
+import { consoleUrl } from '../../src/contract/console';
 import { alarmStateChange } from '../shared/alarm-history';
 import { CheckClients, cloudWatchIn } from './clients';
 import { JobSuccess } from './job';
-import { BakeParams } from '../../src/private/check-params';
+import { BakeParams } from '../../src/contract/check-params';
 
 /** Between two looks at the alarms within one invocation. */
 export const BAKE_POLL_MS = 60_000;

@@ -9,7 +9,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { TargetParams } from '../../src/private/check-params';
+import type { TargetParams } from '../../src/contract/check-params';
 import {
   ConventionRoleName, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_ENV, assumeRole, roleNameIn, targetRoleArn, RoleCredentials,
 } from '../shared/read-only-role';

@@ -19,7 +19,7 @@ import {
 import { AlarmType, CloudWatchClient, CompositeAlarm, DescribeAlarmsCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
-import { CreateChangeSetParams } from '../../src/private/check-params';
+import { CreateChangeSetParams } from '../../src/contract/check-params';
 import { CheckClients } from './clients';
 import { Job, JobSuccess } from './job';
 

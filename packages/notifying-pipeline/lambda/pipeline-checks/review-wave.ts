@@ -10,7 +10,7 @@ import { capped } from '@crosswalk/change-review/lib/model/text';
 import { esc, mdCode } from '@crosswalk/change-review/lib/report/render-text';
 import { isSafeUrl } from '@crosswalk/change-review/lib/report/shared';
 import { RiskTier } from '@crosswalk/change-review/lib/review';
-import { WaveReviewParams, WaveTarget } from '../../src/private/check-params';
+import { WaveReviewParams, WaveTarget } from '../../src/contract/check-params';
 import { cut, describe, JobSuccess } from './job';
 import { putReports, ReviewDependencies, ReviewedEnvironment, reviewEnvironment, s3ObjectUrl, SUMMARY_MAX } from './review';
 

@@ -8,10 +8,10 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { AutoApprove, ChangeReview, ReviewContext, ReviewDecision } from '@crosswalk/change-review/lib/review';
 import { CloudFormationReads, readChangeSet } from '@crosswalk/change-review/lib/read/read-change-set';
-import { changeSetUrl, consoleUrl } from '../../src/private/console';
+import { changeSetUrl, consoleUrl } from '../../src/contract/console';
 import { CheckClients, cloudFormationIn } from './clients';
 import { JobSuccess } from './job';
-import { ReviewParams, VerifyParams } from '../../src/private/check-params';
+import { ReviewParams, VerifyParams } from '../../src/contract/check-params';
 
 /** The approval's CustomData is an action configuration value: at most 1000 characters
  * (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html);

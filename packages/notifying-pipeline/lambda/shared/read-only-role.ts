@@ -4,7 +4,7 @@
  */
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
-export { DEPLOYMENT_ROLE_BY_REGION_ENV, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from '../../src/private/read-only-role';
+export { DEPLOYMENT_ROLE_BY_REGION_ENV, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from '../../src/contract/read-only-role';
 
 /** Temporary credentials of an assumed role (STS AssumeRole's `Credentials`). */
 export interface RoleCredentials {

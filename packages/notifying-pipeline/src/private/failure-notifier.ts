@@ -16,7 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Construct } from 'constructs';
-import { READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from './read-only-role';
+import { READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from '../contract/read-only-role';
 import { RegionalTarget, roleNameEnvironment, targetRoleArns } from './target-roles';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');

@@ -4,7 +4,7 @@
  * Not exported from the package.
  */
 import * as events from 'aws-cdk-lib/aws-events';
-import { pipelineExecutionUrl, pipelineUrl } from './console';
+import { pipelineExecutionUrl, pipelineUrl } from '../contract/console';
 
 const pipeline = () => events.EventField.fromPath('$.detail.pipeline');
 const executionId = () => events.EventField.fromPath('$.detail.execution-id');

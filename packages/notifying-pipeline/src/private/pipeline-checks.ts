@@ -13,9 +13,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Construct } from 'constructs';
-import { DEPLOYMENT_ROLE_BY_REGION_ENV, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from './read-only-role';
+import { DEPLOYMENT_ROLE_BY_REGION_ENV, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from '../contract/read-only-role';
 import { RegionalTarget, roleNameEnvironment, targetRoleArns } from './target-roles';
-import type { BakeParams, CreateChangeSetParams, ReviewParams, VerifyParams, WaveReviewParams, WaveTarget } from './check-params';
+import type { BakeParams, CreateChangeSetParams, ReviewParams, VerifyParams, WaveReviewParams, WaveTarget } from '../contract/check-params';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 

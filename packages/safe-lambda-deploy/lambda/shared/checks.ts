@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { HttpCheckConfig, InvocationCheckConfig, ResponseKind } from '../../src/private/hook-config';
+import { HttpCheckConfig, InvocationCheckConfig, ResponseKind } from '../../src/contract/hook-config';
 import { describeValue } from './describe';
 
 /** What a check saw: a status code and a body. */

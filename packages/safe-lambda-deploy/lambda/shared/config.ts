@@ -1,4 +1,4 @@
-import { CONFIG_ENV, HookConfig, HttpCheckConfig, InvocationCheckConfig, RESPONSE_KINDS, TARGET_ENV } from '../../src/private/hook-config';
+import { CONFIG_ENV, HookConfig, HttpCheckConfig, InvocationCheckConfig, RESPONSE_KINDS, TARGET_ENV } from '../../src/contract/hook-config';
 
 /**
  * What a hook needs from its environment: read once per container. A broken environment

@@ -1,6 +1,6 @@
 import { CodeDeployClient, LifecycleEventStatus } from '@aws-sdk/client-codedeploy';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { HookConfig } from '../../src/private/hook-config';
+import { HookConfig } from '../../src/contract/hook-config';
 import { CheckFindings, CheckResult, isAbsoluteUrl, runHttpCheck, runInvocationCheck } from './checks';
 import { HookSetup } from './config';
 import { describeError, errorMessage } from './describe';

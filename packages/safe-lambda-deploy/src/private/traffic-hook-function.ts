@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { CONFIG_ENV, HookConfig, TARGET_ENV } from './hook-config';
+import { CONFIG_ENV, HookConfig, TARGET_ENV } from '../contract/hook-config';
 
 /** Lambda's limit on the total size of a function's environment variables. */
 const ENVIRONMENT_LIMIT_BYTES = 4096;

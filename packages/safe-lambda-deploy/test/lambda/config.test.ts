@@ -1,6 +1,6 @@
 import { loadHookSetup } from '../../lambda/shared/config';
 import { compareAnswer, readAnswer, resolveUrl } from '../../lambda/shared/checks';
-import { CONFIG_ENV, TARGET_ENV } from '../../src/private/hook-config';
+import { CONFIG_ENV, TARGET_ENV } from '../../src/contract/hook-config';
 
 const valid = {
   hook: 'post-traffic',

@@ -12,7 +12,7 @@ import { MalformedHookEvent } from '../../lambda/shared/hook-event';
 import { Log } from '../../lambda/shared/log';
 import { ReportFailed } from '../../lambda/shared/report';
 import { DEFAULT_DEPENDENCIES, HookDependencies, runHook } from '../../lambda/shared/run-hook';
-import { HookConfig, HttpCheckConfig, InvocationCheckConfig } from '../../src/private/hook-config';
+import { HookConfig, HttpCheckConfig, InvocationCheckConfig } from '../../src/contract/hook-config';
 import { LocalServer } from '../../../../test-support/local-server';
 
 const codeDeployMock = mockClient(CodeDeployClient);

@@ -12,7 +12,7 @@ import type { Context } from 'aws-lambda';
 import { loadHookSetup } from '../../lambda/shared/config';
 import { DEFAULT_DEPENDENCIES, runHook } from '../../lambda/shared/run-hook';
 import { SafeLambdaDeploy } from '../../src';
-import { CONFIG_ENV, HookConfig, TARGET_ENV } from '../../src/private/hook-config';
+import { CONFIG_ENV, HookConfig, TARGET_ENV } from '../../src/contract/hook-config';
 import { stackWithFunction } from '../fixtures';
 import { isolateAws } from '../../../../test-support/isolated-aws';
 import { CannedResponse, LocalServer, RecordedRequest } from '../../../../test-support/local-server';
