@@ -30,10 +30,19 @@ export function pipelineUrl(partition: string, region: string, pipelineName: str
   return consoleUrl(partition, region, `codesuite/codepipeline/pipelines/${segment(pipelineName)}/view`);
 }
 
-/** The changes of a change set, in the account and region the stack lives in. */
+/**
+ * The changes of a change set, in the account and region the stack lives in. The stack and the
+ * change set (a name or an ARN) are query values, encoded: whatever they hold, the link stays
+ * one link to that page.
+ */
 export function changeSetUrl(partition: string, region: string, stackName: string, changeSetName: string): string {
   return consoleUrl(partition, region, 'cloudformation/home',
-    `/stacks/changesets/changes?stackId=${stackName}&changeSetId=${changeSetName}`);
+    `/stacks/changesets/changes?stackId=${queryValue(stackName)}&changeSetId=${queryValue(changeSetName)}`);
+}
+
+/** A query value, every reserved character percent-encoded (RFC 3986: `!'()*` too, which encodeURIComponent leaves). */
+function queryValue(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /**

@@ -469,7 +469,7 @@ describe('wave review', () => {
     for (const t of [EU, US]) {
       expect(html).toContain(`<td><code>${t.environment}</code></td><td><code>${t.account}</code></td><td><code>${t.region}</code></td><td><code>${t.stackName}</code></td>`);
       expect(html).toContain(`<a href="${reportUrlOf(`${REPORTS}/${t.environment}.html`).replace(/&/g, '&amp;')}" rel="noopener noreferrer">open</a>`);
-      expect(html).toContain(`https://${t.region}.console.aws.amazon.com/cloudformation/home?region=${t.region}#/stacks/changesets/changes?stackId=${t.stackName}&amp;changeSetId=${changeSetIdOf(t)}`);
+      expect(html).toContain(`https://${t.region}.console.aws.amazon.com/cloudformation/home?region=${t.region}#/stacks/changesets/changes?stackId=${t.stackName}&amp;changeSetId=${encodeURIComponent(changeSetIdOf(t))}`);
     }
     expect(html).not.toMatch(/<script/i);
     expect(putBody(`${REPORTS}/Prod.wave.md`)).toContain(`| \`ProdEu\` | \`${EU.account}\` | \`${EU.region}\` | \`${EU.stackName}\` | \`high\` | \`2\` | \`3\` |`);
@@ -561,7 +561,7 @@ describe('wave review', () => {
     expect(server.requests.map((r) => jsonOperation(r) ?? queryFields(r).Action)).toEqual(['PutJobFailureResult']);
   });
 
-  test('a hostile stack name is escaped in the wave report and never becomes a link', async () => {
+  test('a hostile stack name is escaped in the wave report, and its link encodes it', async () => {
     const hostile = { ...US, stackName: 'Api"><img src=x onerror=alert(1)>\'&' };
     respond = waveAws({ [EU.stackName]: () => changeSetOf(EU, [retentionGrows]), [hostile.stackName]: () => changeSetOf(hostile, [retentionGrows]) });
     const outcome = await runChecks(jobEvent(waveParams([EU, hostile])), context(), deps());
@@ -570,9 +570,8 @@ describe('wave review', () => {
     expect(html).not.toContain('<img');
     expect(html).not.toMatch(/<script|onerror=alert\(1\)>/i);
     expect(html).toContain('<td><code>Api&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39;&amp;</code></td>');
-    // The change set's console URL holds the name: shown as escaped text, not as a link.
-    expect(html).toContain('<td><code>https://us-east-1.console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks/changesets/changes?stackId=Api&quot;&gt;&lt;img');
-    expect(html).not.toContain('href="https://us-east-1.');
+    // The change set's console URL holds the name encoded: one safe link, nothing of the name's markup.
+    expect(html).toContain('href="https://us-east-1.console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks/changesets/changes?stackId=Api%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E%27%26&amp;changeSetId=');
     expect(putBody(`${REPORTS}/Prod.wave.md`)).toContain('| `Api"><img src=x onerror=alert(1)>\'&` |');
   });
 
