@@ -4,7 +4,7 @@
  * @crosswalk/build-account:checklist` prints it for the config of `CROSSWALK_CONFIG`; the
  * deployment guide shows it for the built-in example config (a test keeps the two in step).
  */
-import { CrosswalkConfig, deliveryRegions, deliveryTargets, DeliveryTarget, loadConfig } from './config';
+import { CrosswalkConfig, deliveryRegions, loadConfig, rolesTargets } from './config';
 import { ArtifactStoreStack, DeploymentRolesStack, PipelineStack, namingOf } from './stacks';
 
 /** The checklist as Markdown, numbered, every command with the config's names. */
@@ -19,10 +19,7 @@ export function firstDeploymentChecklist(config: CrosswalkConfig): string {
   const emails = config.notifications.emails;
   // One roles stack per account and region delivered to, deployed with that account's profile
   // (named after its first environment: dev, prod…).
-  const roleTargets: DeliveryTarget[] = [];
-  for (const t of deliveryTargets(config)) {
-    if (!roleTargets.some((r) => r.account === t.account && r.region === t.region)) roleTargets.push(t);
-  }
+  const roleTargets = rolesTargets(config);
   const profileOf = (account: string) => roleTargets.find((t) => t.account === account)!.environment;
   const otherRegions = deliveryRegions(config).filter((r) => r !== region);
   const lines = [
@@ -46,7 +43,7 @@ export function firstDeploymentChecklist(config: CrosswalkConfig): string {
     '   ```',
     `3. Deploy the deployment roles to ${config.waves === undefined ? 'dev and prod' : 'each target account and region'} (no bootstrap there: these stacks have no assets):`,
     '   ```sh',
-    ...roleTargets.map((t) => `   npx cdk deploy ${DeploymentRolesStack.stackNameFor(config, config.waves === undefined ? t.kind : t)} --profile ${profileOf(t.account)}`),
+    ...roleTargets.map((t) => `   npx cdk deploy ${DeploymentRolesStack.stackNameFor(config, t)} --profile ${profileOf(t.account)}`),
     '   ```',
     ...(otherRegions.length === 0 ? [] : [
       '   Deploy the artifact store of each other region, and copy each one\'s `ArtifactKeyArn` output into the config\'s',

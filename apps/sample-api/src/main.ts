@@ -31,7 +31,7 @@ const failIn = simulateFailureTarget(contextString(app, 'simulateFailureIn'), is
 
 // One stack per environment and region of the config (dev and prod, or the waves').
 for (const target of targets) {
-  new SampleApiStack(app, { config, environmentName: config.waves === undefined ? target.kind : target, simulateFailure: failIn === target.stackSuffix });
+  new SampleApiStack(app, { config, environmentName: target, simulateFailure: failIn === target.stackSuffix });
 }
 if (isolated !== undefined) {
   new SampleApiStack(app, {

@@ -62,8 +62,8 @@ let clients: CheckClients | undefined;
 
 export async function handler(event: unknown, context: Context): Promise<JobOutcome> {
   clients ??= defaultClients(
-    conventionRoleName(process.env[READ_ONLY_ROLE_ENV], process.env[READ_ONLY_ROLE_BY_REGION_ENV], READ_ONLY_ROLE_BY_REGION_ENV),
-    conventionRoleName(process.env[DEPLOYMENT_ROLE_ENV], process.env[DEPLOYMENT_ROLE_BY_REGION_ENV], DEPLOYMENT_ROLE_BY_REGION_ENV),
+    conventionRoleName(process.env[READ_ONLY_ROLE_ENV], process.env[READ_ONLY_ROLE_BY_REGION_ENV], { name: READ_ONLY_ROLE_ENV, byRegion: READ_ONLY_ROLE_BY_REGION_ENV }),
+    conventionRoleName(process.env[DEPLOYMENT_ROLE_ENV], process.env[DEPLOYMENT_ROLE_BY_REGION_ENV], { name: DEPLOYMENT_ROLE_ENV, byRegion: DEPLOYMENT_ROLE_BY_REGION_ENV }),
   );
   return runChecks(event, context, { clients, sleep: abortableSleep, now: () => new Date(), log });
 }

@@ -31,19 +31,7 @@ const PLACEMENT_FIELDS = ['name', 'account', 'regions', 'extends'];
 
 /** Every target of the config, in delivery order (wave by wave; within an environment, region by region). */
 export function deliveryTargets(config: CrosswalkConfig): DeliveryTarget[] {
-  if (config.waves === undefined) {
-    return ENVIRONMENT_NAMES.map((kind) => ({
-      wave: pascal(kind),
-      sharesWave: false,
-      environment: kind,
-      kind,
-      account: config.accounts[kind],
-      region: config.region,
-      settings: config.environments[kind],
-      stageName: pascal(kind),
-      stackSuffix: kind,
-    }));
-  }
+  if (config.waves === undefined) return ENVIRONMENT_NAMES.map((kind) => environmentTarget(config, kind));
   return config.waves.flatMap((wave) => {
     const targets = wave.environments.flatMap((env) => (env.regions ?? [config.region]).map((region) => ({ env, region })));
     return targets.map(({ env, region }) => {
@@ -61,6 +49,36 @@ export function deliveryTargets(config: CrosswalkConfig): DeliveryTarget[] {
       };
     });
   });
+}
+
+/**
+ * `dev` or `prod` as the two-environment config delivers it: a wave of its own, in
+ * `accounts.<kind>` and the config's region (with waves: the dev account of an isolated copy).
+ */
+export function environmentTarget(config: CrosswalkConfig, kind: EnvironmentName): DeliveryTarget {
+  return {
+    wave: pascal(kind),
+    sharesWave: false,
+    environment: kind,
+    kind,
+    account: config.accounts[kind],
+    region: config.region,
+    settings: config.environments[kind],
+    stageName: pascal(kind),
+    stackSuffix: kind,
+  };
+}
+
+/**
+ * The first target of each account and region, in delivery order: one roles stack serves every
+ * environment of an account and region, and is named after this one.
+ */
+export function rolesTargets(config: CrosswalkConfig): DeliveryTarget[] {
+  const first: DeliveryTarget[] = [];
+  for (const t of deliveryTargets(config)) {
+    if (!first.some((r) => r.account === t.account && r.region === t.region)) first.push(t);
+  }
+  return first;
 }
 
 /** A wave environment's settings: those of the environment it extends, its own fields over them. */

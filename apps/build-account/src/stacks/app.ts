@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { ConfigError, CrosswalkConfig, deliveryRegions, deliveryTargets } from '../config';
+import { ConfigError, CrosswalkConfig, deliveryRegions, rolesTargets } from '../config';
 import { ArtifactStoreStack } from './artifact-store-stack';
 import { DeploymentRolesStack } from './deployment-roles-stack';
 import { PipelineStack } from './pipeline-stack';
@@ -49,14 +49,8 @@ export function addFoundationStacks(app: App, config: CrosswalkConfig): Foundati
   const artifactStore = new ArtifactStoreStack(app, { config });
   const regionalArtifactStores = Object.fromEntries(deliveryRegions(config).filter((r) => r !== config.region)
     .map((region) => [region, new ArtifactStoreStack(app, { config, region })]));
-  const deploymentRoles: Record<string, DeploymentRolesStack> = {};
-  const seen = new Set<string>();
-  for (const target of deliveryTargets(config)) {
-    const key = `${target.account} ${target.region}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    deploymentRoles[target.stackSuffix] = new DeploymentRolesStack(app, { config, environmentName: config.waves === undefined ? target.kind : target });
-  }
+  const deploymentRoles = Object.fromEntries(rolesTargets(config)
+    .map((target) => [target.stackSuffix, new DeploymentRolesStack(app, { config, environmentName: target })]));
   return { artifactStore, regionalArtifactStores, deploymentRoles };
 }
 

@@ -1,7 +1,7 @@
 import { CrossAccountDeploymentRoles, CrosswalkNaming, TargetAccountSynthesizer } from '@crosswalk/cross-account-role';
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CrosswalkConfig, DeliveryTarget, deliveryTargets, EnvironmentName, ENVIRONMENT_NAMES, revertsOnAlarm, validateConfig } from '../config';
+import { CrosswalkConfig, DeliveryTarget, deliveryTargets, EnvironmentName, ENVIRONMENT_NAMES, revertsOnAlarm, rolesTargets, validateConfig } from '../config';
 import { namingOf } from './naming';
 
 /** Props of {@link DeploymentRolesStack}. */
@@ -73,16 +73,15 @@ export class DeploymentRolesStack extends Stack {
  * in the two-environment config; a target stands for the first target of its account and region.
  */
 function rolesTarget(config: CrosswalkConfig, environmentName: EnvironmentName | DeliveryTarget): DeliveryTarget {
-  const targets = deliveryTargets(config);
   if (typeof environmentName === 'string') {
-    const named = config.waves === undefined ? targets.find((t) => t.environment === environmentName) : undefined;
+    const named = config.waves === undefined ? deliveryTargets(config).find((t) => t.environment === environmentName) : undefined;
     if (named === undefined) {
       throw new Error(`environmentName must be one of ${ENVIRONMENT_NAMES.join(', ')} (an environment of the config), got '${environmentName}'` +
         (config.waves === undefined ? '' : '; with waves, pass a target of deliveryTargets(config)'));
     }
     return named;
   }
-  const first = targets.find((t) => t.account === environmentName.account && t.region === environmentName.region);
+  const first = rolesTargets(config).find((t) => t.account === environmentName.account && t.region === environmentName.region);
   if (first === undefined) throw new Error(`no environment of the config is in account ${environmentName.account} and region ${environmentName.region}: pass a target of deliveryTargets(config)`);
   return first;
 }

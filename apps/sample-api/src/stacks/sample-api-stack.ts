@@ -14,7 +14,7 @@ import {
 } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
-import { CrosswalkConfig, DeliveryTarget, EnvironmentConfig, EnvironmentName, bakeMinutesOf, deliveryTargets, validateConfig } from '@crosswalk/build-account';
+import { CrosswalkConfig, DeliveryTarget, EnvironmentConfig, EnvironmentName, bakeMinutesOf, deliveryTargets, environmentTarget, validateConfig } from '@crosswalk/build-account';
 import { ROUTES } from '../routes';
 import { API_STAGE_NAME, SMOKE_CHECK_PATHS } from './constants';
 import { BuildInfo, packageRoot, resolveBuildInfo } from './build-info';
@@ -357,10 +357,7 @@ function targetOf(config: CrosswalkConfig, environmentName: EnvironmentName | De
   if (typeof environmentName !== 'string') return environmentName;
   const target = deliveryTargets(config).find((t) => t.environment === environmentName && t.region === config.region)
     // With waves, 'dev' still means the dev account and settings (an isolated copy).
-    ?? (config.waves !== undefined && (environmentName === 'dev' || environmentName === 'prod')
-      ? { wave: environmentName, sharesWave: false, environment: environmentName, kind: environmentName, account: config.accounts[environmentName], region: config.region,
-        settings: config.environments[environmentName], stageName: environmentName, stackSuffix: environmentName }
-      : undefined);
+    ?? (config.waves !== undefined && (environmentName === 'dev' || environmentName === 'prod') ? environmentTarget(config, environmentName) : undefined);
   if (target === undefined) throw new Error(`environmentName must be 'dev' or 'prod', or a target of deliveryTargets(config), got '${String(environmentName)}'`);
   return target;
 }

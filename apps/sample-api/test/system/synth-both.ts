@@ -26,7 +26,7 @@ export function synthesizeBothApps(config: CrosswalkConfig = loadConfig(undefine
   const build = addBuildAccountStacks(app, config);
   const buildInfo = { version: '1.0.0', commit: 'abcdef0' };
   const service = Object.fromEntries(deliveryTargets(config).map((target) => [target.stackSuffix,
-    new SampleApiStack(app, { config, environmentName: config.waves === undefined ? target.kind : target, buildInfo })]));
+    new SampleApiStack(app, { config, environmentName: target, buildInfo })]));
   app.synth();
   const all: Stack[] = [
     build.artifactStore, ...Object.values(build.regionalArtifactStores), build.pipeline, ...Object.values(build.deploymentRoles), ...Object.values(service),

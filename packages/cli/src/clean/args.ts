@@ -3,7 +3,6 @@ import { OptionSpec, parseCommandLine, UsageError } from '../args';
 import { excerpt, quoted } from '../text';
 import { DEFAULT_MIN_AGE_DAYS } from './plan';
 
-export { UsageError };
 
 /** A deployed stack to read, and the CLI profile whose credentials read it. */
 export interface StackRef {

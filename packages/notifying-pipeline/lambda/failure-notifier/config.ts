@@ -69,26 +69,18 @@ export function loadSetup(env: Record<string, string | undefined>): NotifierSetu
   const problems: string[] = [];
   const topicArn = nonEmpty(env[TOPIC_ARN_ENV]);
   if (!topicArn) problems.push(`${TOPIC_ARN_ENV} is not set`);
-  let byRegion: ConventionRoleName | undefined;
+  // One name, or one per region; a malformed value reads no target account.
+  let readOnlyRoleName: ConventionRoleName | undefined;
   try {
-    byRegion = nonEmpty(env[READ_ONLY_ROLE_BY_REGION_ENV]) === undefined ? undefined
-      : conventionRoleName(undefined, env[READ_ONLY_ROLE_BY_REGION_ENV], READ_ONLY_ROLE_BY_REGION_ENV);
+    readOnlyRoleName = conventionRoleName(env[READ_ONLY_ROLE_NAME_ENV], env[READ_ONLY_ROLE_BY_REGION_ENV], { name: READ_ONLY_ROLE_NAME_ENV, byRegion: READ_ONLY_ROLE_BY_REGION_ENV });
+    if (readOnlyRoleName === undefined) problems.push(`${READ_ONLY_ROLE_NAME_ENV} is not set, so target accounts cannot be read`);
   } catch (err) {
     problems.push(`${(err as Error).message}, so target accounts cannot be read`);
-  }
-  const readOnlyRoleName = nonEmpty(env[READ_ONLY_ROLE_NAME_ENV]);
-  if (byRegion !== undefined || problems.some((p) => p.startsWith(READ_ONLY_ROLE_BY_REGION_ENV))) {
-    // The roles by region decide; a malformed value reads no target account.
-  } else if (!readOnlyRoleName) {
-    problems.push(`${READ_ONLY_ROLE_NAME_ENV} is not set, so target accounts cannot be read`);
-  } else if (!/^[\w+=,.@-]{1,64}$/.test(readOnlyRoleName)) {
-    // IAM role names: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
-    problems.push(`${READ_ONLY_ROLE_NAME_ENV} is not an IAM role name: ${readOnlyRoleName.slice(0, 80)}`);
   }
   const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   return {
     topicArn,
-    readOnlyRoleName: problems.some((p) => p.startsWith(READ_ONLY_ROLE_NAME_ENV)) ? undefined : byRegion ?? readOnlyRoleName,
+    readOnlyRoleName,
     partition: nonEmpty(env[PARTITION_ENV]) ?? 'aws',
     region,
     problems,

@@ -25,19 +25,26 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /**
  * The role name from a function's environment: the by-region JSON object when set, else the
- * one name. Throws, naming the variable, on a value that is not what the construct writes.
+ * one name; undefined when neither is set. Throws, naming the variable, on a value that is not
+ * what the construct writes (not an IAM role name, not a JSON object of them).
  */
-export function conventionRoleName(name: string | undefined, byRegion: string | undefined, variable: string): ConventionRoleName | undefined {
-  if (byRegion === undefined || byRegion.trim() === '') return name?.trim() ? name.trim() : undefined;
+export function conventionRoleName(
+  name: string | undefined, byRegion: string | undefined, variables: { readonly name: string; readonly byRegion: string },
+): ConventionRoleName | undefined {
+  if (byRegion === undefined || byRegion.trim() === '') {
+    const plain = name?.trim() ? name.trim() : undefined;
+    if (plain !== undefined && !ROLE_NAME.test(plain)) throw new Error(`${variables.name} is not an IAM role name: ${plain.slice(0, 80)}`);
+    return plain;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(byRegion);
   } catch {
-    throw new Error(`${variable} is not JSON: ${byRegion.slice(0, 80)}`);
+    throw new Error(`${variables.byRegion} is not JSON: ${byRegion.slice(0, 80)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)
     || Object.values(parsed).some((v) => typeof v !== 'string' || !ROLE_NAME.test(v))) {
-    throw new Error(`${variable} must be a JSON object of region to IAM role name, got ${byRegion.slice(0, 80)}`);
+    throw new Error(`${variables.byRegion} must be a JSON object of region to IAM role name, got ${byRegion.slice(0, 80)}`);
   }
   return parsed as Record<string, string>;
 }
