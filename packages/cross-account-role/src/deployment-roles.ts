@@ -1,18 +1,9 @@
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { ArtifactStoreAccess } from './artifact-store-access';
 import { CrosswalkNaming } from './naming';
-import {
-  ExplainedStatement,
-  PolicyScope,
-  artifactStoreStatements,
-  boundaryStatements,
-  deploymentStatements,
-  guardrailStatements,
-  readOnlyStatements,
-  serverlessExecutionStatements,
-} from './private/policies';
+import { assertNoAdministrator, createConventionRoles, explained, refuseAdministrator } from './private/convention-roles';
+import { PolicyScope, boundaryStatements, serverlessExecutionStatements } from './private/policies';
 
 /** Props of {@link CrossAccountDeploymentRoles}. */
 export interface CrossAccountDeploymentRolesProps {
@@ -63,8 +54,6 @@ export interface CrossAccountDeploymentRolesProps {
    */
   readonly trustChangeSetFunction?: boolean;
 }
-
-const REFUSED_MANAGED_POLICIES = ['AdministratorAccess', 'PowerUserAccess', 'IAMFullAccess'];
 
 /**
  * The roles of a target account (dev, prod) that the build account's pipeline deploys
@@ -135,79 +124,29 @@ export class CrossAccountDeploymentRoles extends Construct {
     if (buildAccountId === stack.account) {
       throw new Error(`buildAccountId must be another account than the target account of stack '${stack.node.path}', got '${buildAccountId}' for both: deploy these roles to the dev and prod accounts, the pipeline to the build account`);
     }
-    if (props.executionPolicy) assertNoAdministrator('executionPolicy', stack.resolve(props.executionPolicy));
-    for (const policy of props.executionManagedPolicies ?? []) {
-      const arn = JSON.stringify(stack.resolve(policy.managedPolicyArn));
-      const refused = REFUSED_MANAGED_POLICIES.find((name) => arn.includes(`:iam::aws:policy/${name}"`));
-      if (refused) {
-        throw new Error(`executionManagedPolicies must not include ${refused}: give the execution role the permissions the project's stacks need (see the default policy of CrossAccountDeploymentRoles), got ${arn}`);
-      }
-    }
+    refuseAdministrator(stack, props.executionPolicy, props.executionManagedPolicies ?? []);
 
     this.naming = naming;
     this.buildAccountId = buildAccountId;
     this.targetAccountId = stack.account;
     const policyScope: PolicyScope = { naming, account: stack.account, buildAccountId };
 
-    const stackStatements = deploymentStatements(policyScope);
-    const deploymentArtifacts = artifactStoreStatements(policyScope, ArtifactStoreAccess.DEPLOYMENT_ROLE);
-    const deployment = new iam.Role(this, 'DeploymentRole', {
-      roleName: naming.deploymentRoleName,
-      description: `Assumed by the ${naming.projectName} pipeline of account ${buildAccountId} to deploy the project's stacks`,
-      // The pipeline's role (CodePipeline's CloudFormation actions) and the change set function's
-      // (a change set with rollback triggers, which CodePipeline's action cannot create).
-      assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(buildAccountId), {
-        ArnEquals: {
-          'aws:PrincipalArn': props.trustChangeSetFunction === false
-            ? naming.pipelineRoleArn(buildAccountId)
-            : [naming.pipelineRoleArn(buildAccountId), naming.changeSetRoleArn(buildAccountId)],
-        },
-      }),
-      inlinePolicies: {
-        ProjectStacks: document(stackStatements),
-        ArtifactStore: document(deploymentArtifacts),
-      },
-    });
-    acknowledgeWildcards(deployment, [...stackStatements, ...deploymentArtifacts]);
-
     const defaultExecution = serverlessExecutionStatements(policyScope);
-    const executionArtifacts = artifactStoreStatements(policyScope, ArtifactStoreAccess.EXECUTION_ROLE);
-    const execution = new iam.Role(this, 'ExecutionRole', {
-      roleName: naming.executionRoleName,
-      description: `Used by CloudFormation to create the resources of the ${naming.projectName} stacks`,
-      assumedBy: new iam.ServicePrincipal('cloudformation.amazonaws.com'),
-      inlinePolicies: {
-        Execution: props.executionPolicy ?? document(defaultExecution),
-        ArtifactCodeAssets: document(executionArtifacts),
-        Guardrails: document(guardrailStatements(policyScope)),
-      },
-      managedPolicies: props.executionManagedPolicies,
-    });
-    acknowledgeWildcards(execution, [
-      ...(props.executionPolicy ? [] : defaultExecution),
-      ...executionArtifacts,
-    ]);
-
-    // Read-only, for the build account's pipeline checks and failure notifier: both roles are
-    // named by the convention, so the trust names them before they exist.
-    const reads = readOnlyStatements(policyScope);
-    const readOnly = new iam.Role(this, 'ReadOnlyRole', {
-      roleName: naming.readOnlyRoleName,
-      description: `Assumed by the ${naming.projectName} pipeline checks and failure notifier of account ${buildAccountId} to read the project's change sets, stacks, alarms and deployments`,
-      assumedBy: new iam.PrincipalWithConditions(new iam.AccountPrincipal(buildAccountId), {
-        ArnEquals: { 'aws:PrincipalArn': [naming.pipelineChecksRoleArn(buildAccountId), naming.failureNotifierRoleArn(buildAccountId)] },
-      }),
-      inlinePolicies: { ProjectReads: document(reads) },
-    });
-    acknowledgeWildcards(readOnly, reads);
-
     const defaultBoundary = boundaryStatements(policyScope);
-    const boundary = new iam.ManagedPolicy(this, 'PermissionsBoundary', {
-      managedPolicyName: naming.permissionsBoundaryName,
-      description: `The most that roles created by the ${naming.projectName} stacks may do`,
-      document: props.permissionsBoundaryPolicy ?? document(defaultBoundary),
+    const roles = createConventionRoles(this, {
+      scope: policyScope,
+      trustChangeSetFunction: props.trustChangeSetFunction !== false,
+      execution: props.executionPolicy ?? explained(defaultExecution),
+      executionManagedPolicies: props.executionManagedPolicies,
+      boundary: props.permissionsBoundaryPolicy ?? explained(defaultBoundary),
+      descriptions: {
+        deployment: `Assumed by the ${naming.projectName} pipeline of account ${buildAccountId} to deploy the project's stacks`,
+        execution: `Used by CloudFormation to create the resources of the ${naming.projectName} stacks`,
+        readOnly: `Assumed by the ${naming.projectName} pipeline checks and failure notifier of account ${buildAccountId} to read the project's change sets, stacks, alarms and deployments`,
+        boundary: `The most that roles created by the ${naming.projectName} stacks may do`,
+      },
     });
-    if (!props.permissionsBoundaryPolicy) acknowledgeWildcards(boundary, defaultBoundary);
+    const { deployment, execution, readOnly, boundary } = roles;
 
     this.deploymentRole = deployment;
     this.readOnlyRole = readOnly;
@@ -229,36 +168,5 @@ export class CrossAccountDeploymentRoles extends Construct {
   /** Lets roles created by the project's stacks do more (still only what their own policies allow). */
   public addToPermissionsBoundary(statement: iam.PolicyStatement): void {
     this.boundary.addStatements(statement);
-  }
-}
-
-function document(statements: ExplainedStatement[]): iam.PolicyDocument {
-  return new iam.PolicyDocument({ statements: statements.map((s) => s.statement) });
-}
-
-/** Acknowledges cdk-nag's wildcard finding for each wildcard resource, with its statement's reason. */
-function acknowledgeWildcards(scope: IConstruct, statements: ExplainedStatement[]): void {
-  const reasons = new Map<string, string>();
-  for (const { statement, why } of statements) {
-    if (!why || statement.effect !== iam.Effect.ALLOW) continue;
-    for (const resource of statement.resources) {
-      if (resource.includes('*')) reasons.set(resource, reasons.has(resource) ? `${reasons.get(resource)}. ${why}` : why);
-    }
-  }
-  for (const [resource, reason] of reasons) {
-    Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`, reason });
-  }
-}
-
-/** Refuses administrator access: an Allow of every action (`*`), or of everything but a few (`NotAction`). */
-function assertNoAdministrator(field: string, json: any): void {
-  const statements: any[] = [].concat(json?.Statement ?? []);
-  for (const statement of statements.filter((st) => st.Effect === 'Allow')) {
-    if (statement.NotAction) {
-      throw new Error(`${field} must not allow NotAction, which grants every other action: list the actions the project's stacks need, got ${JSON.stringify(statement)}`);
-    }
-    if ([].concat(statement.Action ?? []).includes('*' as never)) {
-      throw new Error(`${field} must not allow every action ('*'), the execution role never gets administrator access: list the actions the project's stacks need, got ${JSON.stringify(statement)}`);
-    }
   }
 }

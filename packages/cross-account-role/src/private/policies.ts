@@ -264,53 +264,7 @@ export function serverlessExecutionStatements(scope: PolicyScope): ExplainedStat
   const a = arns(scope);
   const byPrefix = (what: string) => `${what} get generated names that start with the stack name, so the project's are matched by the ${a.prefix} prefix`;
   return [
-    {
-      statement: new iam.PolicyStatement({
-        sid: 'LambdaFunctions',
-        actions: [
-          'lambda:AddPermission',
-          'lambda:CreateAlias',
-          'lambda:CreateFunction',
-          // AWS::Lambda::Url (function URLs):
-          // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html
-          'lambda:CreateFunctionUrlConfig',
-          'lambda:DeleteFunctionUrlConfig',
-          'lambda:GetFunctionUrlConfig',
-          'lambda:UpdateFunctionUrlConfig',
-          'lambda:DeleteAlias',
-          'lambda:DeleteFunction',
-          'lambda:DeleteFunctionConcurrency',
-          'lambda:DeleteFunctionEventInvokeConfig',
-          'lambda:DeleteProvisionedConcurrencyConfig',
-          'lambda:GetAlias',
-          'lambda:GetFunction',
-          'lambda:GetFunctionCodeSigningConfig',
-          'lambda:GetFunctionConfiguration',
-          'lambda:GetFunctionEventInvokeConfig',
-          'lambda:GetFunctionRecursionConfig',
-          'lambda:GetPolicy',
-          'lambda:GetProvisionedConcurrencyConfig',
-          'lambda:GetRuntimeManagementConfig',
-          'lambda:ListTags',
-          'lambda:ListVersionsByFunction',
-          'lambda:PublishVersion',
-          'lambda:PutFunctionConcurrency',
-          'lambda:PutFunctionEventInvokeConfig',
-          'lambda:PutFunctionRecursionConfig',
-          'lambda:PutProvisionedConcurrencyConfig',
-          'lambda:PutRuntimeManagementConfig',
-          'lambda:RemovePermission',
-          'lambda:TagResource',
-          'lambda:UntagResource',
-          'lambda:UpdateAlias',
-          'lambda:UpdateFunctionCode',
-          'lambda:UpdateFunctionConfiguration',
-          'lambda:UpdateFunctionEventInvokeConfig',
-        ],
-        resources: [a.functions],
-      }),
-      why: byPrefix('Lambda functions (and their versions and aliases)'),
-    },
+    lambdaFunctionStatement(scope),
     {
       statement: new iam.PolicyStatement({
         sid: 'ApiGatewayRestApis',
@@ -496,6 +450,84 @@ export function serverlessExecutionStatements(scope: PolicyScope): ExplainedStat
       }),
       why: 'DescribeAlarms by prefix or without names is authorized on the account\'s alarm:* pattern (read-only)',
     },
+    ...logGroupStatements(scope),
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'SsmParameters',
+        actions: [
+          'ssm:AddTagsToResource',
+          'ssm:DeleteParameter',
+          'ssm:GetParameter',
+          'ssm:GetParameters',
+          'ssm:ListTagsForResource',
+          'ssm:PutParameter',
+          'ssm:RemoveTagsFromResource',
+        ],
+        resources: a.parameters,
+      }),
+      why: `SSM parameters of the project are named ${a.prefix}... or /${naming.projectName}/..., and matched by those patterns`,
+    },
+    ...projectRoleStatements(scope, ['apigateway.amazonaws.com', 'codedeploy.amazonaws.com', 'lambda.amazonaws.com']),
+  ];
+}
+
+/** The project's Lambda functions, their versions, aliases, URLs and invoke configs. */
+export function lambdaFunctionStatement(scope: PolicyScope): ExplainedStatement {
+  const a = arns(scope);
+  return {
+    statement: new iam.PolicyStatement({
+      sid: 'LambdaFunctions',
+      actions: [
+        'lambda:AddPermission',
+        'lambda:CreateAlias',
+        'lambda:CreateFunction',
+        // AWS::Lambda::Url (function URLs):
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html
+        'lambda:CreateFunctionUrlConfig',
+        'lambda:DeleteFunctionUrlConfig',
+        'lambda:GetFunctionUrlConfig',
+        'lambda:UpdateFunctionUrlConfig',
+        'lambda:DeleteAlias',
+        'lambda:DeleteFunction',
+        'lambda:DeleteFunctionConcurrency',
+        'lambda:DeleteFunctionEventInvokeConfig',
+        'lambda:DeleteProvisionedConcurrencyConfig',
+        'lambda:GetAlias',
+        'lambda:GetFunction',
+        'lambda:GetFunctionCodeSigningConfig',
+        'lambda:GetFunctionConfiguration',
+        'lambda:GetFunctionEventInvokeConfig',
+        'lambda:GetFunctionRecursionConfig',
+        'lambda:GetPolicy',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:GetRuntimeManagementConfig',
+        'lambda:ListTags',
+        'lambda:ListVersionsByFunction',
+        'lambda:PublishVersion',
+        'lambda:PutFunctionConcurrency',
+        'lambda:PutFunctionEventInvokeConfig',
+        'lambda:PutFunctionRecursionConfig',
+        'lambda:PutProvisionedConcurrencyConfig',
+        'lambda:PutRuntimeManagementConfig',
+        'lambda:RemovePermission',
+        'lambda:TagResource',
+        'lambda:UntagResource',
+        'lambda:UpdateAlias',
+        'lambda:UpdateFunctionCode',
+        'lambda:UpdateFunctionConfiguration',
+        'lambda:UpdateFunctionEventInvokeConfig',
+      ],
+      resources: [a.functions],
+    }),
+    why: `Lambda functions (and their versions and aliases) get generated names that start with the stack name, so the project's are matched by the ${a.prefix} prefix`,
+  };
+}
+
+/** The project's log groups (their retention, key and tags), and reading log groups back. */
+export function logGroupStatements(scope: PolicyScope): ExplainedStatement[] {
+  const { naming } = scope;
+  const a = arns(scope);
+  return [
     {
       statement: new iam.PolicyStatement({
         sid: 'LogGroups',
@@ -525,22 +557,18 @@ export function serverlessExecutionStatements(scope: PolicyScope): ExplainedStat
       }),
       why: 'CloudFormation reads log groups back with DescribeLogGroups, which is authorized on the log-group:* pattern of the account (read-only)',
     },
-    {
-      statement: new iam.PolicyStatement({
-        sid: 'SsmParameters',
-        actions: [
-          'ssm:AddTagsToResource',
-          'ssm:DeleteParameter',
-          'ssm:GetParameter',
-          'ssm:GetParameters',
-          'ssm:ListTagsForResource',
-          'ssm:PutParameter',
-          'ssm:RemoveTagsFromResource',
-        ],
-        resources: a.parameters,
-      }),
-      why: `SSM parameters of the project are named ${a.prefix}... or /${naming.projectName}/..., and matched by those patterns`,
-    },
+  ];
+}
+
+/**
+ * The project's roles: created and changed only with the permissions boundary, managed by
+ * name, and passed only to `passedTo` (service principals).
+ */
+export function projectRoleStatements(scope: PolicyScope, passedTo: string[]): ExplainedStatement[] {
+  const { naming, account } = scope;
+  const a = arns(scope);
+  const byPrefix = (what: string) => `${what} get generated names that start with the stack name, so the project's are matched by the ${a.prefix} prefix`;
+  return [
     {
       statement: new iam.PolicyStatement({
         sid: 'CreateRolesOnlyWithinBoundary',
@@ -584,11 +612,11 @@ export function serverlessExecutionStatements(scope: PolicyScope): ExplainedStat
         resources: [a.projectRoles],
         conditions: {
           StringEquals: {
-            'iam:PassedToService': ['apigateway.amazonaws.com', 'codedeploy.amazonaws.com', 'lambda.amazonaws.com'],
+            'iam:PassedToService': passedTo,
           },
         },
       }),
-      why: `${byPrefix('IAM roles')}; they may be passed only to Lambda, CodeDeploy and API Gateway`,
+      why: `${byPrefix('IAM roles')}; they may be passed only to ${passedTo.join(', ')}`,
     },
   ];
 }
