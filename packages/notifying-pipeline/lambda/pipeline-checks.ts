@@ -1,11 +1,12 @@
 /**
- * The pipeline checks of the build account, one function for four Lambda invoke actions:
+ * The pipeline checks of the build account, one function for the Lambda invoke actions:
  * `review` (reads a change set in a target account, writes the report, sets the variables
  * of the approval and the stage conditions), `review-wave` (the same for the environments of
  * a wave, with one report and one decision), `verify` (the change set about to be executed
  * is the one reviewed) and `bake` (the environment's alarms stay quiet for a time); and, as a
  * second function with its own role, `create-change-set` (the change set with rollback
- * triggers, as the target's deployment role).
+ * triggers, as the target's deployment role); and `stop-if-superseded` (after a self-update,
+ * the execution that started on the old pipeline stops).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
@@ -16,6 +17,7 @@ import { JobOutcome, Log, parseJob, runJob } from './pipeline-checks/job';
 import { parseParams } from '../src/contract/check-params';
 import { review, verify } from './pipeline-checks/review';
 import { reviewWave } from './pipeline-checks/review-wave';
+import { stopIfSuperseded } from './pipeline-checks/superseded';
 import {
   conventionRoleName, DEPLOYMENT_ROLE_BY_REGION_ENV, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV,
 } from './shared/read-only-role';
@@ -54,6 +56,7 @@ export async function runChecks(event: unknown, context: Pick<Context, 'getRemai
       case 'bake': return bake(params, job.continuationToken, deps, signal);
       case 'create-change-set': return createChangeSet(params, job, deps, signal);
       case 'review-wave': return reviewWave(params, deps, signal);
+      case 'stop-if-superseded': return stopIfSuperseded(params, deps.clients.codePipeline, signal);
     }
   });
 }

@@ -62,7 +62,9 @@ export async function createChangeSet(params: CreateChangeSetParams, job: Job, d
   // created, and has no earlier state to return to: no trigger.
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html (ChangeSetType)
   const creating = status === undefined || status === 'REVIEW_IN_PROGRESS';
-  const triggers = creating ? [] : await rollbackTriggers(cloudWatch, params, signal);
+  // Without an alarm prefix nothing reverts the change: the change set is only created by URL.
+  const reverts = params.alarmNamePrefix !== undefined;
+  const triggers = creating || !reverts ? [] : await rollbackTriggers(cloudWatch, params, signal);
   const input = {
     StackName: params.stackName,
     ChangeSetName: params.changeSetName,
@@ -71,8 +73,10 @@ export async function createChangeSet(params: CreateChangeSetParams, job: Job, d
     RoleARN: params.executionRoleArn,
     Capabilities: params.capabilities as never[],
     Parameters: Object.entries(params.parameterOverrides ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
-    RollbackConfiguration: { RollbackTriggers: triggers, MonitoringTimeInMinutes: params.monitoringMinutes },
-    Description: `${params.environment}: revert on ${triggers.length > 0 ? triggers.map((t) => t.Arn.split(':').pop()).join(', ') : 'no alarm (stack creation)'}`.slice(0, 1024),
+    ...(reverts ? { RollbackConfiguration: { RollbackTriggers: triggers, MonitoringTimeInMinutes: params.monitoringMinutes } } : {}),
+    Description: (reverts
+      ? `${params.environment}: revert on ${triggers.length > 0 ? triggers.map((t) => t.Arn.split(':').pop()).join(', ') : 'no alarm (stack creation)'}`
+      : `${params.environment}: reviewed and approved, no rollback trigger`).slice(0, 1024),
   };
   let created: string | undefined;
   try {
@@ -85,6 +89,12 @@ export async function createChangeSet(params: CreateChangeSetParams, job: Job, d
   }
   const final = await waitForChangeSet(cfn, params, deps, signal);
   const alarms = triggers.map((t) => t.Arn.split(':alarm:').pop()!).join(', ');
+  if (!reverts) {
+    return {
+      summary: `change set ${created ?? params.changeSetName} of stack ${params.stackName} (${final}), created from the template by URL; no alarm reverts it: the review and the approval are its guard`,
+      outputVariables: { Revert: 'off', RevertAlarms: '', MonitoringMinutes: '0' },
+    };
+  }
   return {
     summary: creating
       ? `change set ${created ?? params.changeSetName} creates stack ${params.stackName}: nothing to revert to, so no alarm reverts it (${final})`

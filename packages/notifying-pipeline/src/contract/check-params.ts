@@ -77,10 +77,25 @@ export interface CreateChangeSetParams extends TargetParams {
   readonly executionRoleArn: string;
   readonly capabilities: string[];
   readonly parameterOverrides?: Record<string, string>;
-  /** The alarms that revert the release: every alarm of the target account whose name starts with it. */
-  readonly alarmNamePrefix: string;
-  /** How long CloudFormation watches them after the execution (MonitoringTimeInMinutes, 1 to 180). */
+  /**
+   * The alarms that revert the release: every alarm of the target account whose name starts
+   * with it. None: the change set is created by URL with no rollback trigger (the build
+   * account's own stacks, whose templates can exceed the 51,200 bytes of a TemplateBody).
+   */
+  readonly alarmNamePrefix?: string;
+  /** How long CloudFormation watches them after the execution (MonitoringTimeInMinutes, 1 to 180; 0 without alarms). */
   readonly monitoringMinutes: number;
+}
+
+/**
+ * After the pipeline's own stack was updated: stop this execution if the pipeline changed since
+ * it started (CloudFormation's RestartExecutionOnUpdate starts one on the updated pipeline),
+ * else let it go on.
+ */
+export interface StopIfSupersededParams {
+  readonly check: 'stop-if-superseded';
+  readonly pipelineName: string;
+  readonly executionId: string;
 }
 
 /** One environment of a wave: where its change set is, and its own auto-approval policy. */
@@ -115,7 +130,7 @@ export interface WaveReviewParams {
   readonly targets: WaveTarget[];
 }
 
-export type CheckParams = ReviewParams | VerifyParams | BakeParams | CreateChangeSetParams | WaveReviewParams;
+export type CheckParams = ReviewParams | VerifyParams | BakeParams | CreateChangeSetParams | WaveReviewParams | StopIfSupersededParams;
 
 const AUTO_APPROVE: AutoApprovePolicy[] = ['never', 'noChanges', 'lowRisk'];
 
@@ -129,6 +144,7 @@ export function parseParams(text: string | undefined): CheckParams {
   }
   const str = (field: string): string => stringField(raw?.[field], field);
   if (raw?.check === 'review-wave') return parseWave(raw);
+  if (raw?.check === 'stop-if-superseded') return { check: 'stop-if-superseded', pipelineName: str('pipelineName'), executionId: str('executionId') };
   const target: TargetParams = {
     environment: str('environment'), account: str('account'), region: str('region'), partition: str('partition'), stackName: str('stackName'),
   };
@@ -168,8 +184,13 @@ export function parseParams(text: string | undefined): CheckParams {
     }
     case 'create-change-set': {
       const monitoringMinutes = raw.monitoringMinutes;
-      // MonitoringTimeInMinutes: 0 to 180 (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html).
-      if (typeof monitoringMinutes !== 'number' || !Number.isInteger(monitoringMinutes) || monitoringMinutes < 1 || monitoringMinutes > 180) {
+      const reverts = raw.alarmNamePrefix !== undefined;
+      // MonitoringTimeInMinutes: 0 to 180 (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RollbackConfiguration.html);
+      // with alarms to watch, at least 1; without, 0 (no trigger is set).
+      if (!reverts && monitoringMinutes !== 0) {
+        throw new Error(`UserParameters.monitoringMinutes must be 0 without an alarmNamePrefix (no alarm reverts the change), got ${JSON.stringify(monitoringMinutes)}`);
+      }
+      if (reverts && (typeof monitoringMinutes !== 'number' || !Number.isInteger(monitoringMinutes) || monitoringMinutes < 1 || monitoringMinutes > 180)) {
         throw new Error(`UserParameters.monitoringMinutes must be a whole number of minutes from 1 to 180, got ${JSON.stringify(monitoringMinutes)}`);
       }
       const capabilities = raw.capabilities;
@@ -183,11 +204,11 @@ export function parseParams(text: string | undefined): CheckParams {
       return {
         ...target, check: 'create-change-set', changeSetName: str('changeSetName'), templatePath: str('templatePath'),
         templateBucket: str('templateBucket'), templateKey: str('templateKey'), executionRoleArn: str('executionRoleArn'),
-        capabilities, ...(overrides !== undefined ? { parameterOverrides: overrides } : {}), alarmNamePrefix: str('alarmNamePrefix'), monitoringMinutes,
+        capabilities, ...(overrides !== undefined ? { parameterOverrides: overrides } : {}), ...(reverts ? { alarmNamePrefix: str('alarmNamePrefix') } : {}), monitoringMinutes,
       };
     }
     default:
-      throw new Error(`UserParameters.check must be 'review', 'review-wave', 'verify', 'bake' or 'create-change-set', got ${JSON.stringify(raw?.check)}`);
+      throw new Error(`UserParameters.check must be 'review', 'review-wave', 'verify', 'bake', 'create-change-set' or 'stop-if-superseded', got ${JSON.stringify(raw?.check)}`);
   }
 }
 

@@ -12,7 +12,7 @@ import { strToU8, zipSync } from 'fflate';
 import { isolateAws } from '../../../../test-support/isolated-aws';
 import { CannedResponse, LocalServer, RecordedRequest } from '../../../../test-support/local-server';
 import {
-  assumeRoleAnswer, CFN_NAMESPACE, jsonAnswer, jsonOperation, localAwsEnvironment, queryFields, toXml, xmlAnswer, xmlError,
+  assumeRoleAnswer, CFN_NAMESPACE, jsonAnswer, jsonError, jsonOperation, localAwsEnvironment, queryFields, toXml, xmlAnswer, xmlError,
 } from './aws-wire';
 
 const PROD = '333333333333';
@@ -870,6 +870,23 @@ describe('change set with rollback triggers (the revert)', () => {
     expect(created()).toEqual([]);
   });
 
+  test('without an alarm prefix (the build account\'s own stacks) the change set is created by URL with no rollback configuration, reading no alarm', async () => {
+    const { alarmNamePrefix: _prefix, ...rest } = params;
+    respond = cfnAws({ alarms: { MetricAlarms: [], CompositeAlarms: [] } });
+    const outcome = await runChecks(withArtifact(jobEvent({ ...rest, monitoringMinutes: 0 })), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    const [create] = created();
+    expect(create).toMatchObject({ ChangeSetType: 'UPDATE', TemplateURL: `https://${BUCKET}.s3.eu-west-1.amazonaws.com/Crosswalk-pipeline/change-sets/${EXECUTION}/Prod.template.json` });
+    expect(Object.keys(create).filter((k) => k.startsWith('RollbackConfiguration'))).toEqual([]);
+    expect(server.requests.some((r) => jsonOperation(r) === 'DescribeAlarms')).toBe(false);
+    expect(jobReports()[0].outputVariables).toEqual({ Revert: 'off', RevertAlarms: '', MonitoringMinutes: '0' });
+    // A monitoring time without alarms to watch is a contradiction, refused before anything is read.
+    server.requests.length = 0;
+    const contradictory = await runChecks(withArtifact(jobEvent({ ...rest, monitoringMinutes: 10 })), context(), deps());
+    expect(contradictory.summary).toContain('UserParameters.monitoringMinutes must be 0 without an alarmNamePrefix');
+    expect(created()).toEqual([]);
+  });
+
   test('the composite rule parser counts only a plain disjunction of ALARM terms', () => {
     expect([...alarmsThatFire('ALARM("a") OR ALARM(b) OR ALARM( "c d" )')]).toEqual(['a', 'b', 'c d']);
     expect(alarmsThatFire('ALARM("a") AND ALARM("b")').size).toBe(0);
@@ -889,5 +906,84 @@ describe('bake after a revert', () => {
     expect(outcome.status).toBe('succeeded');
     const history = server.requests.filter((r) => jsonOperation(r) === 'DescribeAlarmHistory').map((r) => JSON.parse(r.body));
     expect(history[0].StartDate).toBe(verifiedAt / 1000);
+  });
+});
+
+describe('after a self-update: stop the execution that started on the old pipeline', () => {
+  // The wire shapes (CodePipeline, JSON 1.1):
+  // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipelineExecution.html (pipelineExecution.pipelineVersion)
+  // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipeline.html (pipeline.version, "incremented when a pipeline is updated")
+  // https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StopPipelineExecution.html (abandon, reason; DuplicatedStopRequestException, PipelineExecutionNotStoppableException)
+  const params = { check: 'stop-if-superseded', pipelineName: 'Crosswalk-pipeline', executionId: EXECUTION };
+  interface PipelineFake { executionVersion?: unknown; pipelineVersion?: unknown; stop?: () => CannedResponse; getPipeline?: () => CannedResponse }
+  function pipelineAws(fake: PipelineFake) {
+    return (request: RecordedRequest): CannedResponse => {
+      switch (jsonOperation(request)) {
+        case 'PutJobSuccessResult':
+        case 'PutJobFailureResult':
+          return jsonAnswer({});
+        case 'GetPipelineExecution':
+          return jsonAnswer({ pipelineExecution: { pipelineName: 'Crosswalk-pipeline', pipelineExecutionId: EXECUTION, status: 'InProgress', pipelineVersion: fake.executionVersion } });
+        case 'GetPipeline':
+          return (fake.getPipeline ?? (() => jsonAnswer({ pipeline: { name: 'Crosswalk-pipeline', version: fake.pipelineVersion, stages: [] } })))();
+        case 'StopPipelineExecution':
+          return (fake.stop ?? (() => jsonAnswer({ pipelineExecutionId: EXECUTION })))();
+        default:
+          return jsonError(400, 'InvalidAction', `unexpected ${request.url} ${jsonOperation(request)}`);
+      }
+    };
+  }
+  const stops = () => server.requests.filter((r) => jsonOperation(r) === 'StopPipelineExecution').map((r) => JSON.parse(r.body));
+
+  test('an execution that started on an older version stops itself, waiting for its running actions, and the action succeeds', async () => {
+    respond = pipelineAws({ executionVersion: 7, pipelineVersion: 8 });
+    const outcome = await runChecks(jobEvent(params), context(), deps());
+    expect(outcome.status).toBe('succeeded');
+    expect(stops()).toEqual([{
+      pipelineName: 'Crosswalk-pipeline', pipelineExecutionId: EXECUTION, abandon: false,
+      reason: 'The pipeline was updated from version 7 to 8 by this execution\'s self-update; the updated pipeline runs the same commit again',
+    }]);
+    expect(jobReports()[0].outputVariables).toEqual({ Superseded: 'true', PipelineVersion: '8' });
+    // The function's own credentials: its role, in the build account.
+    expect(server.requests.find((r) => jsonOperation(r) === 'StopPipelineExecution')!.headers.authorization).toContain('Credential=AKIABUILDACCOUNT/');
+  });
+
+  test('an execution on the current version goes on, stopping nothing', async () => {
+    respond = pipelineAws({ executionVersion: 8, pipelineVersion: 8 });
+    const outcome = await runChecks(jobEvent(params), context(), deps());
+    expect(outcome).toMatchObject({ status: 'succeeded', summary: 'pipeline Crosswalk-pipeline is unchanged (version 8): this execution goes on' });
+    expect(stops()).toEqual([]);
+  });
+
+  test('a stop already under way, or an execution no longer running, is no failure', async () => {
+    for (const type of ['DuplicatedStopRequestException', 'PipelineExecutionNotStoppableException']) {
+      server.requests.length = 0;
+      respond = pipelineAws({ executionVersion: 7, pipelineVersion: 8, stop: () => jsonError(400, type, 'already stopping') });
+      expect((await runChecks(jobEvent(params), context(), deps())).status).toBe('succeeded');
+    }
+  });
+
+  test('unknown means stop: unreadable or missing versions, an older pipeline, a refused stop fail the action', async () => {
+    const cases: Array<[PipelineFake, string]> = [
+      [{ executionVersion: undefined, pipelineVersion: 8 }, 'cannot tell whether pipeline Crosswalk-pipeline changed since execution'],
+      [{ executionVersion: 7, pipelineVersion: '8' }, 'cannot tell whether pipeline Crosswalk-pipeline changed'],
+      [{ executionVersion: 9, pipelineVersion: 8 }, 'is at version 8, older than the version 9'],
+      [{ executionVersion: 7, getPipeline: () => jsonError(400, 'AccessDeniedException', 'not authorized to perform codepipeline:GetPipeline') }, 'not authorized to perform codepipeline:GetPipeline'],
+      [{ executionVersion: 7, pipelineVersion: 8, stop: () => jsonError(400, 'AccessDeniedException', 'not authorized to perform codepipeline:StopPipelineExecution') }, 'not authorized to perform codepipeline:StopPipelineExecution'],
+    ];
+    for (const [fake, reason] of cases) {
+      server.requests.length = 0;
+      respond = pipelineAws(fake);
+      const outcome = await runChecks(jobEvent(params), context(), deps());
+      expect([outcome.status, outcome.summary]).toEqual(['failed', expect.stringContaining(reason)]);
+      expect(jobReports().map((r) => r.operation)).toEqual(['PutJobFailureResult']);
+    }
+  });
+
+  test('parameters without the pipeline or the execution are refused before anything is read', async () => {
+    respond = pipelineAws({});
+    const outcome = await runChecks(jobEvent({ check: 'stop-if-superseded', pipelineName: 'Crosswalk-pipeline', executionId: '#{codepipeline.PipelineExecutionId}' }), context(), deps());
+    expect(outcome.summary).toContain('UserParameters.executionId holds an unresolved pipeline variable');
+    expect(server.requests.filter((r) => jsonOperation(r) === 'GetPipeline')).toEqual([]);
   });
 });
