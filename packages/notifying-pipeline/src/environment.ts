@@ -232,3 +232,58 @@ export enum AutoApprove {
   /** Low-risk changes go ahead without a person, recorded as approved by this policy in the report; high-risk ones wait. */
   LOW_RISK = 'lowRisk',
 }
+
+/** One stack of the build account that the pipeline updates itself (see {@link SelfUpdate}). */
+export interface SelfUpdateStack {
+  /**
+   * The stack's name in the pipeline: its execution stage is `<name>Deploy`, its entry in the
+   * review report is named after it. A letter, then at most 49 letters, digits, `_` or `-`;
+   * unique among the stacks and the environments.
+   */
+  readonly name: string;
+
+  /** The CloudFormation stack, in the build account and the pipeline's region. Must start with the project prefix. */
+  readonly stackName: string;
+
+  /** The path of the stack's template in the build output artifact, for example `cdk.out/Crosswalk-Pipeline.template.json`. */
+  readonly templatePath: string;
+
+  /**
+   * The capabilities CloudFormation is given for the stack.
+   * @default [CfnCapabilities.NAMED_IAM, CfnCapabilities.AUTO_EXPAND]
+   */
+  readonly capabilities?: CfnCapabilities[];
+}
+
+/**
+ * The build account's own stacks (the pipeline's, the artifact store's), updated by the
+ * pipeline from each commit, before any environment, with the same change review as an
+ * environment: right after Build, stage `SelfUpdate` creates a change set of each stack (by
+ * URL, through the build account's own convention deployment role,
+ * `BuildAccountDeploymentRoles`) and reviews them together; `SelfUpdateApproval` waits for a
+ * person unless `autoApprove` allows; each stack's `<name>Deploy` stage (skipped when its
+ * change set is empty) verifies the change set by id against the reviewed one and executes it.
+ *
+ * The pipeline's own stack executes last. When its update changed the pipeline, CloudFormation
+ * starts the updated pipeline on the same commit (`RestartExecutionOnUpdate`), and the
+ * execution in flight stops itself right after the update (an action compares the version of
+ * the pipeline it started on with the pipeline's current version), so no later stage runs on
+ * the old structure. The new execution finds nothing left to change and goes on to the
+ * environments. The build account's stacks must carry the build account's permissions
+ * boundary (`CrossAccountDeploymentRoles.applyPermissionsBoundary`), which its execution role
+ * requires of every role it creates.
+ */
+export interface SelfUpdate {
+  /**
+   * The build account's stacks, in the order their change sets execute. The stack of this
+   * pipeline must be the last one.
+   */
+  readonly stacks: SelfUpdateStack[];
+
+  /**
+   * When a reviewed change of the build account's stacks needs no person. Whatever the policy,
+   * a change the review rates high, or cannot rate, waits for a person.
+   * @default AutoApprove.NO_CHANGES
+   */
+  readonly autoApprove?: AutoApprove;
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { CfnCapabilities, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
@@ -14,7 +15,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
 import { Construct } from 'constructs';
-import { AutoApprove, BakeSettings, DeploymentWindow, PipelineEnvironment, PipelineTest } from './environment';
+import { AutoApprove, BakeSettings, DeploymentWindow, PipelineEnvironment, PipelineTest, SelfUpdate } from './environment';
 import { FailureNotifier, ReportedProject } from './private/failure-notifier';
 import { actionFailureMessage, approvalWaitingMessage, executionMessage } from './private/messages';
 import { CheckTarget, EXECUTION_ID, PipelineChecks } from './private/pipeline-checks';
@@ -22,7 +23,7 @@ import { RuleOnlyTopicTarget } from './private/topic-target';
 import { RegionalTarget } from './private/target-roles';
 import {
   bakeMinutes, MAX_BAKE_MINUTES, MAX_REVERT_MINUTES, revertsOnAlarm, rollsBack, validateDeploymentWindow, validateEmails, validateEnvironments, validateGroupName, validatePipelineName,
-  validateRegionalKeyArns, validateRegionMatches, validateSource, Wave, wavesOf,
+  selfUpdateEnvironments, SELF_UPDATE_WAVE, validateRegionalKeyArns, validateRegionMatches, validateSource, Wave, wavesOf,
 } from './private/validation';
 
 /** Where the pipeline's source comes from: a GitHub repository through a CodeStar connection. */
@@ -133,6 +134,15 @@ export interface NotifyingPipelineProps {
   readonly environments: PipelineEnvironment[];
 
   /**
+   * The build account's own stacks (this pipeline's, the artifact store's), which the pipeline
+   * then updates from each commit, right after Build and before any environment, with a change
+   * review and an approval; see {@link SelfUpdate}. The build account needs its own convention
+   * roles (`BuildAccountDeploymentRoles`).
+   * @default - none: the build account's stacks are deployed by hand
+   */
+  readonly selfUpdate?: SelfUpdate;
+
+  /**
    * The ARN of the artifact key of each other region an environment is in: the key of the
    * `EncryptedArtifactStore` of the build account in that region, as `{ 'us-west-2': 'arn:aws:kms:us-west-2:<build account>:key/<id>' }`.
    * CodePipeline keeps a cross-region action's artifacts in an artifact store of that region,
@@ -225,6 +235,8 @@ export interface NotifyingPipelineProps {
 }
 
 const DEFAULT_REPORT_FILES = ['**/test-reports/*.xml'];
+/** The longest name of a report group (CreateReportGroup: "Maximum length of 128"); a project may have a longer one. */
+const MAX_BUILD_NAME = 128;
 /** The key prefix of the build project's S3 cache in the artifact bucket. */
 const BUILD_CACHE_PREFIX = 'build-cache/';
 const DEFAULT_CAPABILITIES = [CfnCapabilities.NAMED_IAM, CfnCapabilities.AUTO_EXPAND];
@@ -342,6 +354,8 @@ export class NotifyingPipeline extends Construct {
   private readonly pipelineChecks?: PipelineChecks;
   /** The CodeBuild projects of the pipeline and their report groups. */
   private readonly reportedProjects: ReportedProject[] = [];
+  /** The build account's own stacks as the environments of the self-update's wave (none without `selfUpdate`). */
+  private readonly selfUpdateEnvironments: PipelineEnvironment[] = [];
 
   /** Where the report groups export the reports in the artifact bucket (a folder, no trailing slash). */
   private get reportsFolder(): string {
@@ -355,6 +369,7 @@ export class NotifyingPipeline extends Construct {
     this.region = stack.region;
     this.pipelineName = props.pipelineName ?? this.naming.pipelineName;
     const otherRegions = this.validateProps(props, stack);
+    if (props.selfUpdate) this.selfUpdateEnvironments.push(...selfUpdateEnvironments(props.selfUpdate, stack.account, stack.stackName));
     this.pipelineArn = stack.formatArn({ service: 'codepipeline', resource: this.pipelineName });
     this.buildImage = props.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0;
     this.nodeVersion = props.nodeVersion ?? '22';
@@ -388,7 +403,10 @@ export class NotifyingPipeline extends Construct {
     this.approversGroup = notifications.approversGroup;
     this.pipelineChecks = this.createPipelineChecks(props);
 
-    // The environments, wave by wave.
+    // The build account's own stacks first, then the environments, wave by wave.
+    if (this.selfUpdateEnvironments.length > 0) {
+      this.addWave(new Construct(this, 'SelfUpdate'), { name: SELF_UPDATE_WAVE, environments: this.selfUpdateEnvironments }, codebuild.ComputeType.SMALL);
+    }
     const environmentsScope = new Construct(this, 'Environments');
     for (const wave of wavesOf(props.environments)) {
       this.addWave(environmentsScope, wave, props.testComputeType ?? codebuild.ComputeType.SMALL);
@@ -407,7 +425,10 @@ export class NotifyingPipeline extends Construct {
     }
     validatePipelineName(this.pipelineName);
     validateSource(props.source.owner, props.source.repo, props.source.branch ?? 'main');
-    validateEnvironments(props.environments, this.naming);
+    const self = props.selfUpdate ? selfUpdateEnvironments(props.selfUpdate, stack.account, stack.stackName) : [];
+    validateEnvironments([...self, ...props.environments], this.naming, [
+      ...self.map((_, i) => `selfUpdate.stacks[${i}]`), ...props.environments.map((_, i) => `environments[${i}]`),
+    ]);
     const otherRegions = [...new Set(props.environments.map((e) => this.regionOf(e)).filter((r) => r !== this.naming.region))].sort();
     validateRegionalKeyArns(props.regionalArtifactKeyArns ?? {}, otherRegions, this.naming, stack.account);
     if (props.executionMode === codepipeline.ExecutionMode.PARALLEL) {
@@ -482,7 +503,7 @@ export class NotifyingPipeline extends Construct {
       pipelineName: this.pipelineName,
       pipelineType: codepipeline.PipelineType.V2,
       executionMode: props.executionMode
-        ?? (props.environments.some((e) => e.requireApproval) ? codepipeline.ExecutionMode.QUEUED : codepipeline.ExecutionMode.SUPERSEDED),
+        ?? (this.hasApproval(props) ? codepipeline.ExecutionMode.QUEUED : codepipeline.ExecutionMode.SUPERSEDED),
       role: this.role,
       // With other regions, CDK takes every region's store in one map (the pipeline's own
       // region's is its artifact bucket) and refuses artifactBucket beside it.
@@ -492,7 +513,10 @@ export class NotifyingPipeline extends Construct {
       // Actions of the build account run as the pipeline role itself, so that role
       // assumes nothing but the target accounts' deployment roles.
       usePipelineRoleForActions: true,
-      restartExecutionOnUpdate: false,
+      // A self-update runs the updated pipeline again on the same commit ("Indicates whether to
+      // rerun the CodePipeline pipeline after you update it":
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-pipeline.html).
+      restartExecutionOnUpdate: props.selfUpdate !== undefined,
     });
 
   }
@@ -543,6 +567,7 @@ export class NotifyingPipeline extends Construct {
     const output = new codepipeline.Artifact('BuildOutput');
     const buildScope = new Construct(this, 'Build');
     const project = this.testedProject(buildScope, {
+      name: 'Build',
       buildSpec: props.buildSpec,
       writesArtifacts: true,
       cache: props.buildCache ?? codebuild.Cache.bucket(this.artifactBucket, { prefix: `${BUILD_CACHE_PREFIX}${this.pipelineName}` }),
@@ -592,7 +617,7 @@ export class NotifyingPipeline extends Construct {
       notificationTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
 
-    if (!props.environments.some((env) => env.requireApproval)) return { key, topic: notificationTopic };
+    if (!this.hasApproval(props)) return { key, topic: notificationTopic };
     const approvalTopic = new sns.Topic(this, 'ApprovalTopic', {
       displayName: `${this.pipelineName} approvals`,
       masterKey: key,
@@ -614,7 +639,7 @@ export class NotifyingPipeline extends Construct {
    * reads the target accounts through their read-only convention role.
    */
   private createPipelineChecks(props: NotifyingPipelineProps): PipelineChecks | undefined {
-    const checked = props.environments.filter((env) => env.requireApproval || bakeMinutes(env) > 0);
+    const checked = [...this.selfUpdateEnvironments, ...props.environments.filter((env) => env.requireApproval || bakeMinutes(env) > 0)];
     if (checked.length === 0) return undefined;
     const checks = new PipelineChecks(this, 'PipelineChecks', {
       naming: this.naming,
@@ -622,7 +647,10 @@ export class NotifyingPipeline extends Construct {
       artifactBucket: this.artifactBucket,
       artifactKey: this.artifactKey,
       targets: checked.map((env) => this.targetOf(env)),
-      revertTargets: props.environments.filter(revertsOnAlarm).map((env) => this.targetOf(env)),
+      // The change set function: the environments with rollback triggers, and the build account's
+      // own stacks (whose templates it gives CloudFormation by URL).
+      revertTargets: [...this.selfUpdateEnvironments, ...props.environments.filter(revertsOnAlarm)].map((env) => this.targetOf(env)),
+      stopsSupersededExecutionsOf: props.selfUpdate ? this.pipelineArn : undefined,
       regionalKeyArns: Object.fromEntries([...this.regionalStores].map(([region, store]) => [region, store.key.keyArn])),
       logRetention: this.logRetention,
     });
@@ -657,7 +685,7 @@ export class NotifyingPipeline extends Construct {
         pipelineArn: this.pipelineArn,
         topic: notificationTopic,
         topicKey: key,
-        targets: props.environments.map((env) => this.targetOf(env)),
+        targets: [...this.selfUpdateEnvironments, ...props.environments].map((env) => this.targetOf(env)),
         projects: this.reportedProjects,
         logRetention: this.logRetention,
       });
@@ -753,6 +781,11 @@ export class NotifyingPipeline extends Construct {
       throw new Error(`outputVariable: environment '${environmentName}' does not declare the output '${outputName}' (outputs: ${entry.outputs.join(', ') || 'none'}): add it to the environment's outputs`);
     }
     return `#{${entry.namespace}.${outputName}}`;
+  }
+
+  /** Whether any stage waits for an approval: an environment's, or the self-update's. */
+  private hasApproval(props: NotifyingPipelineProps): boolean {
+    return props.selfUpdate !== undefined || props.environments.some((e) => e.requireApproval);
   }
 
   /** The environment's region: its own, or the pipeline's. */
@@ -895,6 +928,10 @@ export class NotifyingPipeline extends Construct {
         runOrder: 2,
       }));
       this.addTestsAndBake(deployStage, { ...e, actionName: (base) => base }, 3, testComputeType);
+      if (this.selfUpdateEnvironments.includes(e.env) && e.env.stackName === Stack.of(this).stackName) {
+        // Right after the pipeline's own update: an execution on the old structure stops here.
+        deployStage.addAction(checks.stopIfSupersededAction(this.pipelineName, EXECUTION_ID, 3));
+      }
       if (this.approversGroup) this.grantApproval(this.approversGroup, e.env.name);
     }
   }
@@ -940,6 +977,21 @@ export class NotifyingPipeline extends Construct {
    */
   private createChangeSetAction(e: PreparedEnvironment, changeSetName: string): codepipeline.IAction {
     const { env } = e;
+    if (this.selfUpdateEnvironments.includes(env)) {
+      // The build account's own templates (the pipeline's is over 51,200 bytes) go to CloudFormation
+      // by URL, which takes up to 1 MB; TemplateBody takes 51,200 bytes, and CodePipeline's
+      // CloudFormation action does not say how it passes a template:
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html
+      return this.pipelineChecks!.createChangeSetAction(e.target, {
+        changeSetName,
+        templatePath: env.templatePath,
+        templateBucket: this.artifactBucket.bucketName,
+        templateKey: `${this.naming.pipelineArtifactsPrefix(this.pipelineName)}change-sets/${EXECUTION_ID}/${env.name}.template.json`,
+        executionRoleArn: e.naming.executionRoleArn(env.account),
+        capabilities: (env.capabilities ?? DEFAULT_CAPABILITIES).map(String),
+        monitoringMinutes: 0,
+      }, this.buildOutput, `${env.name}ChangeSet`, 1, e.actionName('CreateChangeSet'));
+    }
     if (!revertsOnAlarm(env)) {
       return new actions.CloudFormationCreateReplaceChangeSetAction({ ...e.deployProps, actionName: e.actionName('CreateChangeSet'), changeSetName, runOrder: 1 });
     }
@@ -966,6 +1018,7 @@ export class NotifyingPipeline extends Construct {
         actionName: e.actionName(test.name),
         type: actions.CodeBuildActionType.TEST,
         project: this.testedProject(new Construct(e.scope, test.name), {
+          name: `${env.name}-${test.name}`,
           buildSpec: testBuildSpec(test),
           writesArtifacts: false,
           computeType: testComputeType,
@@ -1007,7 +1060,11 @@ export class NotifyingPipeline extends Construct {
    */
   private testedProject(scope: Construct, options: ProjectOptions): codebuild.PipelineProject {
     const logGroup = new logs.LogGroup(scope, 'Logs', { retention: this.logRetention });
+    // Named under the project prefix, as the build account's own execution role may change only
+    // the project's CodeBuild projects and report groups (a name CloudFormation generates need not carry it).
+    const name = this.prefixedName(options.name);
     const reports = new codebuild.CfnReportGroup(scope, 'Reports', {
+      name,
       type: 'TEST',
       exportConfig: {
         exportConfigType: 'S3',
@@ -1082,6 +1139,7 @@ export class NotifyingPipeline extends Construct {
     }
 
     const project = new codebuild.PipelineProject(scope, 'Project', {
+      projectName: name,
       description: options.description,
       buildSpec: withReportsAndRuntime(options.buildSpec, reports.attrArn, options.reportFiles, this.nodeVersion),
       environment: { buildImage: this.buildImage, computeType: options.computeType },
@@ -1094,6 +1152,21 @@ export class NotifyingPipeline extends Construct {
     });
     this.reportedProjects.push({ projectArn: project.projectArn, reportGroupArn: reports.attrArn });
     return project;
+  }
+
+  /**
+   * The name of one of the pipeline's CodeBuild projects (and its report group): the pipeline's
+   * name under the project prefix, then `label`; letters, digits, `-` and `_`, at most 128
+   * characters (a report group's longest name; a project's may be longer), shortened with a hash of the whole.
+   * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateReportGroup.html
+   * https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html
+   */
+  private prefixedName(label: string): string {
+    const prefix = this.naming.resourcePrefix;
+    const base = this.pipelineName.startsWith(prefix) ? this.pipelineName : `${prefix}${this.pipelineName}`;
+    const full = `${base}-${label}`.replace(/[^A-Za-z0-9_-]/g, '-');
+    if (full.length <= MAX_BUILD_NAME) return full;
+    return `${full.slice(0, MAX_BUILD_NAME - 9)}-${createHash('sha256').update(full).digest('hex').slice(0, 8)}`;
   }
 
   /**
@@ -1169,6 +1242,8 @@ function waveWhere(targets: CheckTarget[]): string {
 }
 
 interface ProjectOptions {
+  /** What the project is, in its name (`Build`, `<environment>-<test>`). */
+  readonly name: string;
   readonly buildSpec: codebuild.BuildSpec;
   /** Whether the project writes pipeline artifacts (the build) or only test reports (the tests). */
   readonly writesArtifacts: boolean;

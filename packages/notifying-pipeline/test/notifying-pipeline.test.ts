@@ -388,8 +388,14 @@ describe('NotifyingPipeline', () => {
       const reportGroupId = Object.keys(reportGroups).find((id) => spec.includes(`"${id}"`));
       expect(reportGroupId).toBeDefined();
     }
+    // Projects and report groups are named under the project prefix, as the build account's own
+    // execution role may change only those (self-update); each project with its report group.
+    const names = (resources: Record<string, any>) => Object.values(resources).map((r: any) => r.Properties.Name).sort();
+    expect(names(projects)).toEqual(['Crosswalk-pipeline-Build', 'Crosswalk-pipeline-Dev-Integration', 'Crosswalk-pipeline-Prod-Sanity']);
+    expect(names(reportGroups)).toEqual(names(projects));
     for (const group of Object.values(reportGroups) as any[]) {
       expect(group.Properties).toEqual({
+        Name: expect.stringMatching(/^Crosswalk-pipeline-/),
         Type: 'TEST',
         ExportConfig: {
           ExportConfigType: 'S3',

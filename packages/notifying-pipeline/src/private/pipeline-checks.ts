@@ -15,7 +15,7 @@ import { CrosswalkNaming } from '@crosswalk/cross-account-role';
 import { Construct } from 'constructs';
 import { DEPLOYMENT_ROLE_BY_REGION_ENV, DEPLOYMENT_ROLE_ENV, READ_ONLY_ROLE_BY_REGION_ENV, READ_ONLY_ROLE_ENV } from '../contract/read-only-role';
 import { RegionalTarget, roleNameEnvironment, targetRoleArns } from './target-roles';
-import type { BakeParams, CreateChangeSetParams, ReviewParams, VerifyParams, WaveReviewParams, WaveTarget } from '../contract/check-params';
+import type { BakeParams, CreateChangeSetParams, ReviewParams, StopIfSupersededParams, VerifyParams, WaveReviewParams, WaveTarget } from '../contract/check-params';
 
 const ASSETS = path.join(__dirname, '..', '..', 'assets');
 
@@ -37,6 +37,11 @@ export interface PipelineChecksProps {
   /** The artifact key of each region other than the pipeline's, where the change set function writes the templates of that region's stacks. */
   readonly regionalKeyArns?: { [region: string]: string };
   readonly logRetention: logs.RetentionDays;
+  /**
+   * The ARN of the pipeline whose executions the function stops after a self-update (it reads
+   * the pipeline's and the execution's versions). None: no such permission.
+   */
+  readonly stopsSupersededExecutionsOf?: string;
 }
 
 /** Without the `check` field and the target fields, which the actions fill in. */
@@ -86,6 +91,13 @@ export class PipelineChecks extends Construct {
             // Writing an object that the bucket encrypts with a KMS key needs kms:GenerateDataKey on it:
             // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
             new iam.PolicyStatement({ sid: 'EncryptTheReports', actions: ['kms:GenerateDataKey'], resources: [props.artifactKey.keyArn] }),
+            // After a self-update: read the pipeline's and the execution's versions, stop the execution.
+            // Each is authorized on the pipeline: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodepipeline.html
+            ...(props.stopsSupersededExecutionsOf !== undefined ? [new iam.PolicyStatement({
+              sid: 'StopExecutionsOfAnOlderPipeline',
+              actions: ['codepipeline:GetPipeline', 'codepipeline:GetPipelineExecution', 'codepipeline:StopPipelineExecution'],
+              resources: [props.stopsSupersededExecutionsOf],
+            })] : []),
           ],
         }),
       },
@@ -211,6 +223,15 @@ export class PipelineChecks extends Construct {
       })),
     };
     return this.action('Review', params as unknown as Record<string, unknown>, namespace, runOrder);
+  }
+
+  /**
+   * After the pipeline's own stack was executed: stops this execution if it started on an older
+   * version of the pipeline; its variables are `#{SelfUpdateRestart.Superseded}` and `.PipelineVersion`.
+   */
+  public stopIfSupersededAction(pipelineName: string, executionId: string, runOrder: number): codepipeline.IAction {
+    const params: StopIfSupersededParams = { check: 'stop-if-superseded', pipelineName, executionId };
+    return this.action('StopIfPipelineChanged', params as unknown as Record<string, unknown>, 'SelfUpdateRestart', runOrder);
   }
 
   public verifyAction(target: CheckTarget, fields: Fields<VerifyParams>, namespace: string, runOrder: number, actionName = 'VerifyReviewedChangeSet'): codepipeline.IAction {

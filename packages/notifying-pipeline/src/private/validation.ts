@@ -3,9 +3,10 @@
  * the value it had and how to fix it. Unresolved tokens are skipped: they are checked
  * by CloudFormation at deploy time. Not exported from the package.
  */
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { CrosswalkNaming } from '@crosswalk/cross-account-role';
-import type { BakeSettings, PipelineEnvironment, PipelineTest } from '../environment';
+import { AutoApprove } from '../environment';
+import type { BakeSettings, PipelineEnvironment, PipelineTest, SelfUpdate } from '../environment';
 
 /** Names of the stages the construct adds before the environments. */
 export const RESERVED_STAGE_NAMES = ['Source', 'Build'];
@@ -61,18 +62,18 @@ export function validateRegionMatches(field: string, region: string, naming: Cro
 }
 
 /** Checks the ordered environments as a whole and each one. */
-export function validateEnvironments(environments: PipelineEnvironment[], naming: CrosswalkNaming): void {
+export function validateEnvironments(environments: PipelineEnvironment[], naming: CrosswalkNaming, fields: string[] = environments.map((_, i) => `environments[${i}]`)): void {
   if (environments.length === 0) {
     throw new Error("environments must list at least one environment to deploy to, for example [{ name: 'Dev', account: '111111111111', stackName: '" +
       `${naming.resourcePrefix}Service', templatePath: 'cdk.out/Service.template.json' }]`);
   }
   const seen = new Map<string, number>();
   environments.forEach((env, i) => {
-    const field = `environments[${i}]`;
+    const field = fields[i];
     validateName(`${field}.name`, env.name);
     const previous = seen.get(env.name.toLowerCase());
     if (previous !== undefined) {
-      throw new Error(`${field}.name '${env.name}' is already used by environments[${previous}]: each environment is a pipeline stage and needs its own name (for example 'Dev', 'Staging', 'Prod')`);
+      throw new Error(`${field}.name '${env.name}' is already used by ${fields[previous]}: each environment is a pipeline stage and needs its own name (for example 'Dev', 'Staging', 'Prod')`);
     }
     if (RESERVED_STAGE_NAMES.some((reserved) => reserved.toLowerCase() === env.name.toLowerCase())) {
       throw new Error(`${field}.name '${env.name}' is the name of a stage the pipeline adds itself (${RESERVED_STAGE_NAMES.join(', ')}): choose another name such as 'Dev' or 'Prod'`);
@@ -103,7 +104,7 @@ export function validateEnvironments(environments: PipelineEnvironment[], naming
   for (const wave of waves) {
     if (waveNames.has(wave.name.toLowerCase()) && wave.environments[0].wave !== undefined) {
       const env = wave.environments[0];
-      throw new Error(`environments[${environments.indexOf(env)}] ('${env.name}') is in wave '${wave.name}', but does not follow the wave's other environments: ` +
+      throw new Error(`${fields[environments.indexOf(env)]} ('${env.name}') is in wave '${wave.name}', but does not follow the wave's other environments: ` +
         'a wave is consecutive environments; move it next to them, or give it another wave');
     }
     waveNames.add(wave.name.toLowerCase());
@@ -113,7 +114,7 @@ export function validateEnvironments(environments: PipelineEnvironment[], naming
   for (const wave of waves) {
     for (const stage of stageNamesOf(wave)) {
       const other = stageNames.get(stage.toLowerCase());
-      const who = wave.environments.length > 1 ? `wave '${wave.name}'` : `environments[${environments.indexOf(wave.environments[0])}] ('${wave.environments[0].name}')`;
+      const who = wave.environments.length > 1 ? `wave '${wave.name}'` : `${fields[environments.indexOf(wave.environments[0])]} ('${wave.environments[0].name}')`;
       if (other !== undefined) {
         throw new Error(`${who} needs a stage named '${stage}', which ${other} already uses: rename one of them`);
       }
@@ -126,7 +127,7 @@ export function validateEnvironments(environments: PipelineEnvironment[], naming
   // Source and Build, then the waves' stages.
   const stages = RESERVED_STAGE_NAMES.length + stageNames.size;
   if (stages > MAX_STAGES) {
-    throw new Error(`the environments need ${stages} stages (Source and Build included), but a pipeline holds at most ${MAX_STAGES} ` +
+    throw new Error(`the environments need ${stages} stages (Source and Build included${fields.some((f) => f.startsWith('selfUpdate')) ? ', and the self-update\'s' : ''}), but a pipeline holds at most ${MAX_STAGES} ` +
       '(https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): put environments that may go together into one wave (a wave without approval is one stage), or split the delivery into several pipelines');
   }
 }
@@ -585,4 +586,37 @@ export function validateRegionalKeyArns(keyArns: { [region: string]: string }, r
       throw new Error(`regionalArtifactKeyArns names region '${region}', where no environment is${region === naming.region ? ' (it is the pipeline\'s own region, whose store is artifactBucket and artifactKey)' : ''}: remove it`);
     }
   }
+}
+
+/** The wave (and first stage) of the self-update: right after Build. */
+export const SELF_UPDATE_WAVE = 'SelfUpdate';
+
+/**
+ * The build account's stacks as the environments of one reviewed wave (change sets, one review,
+ * one approval, an execution stage each; no bake, no test, no rollback trigger), after checking
+ * what only they must be: in the build account, the pipeline's own stack last.
+ */
+export function selfUpdateEnvironments(selfUpdate: SelfUpdate, buildAccount: string, pipelineStackName: string): PipelineEnvironment[] {
+  if (selfUpdate.stacks.length === 0) {
+    throw new Error(`selfUpdate.stacks must list the build account's stacks the pipeline updates, its own last, for example [{ name: 'Pipeline', stackName: '${pipelineStackName}', templatePath: 'cdk.out/${pipelineStackName}.template.json' }]`);
+  }
+  const last = selfUpdate.stacks[selfUpdate.stacks.length - 1];
+  if (literal(pipelineStackName) && literal(last.stackName) && last.stackName !== pipelineStackName) {
+    const at = selfUpdate.stacks.findIndex((s) => s.stackName === pipelineStackName);
+    throw new Error(`selfUpdate.stacks must end with this pipeline's own stack '${pipelineStackName}', ${at < 0 ? 'which it does not list' : `listed at selfUpdate.stacks[${at}]`}, got '${last.stackName}' last: ` +
+      'once the pipeline itself is updated, the execution in flight stops and the updated pipeline starts again, so nothing of the old execution may come after it; list the pipeline\'s stack last');
+  }
+  return selfUpdate.stacks.map((stack) => ({
+    name: stack.name,
+    account: buildAccount,
+    wave: SELF_UPDATE_WAVE,
+    stackName: stack.stackName,
+    templatePath: stack.templatePath,
+    capabilities: stack.capabilities,
+    requireApproval: true,
+    autoApprove: selfUpdate.autoApprove ?? AutoApprove.NO_CHANGES,
+    bakeTime: Duration.minutes(0),
+    revertOnAlarm: false,
+    rollbackOnFailure: false,
+  }));
 }
