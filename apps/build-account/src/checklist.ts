@@ -4,8 +4,8 @@
  * @crosswalk/build-account:checklist` prints it for the config of `CROSSWALK_CONFIG`; the
  * deployment guide shows it for the built-in example config (a test keeps the two in step).
  */
-import { CrosswalkConfig, deliveryRegions, loadConfig, rolesTargets } from './config';
-import { ArtifactStoreStack, DeploymentRolesStack, PipelineStack, namingOf } from './stacks';
+import { CrosswalkConfig, deliveryRegions, loadConfig, rolesTargets, selfUpdates } from './config';
+import { ArtifactStoreStack, BuildAccountRolesStack, DeploymentRolesStack, PipelineStack, namingOf } from './stacks';
 
 /** The checklist as Markdown, numbered, every command with the config's names. */
 export function firstDeploymentChecklist(config: CrosswalkConfig): string {
@@ -37,10 +37,15 @@ export function firstDeploymentChecklist(config: CrosswalkConfig): string {
     '   export CROSSWALK_CONFIG=<path to your config file>   # unset: the built-in example',
     '   cd apps/build-account',
     '   ```',
-    '2. Bootstrap the build account only (it hosts the pipeline and its assets):',
-    '   ```sh',
-    `   npx cdk bootstrap aws://${build}/${region} --profile build`,
-    '   ```',
+    ...(selfUpdates(config) ? [
+      '2. Deploy the build account\'s own roles, through which the pipeline updates its own stacks after a change review and',
+      '   an approval. Nothing is bootstrapped anywhere: the build account\'s stacks keep their code in the artifact bucket.',
+      '   ```sh',
+      `   npx cdk deploy ${BuildAccountRolesStack.stackNameFor(config)} --profile build`,
+      '   ```',
+    ] : [
+      '2. Nothing to bootstrap: the build account\'s stacks keep their code in the artifact bucket, which `cdk deploy` fills in step 4.',
+    ]),
     `3. Deploy the deployment roles to ${config.waves === undefined ? 'dev and prod' : 'each target account and region'} (no bootstrap there: these stacks have no assets):`,
     '   ```sh',
     ...roleTargets.map((t) => `   npx cdk deploy ${DeploymentRolesStack.stackNameFor(config, t)} --profile ${profileOf(t.account)}`),
@@ -52,10 +57,11 @@ export function firstDeploymentChecklist(config: CrosswalkConfig): string {
       ...otherRegions.map((r) => `   npx cdk deploy ${ArtifactStoreStack.stackNameFor(config, r)} --profile build`),
       '   ```',
     ]),
-    '4. Deploy the artifact store and the pipeline to the build account. The pipeline starts its',
-    '   first execution now; it fails at Source (the connection is pending): expected.',
+    '4. Deploy the artifact store, then the pipeline, to the build account (the pipeline\'s code goes into the store\'s bucket,',
+    '   so the store comes first). The pipeline starts its first execution now; it fails at Source (the connection is pending): expected.',
     '   ```sh',
-    `   npx cdk deploy ${ArtifactStoreStack.stackNameFor(config)} ${PipelineStack.stackNameFor(config)} --profile build`,
+    `   npx cdk deploy ${ArtifactStoreStack.stackNameFor(config)} --profile build`,
+    `   npx cdk deploy ${PipelineStack.stackNameFor(config)} --profile build`,
     '   ```',
     ...(config.github.connectionArn !== undefined
       ? ['5. The connection: the config names an existing one, which must be *Available*:',
@@ -85,8 +91,15 @@ export function firstDeploymentChecklist(config: CrosswalkConfig): string {
     '   ```sh',
     `   aws codepipeline start-pipeline-execution --name ${pipeline} --profile build --region ${region}`,
     '   ```',
-    `9. Follow it: dev deploys and runs its tests; prod stops at \`ProdApproval\` when the change review asks for a person`,
-    '   (see "Approving a production change" below).',
+    ...(selfUpdates(config) ? [
+      '9. Follow it: `SelfUpdate` reviews the build account\'s own stacks against the commit (nothing to change on the',
+      '   first run, so no approval); dev deploys and runs its tests; prod stops at `ProdApproval` when the change review',
+      '   asks for a person (see "Approving a production change" below). From now on a change to the pipeline itself',
+      '   waits at `SelfUpdateApproval` like a change to prod.',
+    ] : [
+      `9. Follow it: dev deploys and runs its tests; prod stops at \`ProdApproval\` when the change review asks for a person`,
+      '   (see "Approving a production change" below).',
+    ]),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -21,7 +21,9 @@ test('every command of the checklist names the config\'s own project, accounts, 
     expect(command).not.toMatch(/Crosswalk|<build>|<region>|111111111111/);
     if (command.includes('aws ')) expect(command).toContain('--region us-west-2');
   }
-  expect(text).toContain('aws://444444444444/us-west-2');
+  // Nothing is bootstrapped; the build account's own roles (self-update) come first.
+  expect(text).not.toContain('cdk bootstrap');
+  expect(text).toContain('npx cdk deploy OrdersDeploymentRoles-build --profile build');
   expect(text).toContain('OrdersDeploymentRoles-dev');
   expect(text).toContain('--name Orders-pipeline');
   expect(text).toContain("ConnectionName=='Orders-github'");

@@ -205,6 +205,14 @@ const ROWS: CallSite[] = [
     decidingParameters: 'SSE-KMS by the bucket default', actions: ['kms:GenerateDataKey'], resource: ARTIFACT_KEY, conditionKeys: [],
     note: 'S3 asks KMS for a data key as the caller', citations: [KMS, 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html'],
   },
+  // ---- pipeline checks: after a self-update, stop the execution that started on the old pipeline ----
+  ...(['GetPipelineExecution', 'GetPipeline', 'StopPipelineExecution'].map((command): CallSite => ({
+    caller: `${PIPELINE_CHECKS}/superseded.ts`, principal: CallPrincipal.PIPELINE_CHECKS, command, client: '@aws-sdk/client-codepipeline',
+    decidingParameters: command === 'GetPipeline' ? 'name' : 'pipelineName, pipelineExecutionId', actions: [`codepipeline:${command}`],
+    resource: 'arn:${Partition}:codepipeline:${Region}:${BuildAccount}:${PipelineName}', conditionKeys: [],
+    note: 'Authorized on the pipeline, whichever execution the call names',
+    citations: [CP, `https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_${command}.html`],
+  }))),
   // ---- failure notifier ----
   {
     caller: `${FAILURE_NOTIFIER}/enrich.ts`, principal: CallPrincipal.FAILURE_NOTIFIER, command: 'ListActionExecutions', client: '@aws-sdk/client-codepipeline',

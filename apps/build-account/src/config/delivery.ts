@@ -96,3 +96,8 @@ export function deliveryRegions(config: CrosswalkConfig): string[] {
 function pascal(text: string): string {
   return text.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
 }
+
+/** Whether the pipeline updates the build account's own stacks (the config's `selfUpdate`, on by default). */
+export function selfUpdates(config: CrosswalkConfig): boolean {
+  return config.selfUpdate !== false;
+}

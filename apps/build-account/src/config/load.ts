@@ -329,7 +329,7 @@ class ConfigChecker {
   constructor(private readonly problems: string[]) {}
 
   public config(value: unknown): void {
-    const c = this.object('the config', value, ['projectName', 'region', 'accounts', 'github', 'notifications', 'approvers', 'environments', 'waves', 'regions']);
+    const c = this.object('the config', value, ['projectName', 'region', 'accounts', 'github', 'notifications', 'approvers', 'selfUpdate', 'environments', 'waves', 'regions']);
     if (!c) return;
     const region = this.region(c.region);
     const build = this.accounts(c.accounts);
@@ -337,6 +337,8 @@ class ConfigChecker {
     this.github(c.github, region, build);
     this.notifications(c.notifications);
     if (c.approvers !== undefined) this.approvers(c.approvers);
+    if (c.selfUpdate !== undefined) this.boolean('selfUpdate', c.selfUpdate);
+    this.selfUpdatedGroup(c);
     const environments = this.object('environments', c.environments, [...ENVIRONMENT_NAMES]);
     if (environments) {
       for (const name of ENVIRONMENT_NAMES) this.environment(`environments.${name}`, environments[name]);
@@ -654,6 +656,20 @@ class ConfigChecker {
     if (this.string('approvers.groupName', a.groupName, 'an IAM group name, or leave the field out')
       && !IAM_GROUP_NAME.test(a.groupName as string)) {
       this.problems.push(`approvers.groupName must be an IAM group name (at most 128 letters, digits and '+=,.@_-'), got ${describe(a.groupName)}; use the name of the group in the build account whose members approve production`);
+    }
+  }
+
+  /**
+   * With the self-update, the build account's execution role changes only groups named with the
+   * project prefix (BuildAccountDeploymentRoles), so an approver group of another name could
+   * never be updated by the pipeline.
+   */
+  private selfUpdatedGroup(c: Record<string, unknown>): void {
+    const groupName = (c.approvers as { groupName?: unknown } | undefined)?.groupName;
+    if (c.selfUpdate === false || typeof groupName !== 'string' || !IAM_GROUP_NAME.test(groupName) || typeof c.projectName !== 'string') return;
+    if (!groupName.startsWith(`${c.projectName}-`)) {
+      this.problems.push(`approvers.groupName must start with '${c.projectName}-' when the pipeline updates itself (selfUpdate), got ${describe(groupName)}: ` +
+        `the build account's execution role changes only the project's groups; name the group '${c.projectName}-${groupName}', or set selfUpdate: false`);
     }
   }
 

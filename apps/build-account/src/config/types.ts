@@ -198,6 +198,15 @@ export interface CrosswalkConfig {
   /** @default - no approver group */
   readonly approvers?: ApproversConfig;
   /**
+   * Whether the pipeline updates the build account's own stacks (the pipeline's and the
+   * artifact store's of `region`) from each commit, right after Build, with a change review and
+   * an approval (`NotifyingPipeline`'s `selfUpdate`), through the build account's own roles
+   * (`<projectName>DeploymentRoles-build`, deployed once by hand). Off: those stacks are
+   * deployed by hand.
+   * @default true
+   */
+  readonly selfUpdate?: boolean;
+  /**
    * The settings of `dev` and `prod`: with no `waves`, the two environments the pipeline
    * deploys to, in the accounts `accounts.dev` and `accounts.prod`, one after the other; with
    * `waves`, what each wave environment starts from (its `extends`).

@@ -2,8 +2,12 @@ import { spawnSync } from 'child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { basename, join } from 'path';
 import { AssemblyError, PublishAssetsOptions, PublishAssetsResult, publishAssets, readAssembly, selectStacks } from '@crosswalk/cli';
-import { CrosswalkConfig, deliveryTargets, ENVIRONMENT_NAMES, loadConfig } from '../config';
-import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, TEMPLATES_DIR, TEST_BUNDLE_DIR, serviceStackName, serviceTemplatePath, testBundlePath } from './delivered-service';
+import { CrosswalkConfig, deliveryTargets, ENVIRONMENT_NAMES, loadConfig, selfUpdates } from '../config';
+import { ArtifactStoreStack } from '../stacks/artifact-store-stack';
+import { PipelineStack } from '../stacks/pipeline-stack';
+import {
+  BUILD_ACCOUNT_APP, BUILD_OUTPUT_DIR, DELIVERED_SERVICE, TEMPLATES_DIR, TEST_BUNDLE_DIR, buildAccountTemplatePath, serviceStackName, serviceTemplatePath, testBundlePath,
+} from './delivered-service';
 import { findRepositoryRoot } from './repository';
 
 /**
@@ -19,7 +23,10 @@ import { findRepositoryRoot } from './repository';
  * 4. copy their templates into the build output folder, where the pipeline's deploy
  *    actions find them (`templates/<stack name>.template.json`);
  * 5. bundle the service's suites into the build output (`@crosswalk/sample-api:test-bundle`,
- *    `test-bundle/<suite>.cjs`): the test actions run them with `node --test`, nothing installed.
+ *    `test-bundle/<suite>.cjs`): the test actions run them with `node --test`, nothing installed;
+ * 6. with the config's `selfUpdate` (the default): the same for the build account's own stacks
+ *    (this app, built, tested and synthesized in step 1): the pipeline stack's code assets
+ *    published, the store's and the pipeline's templates copied, for the self-update stages.
  *
  * Options: `--skip-build` (steps 2-5 only), `--skip-publish` (no AWS call at all),
  * `--dry-run` (list the uploads, make no AWS call).
@@ -91,25 +98,39 @@ export async function runBuildStage(options: BuildStageOptions): Promise<BuildSt
     // built and tested (no docs, no packaging). nx replays from its cache every project a
     // change did not touch.
     // The service's synth runs in the same nx invocation, next to its tests.
-    const projects = serviceProjects(repositoryRoot, DELIVERED_SERVICE.nxProject);
+    const projects = [...new Set([
+      ...serviceProjects(repositoryRoot, DELIVERED_SERVICE.nxProject),
+      ...(selfUpdates(config) ? serviceProjects(repositoryRoot, BUILD_ACCOUNT_APP.nxProject) : []),
+    ])];
     // The service's synth and its test bundles run in the same nx invocation, next to its tests.
     step('build, test and synthesize the service and its dependencies, and bundle its test suites',
       ['npx', 'nx', 'run-many', '-t', 'build', 'test', 'synth', DELIVERED_SERVICE.testBundleTarget, `--projects=${projects.join(',')}`, '--output-style=stream']);
   } else {
     step('synthesize the service', ['npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:synth`, '--output-style=stream']);
     step('bundle the test suites', ['npx', 'nx', 'run', `${DELIVERED_SERVICE.nxProject}:${DELIVERED_SERVICE.testBundleTarget}`, '--output-style=stream']);
+    if (selfUpdates(config)) step('synthesize the build account\'s stacks', ['npx', 'nx', 'run', `${BUILD_ACCOUNT_APP.nxProject}:synth`, '--output-style=stream']);
   }
 
   const assemblyDir = join(repositoryRoot, DELIVERED_SERVICE.appDir, 'cdk.out');
   const targets = deliveryTargets(config);
   const stackNames = targets.map((target) => serviceStackName(config, target));
   const stacks = stacksOf(assemblyDir, stackNames);
+  // The build account's own stacks (self-update): the store has no asset, the pipeline's functions do.
+  const ownAssemblyDir = join(repositoryRoot, BUILD_ACCOUNT_APP.appDir, 'cdk.out');
+  const ownStackNames = selfUpdates(config) ? [ArtifactStoreStack.stackNameFor(config), PipelineStack.stackNameFor(config)] : [];
+  const ownStacks = ownStackNames.length === 0 ? [] : stacksOf(ownAssemblyDir, ownStackNames);
   let published: PublishAssetsResult | undefined;
   if (options.skipPublish) {
     log('\n==> publish the code assets: skipped (--skip-publish)');
   } else {
     log(`\n==> publish the code assets of ${stackNames.join(', ')}`);
     published = await (options.publish ?? publishAssets)({ assemblyDir, stackNames, dryRun: options.dryRun, log });
+    if (ownStackNames.length > 0) {
+      const pipelineStack = PipelineStack.stackNameFor(config);
+      log(`\n==> publish the code assets of ${pipelineStack} (the pipeline's own functions, for its self-update)`);
+      const own = await (options.publish ?? publishAssets)({ assemblyDir: ownAssemblyDir, stackNames: [pipelineStack], dryRun: options.dryRun, log });
+      published = { planned: [...published.planned, ...own.planned], uploaded: [...published.uploaded, ...own.uploaded], found: [...published.found, ...own.found] };
+    }
   }
 
   const outputDir = join(repositoryRoot, BUILD_OUTPUT_DIR);
@@ -121,6 +142,12 @@ export async function runBuildStage(options: BuildStageOptions): Promise<BuildSt
     copyFileSync(stacks[i].templatePath, join(outputDir, path));
     templates.push(path);
     log(`template ${target.stackSuffix}: ${BUILD_OUTPUT_DIR}/${path}`);
+  }
+  for (const [i, stackName] of ownStackNames.entries()) {
+    const path = buildAccountTemplatePath(stackName);
+    copyFileSync(ownStacks[i].templatePath, join(outputDir, path));
+    templates.push(path);
+    log(`template of the build account's ${stackName}: ${BUILD_OUTPUT_DIR}/${path}`);
   }
 
   // The test-bundle target writes into its default folder, `<app>/dist/test-bundle`.

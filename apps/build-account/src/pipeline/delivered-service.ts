@@ -83,3 +83,16 @@ export function testActionCommands(environmentName: EnvironmentName): string[] {
       + `"$CODEBUILD_SRC_DIR_${BUILD_OUTPUT_ARTIFACT}/${testBundlePath(environmentName)}"`,
   ];
 }
+
+/** This app itself, whose stacks the pipeline updates (self-update) from the build output. */
+export const BUILD_ACCOUNT_APP = {
+  /** The nx project that synthesizes the build account's stacks (its `synth` target). */
+  nxProject: '@crosswalk/build-account',
+  /** The app's directory, relative to the repository root. */
+  appDir: 'apps/build-account',
+} as const;
+
+/** The path of one of the build account's own templates inside the build output artifact. */
+export function buildAccountTemplatePath(stackName: string): string {
+  return `${TEMPLATES_DIR}/${stackName}.template.json`;
+}

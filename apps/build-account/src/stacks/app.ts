@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
-import { ConfigError, CrosswalkConfig, deliveryRegions, rolesTargets } from '../config';
+import { ConfigError, CrosswalkConfig, deliveryRegions, rolesTargets, selfUpdates } from '../config';
 import { ArtifactStoreStack } from './artifact-store-stack';
+import { BuildAccountRolesStack } from './build-account-roles-stack';
 import { DeploymentRolesStack } from './deployment-roles-stack';
 import { PipelineStack } from './pipeline-stack';
 
@@ -25,6 +26,8 @@ export interface FoundationStacks {
    * environment: `dev` and `prod` for the two-environment config.
    */
   readonly deploymentRoles: { readonly [environment: string]: DeploymentRolesStack };
+  /** The build account's own roles, through which the pipeline updates its own stacks (with the config's `selfUpdate`, the default). */
+  readonly buildAccountRoles?: BuildAccountRolesStack;
 }
 
 /** The stacks of a Crosswalk installation. */
@@ -51,7 +54,8 @@ export function addFoundationStacks(app: App, config: CrosswalkConfig): Foundati
     .map((region) => [region, new ArtifactStoreStack(app, { config, region })]));
   const deploymentRoles = Object.fromEntries(rolesTargets(config)
     .map((target) => [target.stackSuffix, new DeploymentRolesStack(app, { config, environmentName: target })]));
-  return { artifactStore, regionalArtifactStores, deploymentRoles };
+  const buildAccountRoles = selfUpdates(config) ? new BuildAccountRolesStack(app, { config }) : undefined;
+  return { artifactStore, regionalArtifactStores, deploymentRoles, ...(buildAccountRoles ? { buildAccountRoles } : {}) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { CrosswalkNaming, TargetAccountSynthesizer } from '@crosswalk/cross-account-role';
 import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -22,7 +22,8 @@ export interface ArtifactStoreStackProps {
  * convention, admitting the dev and prod accounts' convention roles (deployment role:
  * pipeline artifacts; execution role: the published code assets). The admission goes
  * through account principals narrowed by `aws:PrincipalArn`, so this stack deploys
- * before or after the deployment-role stacks.
+ * before or after the deployment-role stacks. Synthesized without bootstrap: the build
+ * account needs no `cdk bootstrap`.
  */
 export class ArtifactStoreStack extends Stack {
   /** `<resourcePrefix>ArtifactStore`, e.g. `Crosswalk-ArtifactStore`; in another region `Crosswalk-ArtifactStore-us-west-2`. */
@@ -51,6 +52,9 @@ export class ArtifactStoreStack extends Stack {
       stackName,
       env: { account: config.accounts.build, region },
       description: `${config.projectName} artifact store (build account, ${region}): pipeline artifacts and the service's code assets`,
+      // No asset and no bootstrap: the pipeline updates this stack itself (selfUpdate) from the
+      // build output's template, and `cdk deploy` needs no bootstrapped account for it.
+      synthesizer: new TargetAccountSynthesizer(),
     });
     this.naming = naming;
     this.store = new EncryptedArtifactStore(this, 'ArtifactStore', { naming, targetAccounts });

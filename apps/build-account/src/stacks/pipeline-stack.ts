@@ -1,12 +1,13 @@
-import { CrosswalkNaming } from '@crosswalk/cross-account-role';
+import { CrossAccountDeploymentRoles, CrosswalkNaming, ServiceStackSynthesizer } from '@crosswalk/cross-account-role';
 import { AutoApprove, NotifyingPipeline, PipelineEnvironment } from '@crosswalk/notifying-pipeline';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AutoApproveName, CONFIG_ENV_VAR, CrosswalkConfig, DeliveryTarget, deliveryTargets, EnvironmentName, validateConfig } from '../config';
-import { BUILD_OUTPUT_DIR, DELIVERED_SERVICE, serviceStackName, serviceTemplatePath, testActionCommands } from '../pipeline/delivered-service';
+import { AutoApproveName, CONFIG_ENV_VAR, CrosswalkConfig, DeliveryTarget, deliveryTargets, EnvironmentName, selfUpdates, validateConfig } from '../config';
+import { BUILD_OUTPUT_DIR, buildAccountTemplatePath, DELIVERED_SERVICE, serviceStackName, serviceTemplatePath, testActionCommands } from '../pipeline/delivered-service';
+import { ArtifactStoreStack } from './artifact-store-stack';
 import { namingOf } from './naming';
 
 /** The config's approval policies as the pipeline's enum. */
@@ -107,6 +108,9 @@ export class PipelineStack extends Stack {
       stackName,
       env: { account: config.accounts.build, region: config.region },
       description: `${config.projectName} pipeline (build account): delivers the sample API to dev and prod`,
+      // No bootstrap: the functions' code goes to the artifact bucket's assets/ (which the build
+      // publishes for the self-update, and `cdk deploy` for a deployment by hand).
+      synthesizer: new ServiceStackSynthesizer({ naming, buildAccountId: config.accounts.build }),
     });
     this.naming = naming;
     if (props.configFile !== undefined && (props.configFile.trim() === '' || props.configFile.startsWith('/') || props.configFile.startsWith('..'))) {
@@ -126,7 +130,16 @@ export class PipelineStack extends Stack {
       notifyOnSuccess: config.notifications.notifyOnSuccess ?? false,
       notifyOnApprovalWaiting: config.notifications.notifyOnApproval ?? true,
       approverGroupName: config.approvers?.groupName,
+      selfUpdate: selfUpdates(config) ? {
+        stacks: [ArtifactStoreStack.stackNameFor(config), stackName].map((name, i) => ({
+          name: i === 0 ? 'ArtifactStore' : 'Pipeline',
+          stackName: name,
+          templatePath: buildAccountTemplatePath(name),
+        })),
+      } : undefined,
     });
+    // The build account's execution role creates roles only under its permissions boundary.
+    if (selfUpdates(config)) CrossAccountDeploymentRoles.applyPermissionsBoundary(this, naming);
   }
 
   private pipelineEnvironment(config: CrosswalkConfig, target: DeliveryTarget): PipelineEnvironment {

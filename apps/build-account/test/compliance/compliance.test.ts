@@ -101,9 +101,9 @@ describe('Control Tower findings on the build-account stacks', () => {
     ({ summary } = synthesize((app) => { addBuildAccountStacks(app, config); }));
   });
 
-  test('runs over all four stacks', () => {
+  test('runs over all five stacks', () => {
     expect(summary.stacks.map((s) => s.stack)).toEqual([
-      'Crosswalk-ArtifactStore', 'Crosswalk-Pipeline', 'CrosswalkDeploymentRoles-dev', 'CrosswalkDeploymentRoles-prod',
+      'Crosswalk-ArtifactStore', 'Crosswalk-Pipeline', 'CrosswalkDeploymentRoles-build', 'CrosswalkDeploymentRoles-dev', 'CrosswalkDeploymentRoles-prod',
     ]);
   });
 

@@ -215,7 +215,7 @@ describe('loadConfig', () => {
 
   test('fails on a misspelt field instead of ignoring it', () => {
     expect(problemsOf({ acounts: { dev: '444444444444' } } as Record<string, unknown>)).toEqual([
-      'acounts is not a config field; check its spelling (the fields at the top level are projectName, region, accounts, github, notifications, approvers, environments, waves, regions)',
+      'acounts is not a config field; check its spelling (the fields at the top level are projectName, region, accounts, github, notifications, approvers, selfUpdate, environments, waves, regions)',
     ]);
     expect(problemsOf({ environments: { prod: { retain: true } } } as Record<string, unknown>)).toEqual([
       'environments.prod.retain is not a config field; check its spelling (the fields of environments.prod are trafficShift, requireApproval, logRetentionDays, throttling, alarms, retainData, rollbackOnFailure, deploymentWindow, bakeMinutes, autoApprove, revertOnAlarm)',
@@ -289,7 +289,7 @@ const GOV = { region: 'us-gov-west-1' };
 describe('keys that would reach the prototype', () => {
   test('a top-level __proto__ in the file is an unknown field, not the prototype of the config', () => {
     expect(problemsOfFile('{"__proto__": {"approvers": {"groupName": "Smuggled"}}}')).toEqual([
-      "__proto__ is not a config field; a JSON key '__proto__', 'constructor' or 'prototype' would reach the object's prototype, so remove it (the fields at the top level are projectName, region, accounts, github, notifications, approvers, environments, waves, regions)",
+      "__proto__ is not a config field; a JSON key '__proto__', 'constructor' or 'prototype' would reach the object's prototype, so remove it (the fields at the top level are projectName, region, accounts, github, notifications, approvers, selfUpdate, environments, waves, regions)",
     ]);
   });
 

@@ -7,7 +7,7 @@ import { runBuildStage, serviceProjects } from '../../src/pipeline/build-stage';
 import { BUILD_OUTPUT_DIR } from '../../src/pipeline/delivered-service';
 import { PipelineStack } from '../../src/stacks/pipeline-stack';
 import type { PublishAssetsOptions, PublishAssetsResult } from '@crosswalk/cli';
-import { CODE_HASH, writeFakeAssembly } from './fake-assembly';
+import { CODE_HASH, PIPELINE_CODE_HASH, writeFakeAssembly, writeFakeBuildAccountAssembly } from './fake-assembly';
 
 const config = loadConfig(undefined, {});
 
@@ -34,6 +34,9 @@ function fakeRepository(): string {
   const assembly = join(root, 'apps', 'sample-api', 'cdk.out');
   mkdirSync(assembly, { recursive: true });
   writeFakeAssembly(assembly);
+  const own = join(root, 'apps', 'build-account', 'cdk.out');
+  mkdirSync(own, { recursive: true });
+  writeFakeBuildAccountAssembly(own);
   return root;
 }
 
@@ -73,13 +76,14 @@ describe('serviceProjects', () => {
 });
 
 describe('runBuildStage', () => {
-  test('builds and tests the service and the workspace packages it needs through nx, synthesizes sample-api, publishes its two stacks\' assets, then puts the templates where the pipeline reads them', async () => {
+  test('builds and tests the service, the build account\'s app and the workspace packages they need through nx, publishes the code of the service\'s stacks and of the pipeline\'s own, then puts the templates where the pipeline reads them', async () => {
     const root = fakeRepository();
     const steps: string[][] = [];
     const publications: PublishAssetsOptions[] = [];
     const publish = async (options: PublishAssetsOptions): Promise<PublishAssetsResult> => {
       publications.push(options);
-      const found = [`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${CODE_HASH}.zip`];
+      const hash = options.assemblyDir.includes('build-account') ? PIPELINE_CODE_HASH : CODE_HASH;
+      const found = [`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${hash}.zip`];
       return { planned: [], uploaded: [], found };
     };
     const result = await runBuildStage({ repositoryRoot: root, config, runStep: recordingRunner(steps), publish, log: () => undefined });
@@ -90,17 +94,42 @@ describe('runBuildStage', () => {
       assemblyDir: join(root, 'apps', 'sample-api', 'cdk.out'),
       stackNames: ['Crosswalk-SampleApi-dev', 'Crosswalk-SampleApi-prod'],
       dryRun: undefined,
+    }, {
+      // The self-update's: the pipeline's own functions (the store has no code).
+      assemblyDir: join(root, 'apps', 'build-account', 'cdk.out'),
+      stackNames: ['Crosswalk-Pipeline'],
+      dryRun: undefined,
     }]);
-    expect(result.templates).toEqual(['templates/Crosswalk-SampleApi-dev.template.json', 'templates/Crosswalk-SampleApi-prod.template.json']);
+    expect(result.templates).toEqual([
+      'templates/Crosswalk-SampleApi-dev.template.json', 'templates/Crosswalk-SampleApi-prod.template.json',
+      'templates/Crosswalk-ArtifactStore.template.json', 'templates/Crosswalk-Pipeline.template.json',
+    ]);
+    for (const stack of ['Crosswalk-ArtifactStore', 'Crosswalk-Pipeline']) {
+      expect(JSON.parse(readFileSync(join(root, BUILD_OUTPUT_DIR, 'templates', `${stack}.template.json`), 'utf-8'))).toEqual({ Description: `${stack} template` });
+    }
     for (const [i, env] of ['dev', 'prod'].entries()) {
       const copied = JSON.parse(readFileSync(join(root, BUILD_OUTPUT_DIR, result.templates[i]), 'utf-8'));
       expect(copied).toEqual({ Description: `${env} template` });
     }
     expect(result.testBundles).toEqual(['test-bundle/integ.cjs', 'test-bundle/sanity.cjs']);
     const info = JSON.parse(readFileSync(join(root, BUILD_OUTPUT_DIR, 'build-info.json'), 'utf-8'));
-    expect(info.published).toEqual({ uploaded: [], found: [`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${CODE_HASH}.zip`] });
+    expect(info.published).toEqual({ uploaded: [], found: [`s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${CODE_HASH}.zip`, `s3://crosswalk-artifacts-111111111111-eu-west-1/assets/${PIPELINE_CODE_HASH}.zip`] });
     expect(info.testBundles).toEqual(['test-bundle/integ.cjs', 'test-bundle/sanity.cjs']);
-    expect(result.published?.found).toHaveLength(1);
+    expect(result.published?.found).toHaveLength(2);
+  });
+
+  test('without the self-update, only the service: the build account\'s stacks are neither published nor collected', async () => {
+    const root = fakeRepository();
+    const publications: PublishAssetsOptions[] = [];
+    const publish = async (options: PublishAssetsOptions): Promise<PublishAssetsResult> => {
+      publications.push(options);
+      return { planned: [], uploaded: [], found: [] };
+    };
+    const steps: string[][] = [];
+    const result = await runBuildStage({ repositoryRoot: root, config: loadConfig({ selfUpdate: false }, {}), skipBuild: true, runStep: recordingRunner(steps), publish, log: () => undefined });
+    expect(steps.map((argv) => argv[3])).toEqual(['@crosswalk/sample-api:synth', '@crosswalk/sample-api:test-bundle']);
+    expect(publications.map((p) => p.stackNames)).toEqual([['Crosswalk-SampleApi-dev', 'Crosswalk-SampleApi-prod']]);
+    expect(result.templates).toEqual(['templates/Crosswalk-SampleApi-dev.template.json', 'templates/Crosswalk-SampleApi-prod.template.json']);
   });
 
   test('the build output holds the suites\' test bundles, which the test actions run without installing anything', async () => {
@@ -126,7 +155,7 @@ describe('runBuildStage', () => {
     const result = await runBuildStage({
       repositoryRoot: root, config, skipBuild: true, skipPublish: true, runStep: recordingRunner(steps), publish, log: () => undefined,
     });
-    expect(steps.map((argv) => argv[3])).toEqual(['@crosswalk/sample-api:synth', '@crosswalk/sample-api:test-bundle']);
+    expect(steps.map((argv) => argv[3])).toEqual(['@crosswalk/sample-api:synth', '@crosswalk/sample-api:test-bundle', '@crosswalk/build-account:synth']);
     expect(result.published).toBeUndefined();
     expect(existsSync(join(root, BUILD_OUTPUT_DIR, 'templates', 'Crosswalk-SampleApi-prod.template.json'))).toBe(true);
   });

@@ -23,7 +23,10 @@ test('the doctor finds the build account, the targets, and the stacks each must 
   expect(world.buildAccount).toBe(build);
   expect(world.targetAccounts).toEqual([dev, prod].sort());
   for (const account of [dev, prod]) expect(world.targets.get(account)?.some((s) => s.holdsDeploymentRole)).toBe(true);
-  expect(world.deployedByPipeline.map((d) => d.account).sort()).toEqual([dev, prod].sort());
+  // The targets, and the build account itself for its own stacks (the self-update), which is no target.
+  expect(world.deployedByPipeline.map((d) => `${d.account} ${d.stackName}`).sort()).toEqual([
+    `${build} Crosswalk-ArtifactStore`, `${build} Crosswalk-Pipeline`, `${dev} Crosswalk-SampleApi-dev`, `${prod} Crosswalk-SampleApi-prod`,
+  ]);
 });
 
 test('it finds the connection, every declared email subscription, and the topic the failure notifier publishes to', () => {

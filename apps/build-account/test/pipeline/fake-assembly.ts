@@ -49,3 +49,36 @@ export function writeFakeAssembly(dir: string, destination: Record<string, unkno
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts }));
 }
+
+export const PIPELINE_CODE_HASH = 'c'.repeat(64);
+
+/**
+ * The build account's own stacks as `cdk synth` of this app writes them (self-update): the
+ * store (no asset: TargetAccountSynthesizer) and the pipeline, whose function code goes to the
+ * artifact bucket (ServiceStackSynthesizer).
+ */
+export function writeFakeBuildAccountAssembly(dir: string): void {
+  mkdirSync(join(dir, `asset.${PIPELINE_CODE_HASH}`), { recursive: true });
+  writeFileSync(join(dir, `asset.${PIPELINE_CODE_HASH}`, 'index.js'), 'exports.handler = async () => undefined;\n');
+  const artifacts: Record<string, unknown> = {};
+  for (const stack of ['Crosswalk-ArtifactStore', 'Crosswalk-Pipeline']) {
+    writeFileSync(join(dir, `${stack}.template.json`), JSON.stringify({ Description: `${stack} template` }));
+    const files = stack === 'Crosswalk-Pipeline' ? {
+      [PIPELINE_CODE_HASH]: {
+        displayName: 'Pipeline/PipelineChecks/Function/Code',
+        source: { path: `asset.${PIPELINE_CODE_HASH}`, packaging: 'zip' },
+        destinations: { 'build-dest': { bucketName: BUCKET, objectKey: `assets/${PIPELINE_CODE_HASH}.zip`, region: 'eu-west-1' } },
+      },
+    } : {};
+    writeFileSync(join(dir, `${stack}.assets.json`), JSON.stringify({ version: '55.0.0', files, dockerImages: {} }));
+    artifacts[`${stack}.assets`] = { type: 'cdk:asset-manifest', properties: { file: `${stack}.assets.json` } };
+    artifacts[stack] = {
+      type: 'aws:cloudformation:stack',
+      environment: 'aws://111111111111/eu-west-1',
+      properties: { templateFile: `${stack}.template.json` },
+      dependencies: [`${stack}.assets`],
+      displayName: stack,
+    };
+  }
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ version: '55.0.0', artifacts }));
+}

@@ -23,7 +23,7 @@ describe('cdk-nag AwsSolutions over the four stacks', () => {
     expect([...new Set(suppressed.map((v) => v.ruleName.replace(/\[.*$/, '')))].sort()).toEqual(['AwsSolutions-IAM5', 'AwsSolutions-L1']);
     // The checks ran over the build account's and both target accounts' stacks.
     const stacks = new Set(suppressed.flatMap((v) => (v.violatingConstructs ?? []).map((c) => c.constructPath.split('/')[0])));
-    expect([...stacks].sort()).toEqual(['Crosswalk-Pipeline', 'CrosswalkDeploymentRoles-dev', 'CrosswalkDeploymentRoles-prod']);
+    expect([...stacks].sort()).toEqual(['Crosswalk-Pipeline', 'CrosswalkDeploymentRoles-build', 'CrosswalkDeploymentRoles-dev', 'CrosswalkDeploymentRoles-prod']);
     // No blanket acknowledgement: no finding on every action, and Resource::* only for
     // actions that support no resource-level permissions (X-Ray in the boundary, the
     // account-level reads of DynamoDB global tables' handlers in the execution policy).

@@ -135,10 +135,14 @@ describe('PipelineStack', () => {
   test('Source → Build → Dev (deploy, integration) → Prod (change set, review) → approval → (verify, execute, sanity, bake)', () => {
     const stages = pipelineStages(synth.template(synth.stacks.pipeline));
     expect(stages.map((s) => `${s.Name}[${s.Actions.map((a: any) => a.Name).join(',')}]`)).toEqual([
-      'Source[GitHub]', 'Build[Build]', 'Dev[Deploy,Integration]', 'Prod[CreateChangeSet,Review]', 'ProdApproval[Approve]',
+      'Source[GitHub]', 'Build[Build]',
+      // The build account's own stacks, reviewed like prod, the pipeline's last (then an execution on the old pipeline stops).
+      'SelfUpdate[ArtifactStore-CreateChangeSet,Pipeline-CreateChangeSet,Review]', 'SelfUpdateApproval[Approve]',
+      'ArtifactStoreDeploy[VerifyReviewedChangeSet,ExecuteChangeSet]', 'PipelineDeploy[VerifyReviewedChangeSet,ExecuteChangeSet,StopIfPipelineChanged]',
+      'Dev[Deploy,Integration]', 'Prod[CreateChangeSet,Review]', 'ProdApproval[Approve]',
       'ProdDeploy[VerifyReviewedChangeSet,ExecuteChangeSet,Sanity,Bake]',
     ]);
-    const [, , dev, prod] = stages;
+    const [dev, prod] = ['Dev', 'Prod'].map((name) => stages.find((s: any) => s.Name === name));
     expect(dev.Actions[0].Configuration).toMatchObject({
       StackName: 'Crosswalk-SampleApi-dev', TemplatePath: 'BuildOutput::templates/Crosswalk-SampleApi-dev.template.json',
     });
@@ -214,14 +218,15 @@ describe('PipelineStack', () => {
   test('with prod.requireApproval false, prod deploys in one action', () => {
     const config = loadConfig({ environments: { prod: { requireApproval: false } } }, {});
     const stages = pipelineStages(synthesizeBuildAccount(config).template(PipelineStack.stackNameFor(config)));
-    expect(stages[3].Actions.map((a: any) => a.Name)).toEqual(['Deploy', 'Sanity', 'Bake']);
-    expect(stages[3].OnFailure).toEqual({ Result: 'ROLLBACK' });
+    const prodStage = stages.find((s: any) => s.Name === 'Prod');
+    expect(prodStage.Actions.map((a: any) => a.Name)).toEqual(['Deploy', 'Sanity', 'Bake']);
+    expect(prodStage.OnFailure).toEqual({ Result: 'ROLLBACK' });
   });
 
   test('notifies the configured addresses; success and approval notices follow the config', () => {
     const config = loadConfig({
       notifications: { emails: ['a@example.com', 'b@example.com'], notifyOnSuccess: true, notifyOnApproval: false },
-      approvers: { groupName: 'crosswalk-approvers' },
+      approvers: { groupName: 'Crosswalk-approvers' },
     }, {});
     const template = synthesizeBuildAccount(config).template(PipelineStack.stackNameFor(config));
     const subscriptions = resourcesOf(template, 'AWS::SNS::Subscription').map(([, s]) => s.Properties.Endpoint);
@@ -231,7 +236,7 @@ describe('PipelineStack', () => {
     expect(rules.some((d: string) => d.startsWith('successful executions'))).toBe(true);
     expect(rules.some((d: string) => d.startsWith('approvals waiting'))).toBe(false);
     expect(rules.some((d: string) => d.startsWith('failed executions'))).toBe(true);
-    expect(resourcesOf(template, 'AWS::IAM::Group').map(([, g]) => g.Properties.GroupName)).toEqual(['crosswalk-approvers']);
+    expect(resourcesOf(template, 'AWS::IAM::Group').map(([, g]) => g.Properties.GroupName)).toEqual(['Crosswalk-approvers']);
   });
 
   test('uses the configured connection instead of creating one', () => {

@@ -101,7 +101,7 @@ describe('the stacks of the waves variant', () => {
 
   test('the pipeline runs the waves in order, the regions of a wave together, and names the other region\'s key by the config\'s ARN', () => {
     const stages = pipeline().Stages.map((s: any) => s.Name);
-    expect(stages).toEqual(['Source', 'Build', 'Dev', 'Staging', 'Prod', 'ProdApproval', 'ProdDeploy', 'ProdUsWest2Deploy']);
+    expect(stages).toEqual(['Source', 'Build', 'SelfUpdate', 'SelfUpdateApproval', 'ArtifactStoreDeploy', 'PipelineDeploy', 'Dev', 'Staging', 'Prod', 'ProdApproval', 'ProdDeploy', 'ProdUsWest2Deploy']);
     const staging = pipeline().Stages.find((s: any) => s.Name === 'Staging');
     expect(staging.Actions.filter((a: any) => a.ActionTypeId.Provider === 'CloudFormation').map((a: any) => [a.Name, a.Region ?? 'eu-west-1'])).toEqual([
       ['Staging-Deploy', 'eu-west-1'], ['StagingUsWest2-Deploy', WEST],

@@ -29,7 +29,8 @@ export function synthesizeBothApps(config: CrosswalkConfig = loadConfig(undefine
     new SampleApiStack(app, { config, environmentName: target, buildInfo })]));
   app.synth();
   const all: Stack[] = [
-    build.artifactStore, ...Object.values(build.regionalArtifactStores), build.pipeline, ...Object.values(build.deploymentRoles), ...Object.values(service),
+    build.artifactStore, ...Object.values(build.regionalArtifactStores), build.pipeline, ...Object.values(build.deploymentRoles),
+    ...(build.buildAccountRoles ? [build.buildAccountRoles] : []), ...Object.values(service),
   ];
   const deployed = all.map((stack) => ({
     stackName: stack.stackName,

@@ -57,6 +57,13 @@ export class World {
       case 'AWS::SNS::Topic': return this.arn('sns', stack.region, stack.account, named('TopicName'));
       case 'AWS::Lambda::Function': return named('FunctionName');
       case 'AWS::SSM::Parameter': return named('Name');
+      case 'AWS::IAM::Group': return named('GroupName');
+      case 'AWS::Logs::LogGroup': return named('LogGroupName');
+      case 'AWS::Events::Rule': return named('Name');
+      case 'AWS::CodePipeline::Pipeline': return named('Name');
+      case 'AWS::CodeBuild::Project': return named('Name');
+      // The report group's name (Fn::GetAtt Arn is its ARN; the templates use no Ref of it).
+      case 'AWS::CodeBuild::ReportGroup': return named('Name');
       // Ref of an alias or a version is its ARN (function ARN with the qualifier).
       case 'AWS::Lambda::Alias': return `${this.functionArn(stack, p.FunctionName)}:${this.resolve(stack, p.Name)}`;
       case 'AWS::Lambda::Version': return `${this.functionArn(stack, p.FunctionName)}:1`;
@@ -81,6 +88,8 @@ export class World {
       // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodebuild.html (resource types)
       case 'AWS::CodeBuild::Project': return this.arn('codebuild', stack.region, stack.account, `project/${id}`);
       case 'AWS::CodeBuild::ReportGroup': return this.arn('codebuild', stack.region, stack.account, `report-group/${id}`);
+      case 'AWS::IAM::Group': return this.arn('iam', '', stack.account, `group/${id}`);
+      case 'AWS::Events::Rule': return this.arn('events', stack.region, stack.account, `rule/${id}`);
       default: return this.arn('unknown', stack.region, stack.account, `${r.Type}/${id}`);
     }
   }
@@ -111,6 +120,8 @@ export class World {
       case 'Fn::GetAtt': {
         const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split('.');
         if (attribute === 'Arn') return this.resourceArn(stack, id);
+        // AWS::CodeStarConnections::Connection's ConnectionArn (its id is generated).
+        if (attribute === 'ConnectionArn') return this.arn('codestar-connections', stack.region, stack.account, `connection/${this.physicalId(stack, id)}`);
         return `${this.physicalId(stack, id)}.${attribute}`;
       }
       case 'Fn::Join': {
