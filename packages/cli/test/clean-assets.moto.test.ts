@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
-  CloudFormationClient, CloudFormationServiceException, DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand, ListStackResourcesCommand,
+  CloudFormationClient, CloudFormationServiceException, DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand, ListStackResourcesCommand, ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
   CreateBucketCommand, ListObjectVersionsCommand, PutBucketLifecycleConfigurationCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client,
@@ -74,6 +74,8 @@ interface FakeStack {
 
 /** CloudFormation's answers for the stacks (by name or id); any other stack does not exist. */
 function deploy(stacks: Record<string, FakeStack>): void {
+  // The stacks are the target account's; the bucket's own account has none here (ListStacks).
+  cfn.on(ListStacksCommand).resolves({ StackSummaries: [] });
   const stackOf = (name: string | undefined) => {
     const stack = stacks[name ?? ''];
     if (!stack) throw new CloudFormationServiceException({ name: 'ValidationError', $fault: 'client', $metadata: {}, message: `Stack with id ${name} does not exist` });

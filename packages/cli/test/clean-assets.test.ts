@@ -4,6 +4,7 @@ import { join } from 'path';
 import {
   ChangeSetSummary, CloudFormationClient, CloudFormationServiceException, DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand,
   ListStackResourcesCommand,
+  ListStacksCommand,
 } from '@aws-sdk/client-cloudformation';
 import {
   DeleteObjectsCommand, GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, ListObjectVersionsCommand, ObjectVersion, S3Client, S3ServiceException,
@@ -52,6 +53,8 @@ function lambdaTemplate(...keys: string[]): object {
 // ---------------------------------------------------------------------------------------
 
 interface FakeStack {
+  /** A stack of the bucket's own account (ListStacks with the default credentials lists it). */
+  readonly ownAccount?: boolean;
   readonly status?: string;
   readonly template?: object;
   readonly changeSets?: ReadonlyArray<{ readonly name: string; readonly status: ChangeSetSummary['Status']; readonly template: object }>;
@@ -71,6 +74,11 @@ function deployStacks(stacks: Record<string, FakeStack>): void {
     if (!stack) throw missingStack(name ?? '');
     return stack;
   };
+  // ListStacks without the deleted ones: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStacks.html
+  cfn.on(ListStacksCommand).callsFake((input) => {
+    if (input.StackStatusFilter?.includes('DELETE_COMPLETE') || !input.StackStatusFilter?.includes('UPDATE_COMPLETE')) throw new Error(`unexpected status filter ${input.StackStatusFilter}`);
+    return { StackSummaries: Object.entries(stacks).filter(([, s]) => s.ownAccount).map(([StackName, s]) => ({ StackName, StackStatus: s.status ?? 'UPDATE_COMPLETE', CreationTime: daysAgo(100) })) };
+  });
   cfn.on(DescribeStacksCommand).callsFake((input) => {
     const stack = stackOf(input.StackName);
     return { Stacks: [{ StackName: input.StackName, StackStatus: stack.status ?? 'UPDATE_COMPLETE', CreationTime: daysAgo(100) }] };
@@ -155,6 +163,8 @@ function writeAssembly(templates: Record<string, object>): string {
 beforeEach(() => {
   s3.reset();
   cfn.reset();
+  // The bucket's own account has no stack unless a test deploys one there (deployStacks).
+  cfn.on(ListStacksCommand).resolves({ StackSummaries: [] });
 });
 
 // ---------------------------------------------------------------------------------------
@@ -214,7 +224,8 @@ describe('clean-assets', () => {
       `Dry run: nothing was deleted. Run again with --delete to delete the objects marked "would delete": 1 of 1 recoverable for 90 days after the deletion (the bucket's lifecycle then expires noncurrent versions), each one as a noncurrent version behind a delete marker (to restore one: aws s3api list-object-versions --bucket ${BUCKET} --prefix <key>, then aws s3api delete-object --bucket ${BUCKET} --key <key> --version-id <the marker's version id>).`,
     ]);
     expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
-    expect(result.profiles).toEqual(['prod']);
+    // The stack with its profile, then the bucket's own account with the default credentials.
+    expect(result.profiles).toEqual(['prod', undefined]);
   });
 
   test('--delete sends exactly the unreferenced old keys, at most 1,000 per request, quietly, and notes the delete markers', async () => {
@@ -239,7 +250,41 @@ describe('clean-assets', () => {
     expect(result.out).toContain(`delete ${assetKey(0)} (1.0 KiB, last modified ${daysAgo(60).toISOString()})`);
     expect(result.out).toContain(`1003 objects under s3://${BUCKET}/assets/: 2 kept (2.0 KiB), 1001 deleted (1001.0 KiB)`);
     expect(result.out.at(-1)).toMatch(/^Deleted: 1001 of 1001 recoverable for 90 days after the deletion .* noncurrent version behind a delete marker/);
-    expect(result.profiles).toEqual([undefined]);
+    expect(result.profiles).toEqual([undefined, undefined]);
+  });
+
+  test('the code of a stack of the bucket\'s own account is kept though no --stack names it (the pipeline\'s own functions)', async () => {
+    // Prepare: the service stack is named; the pipeline's stack, in the bucket's account, is not.
+    deployStacks({
+      'Crosswalk-SampleApi-prod': { template: lambdaTemplate(assetKey(1)) },
+      'Crosswalk-Pipeline': { ownAccount: true, template: lambdaTemplate(assetKey(2)) },
+    });
+    storeObjects([s3Object(assetKey(1), 90), s3Object(assetKey(2), 90), s3Object(assetKey(3), 90)]);
+
+    // Act
+    const result = await run(...BASE, '--stack', 'Crosswalk-SampleApi-prod@prod', '--delete');
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`keep ${assetKey(2)} (referenced by stack Crosswalk-Pipeline of the bucket's account)`);
+    expect(deletedKeys().flat()).toEqual([assetKey(3)]);
+  });
+
+  test('a stack of the bucket\'s own account that is updating, or the account\'s stacks that cannot be listed, stop the run before anything is deleted', async () => {
+    deployStacks({
+      'Crosswalk-SampleApi-prod': { template: lambdaTemplate(assetKey(1)) },
+      'Crosswalk-Pipeline': { ownAccount: true, status: 'UPDATE_IN_PROGRESS', template: lambdaTemplate(assetKey(2)) },
+    });
+    storeObjects([s3Object(assetKey(1), 90), s3Object(assetKey(2), 90), s3Object(assetKey(3), 90)]);
+    const updating = await run(...BASE, '--stack', 'Crosswalk-SampleApi-prod@prod', '--delete');
+    expect(updating.code).toBe(1);
+    expect(updating.err[0]).toMatch(/^clean-assets: cannot read stack Crosswalk-Pipeline of the bucket's account in .*UPDATE_IN_PROGRESS/);
+
+    cfn.on(ListStacksCommand).rejects(new CloudFormationServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'not authorized to perform: cloudformation:ListStacks' }));
+    const unlisted = await run(...BASE, '--stack', 'Crosswalk-SampleApi-prod@prod', '--delete');
+    expect(unlisted.code).toBe(1);
+    expect(unlisted.err[0]).toMatch(/^clean-assets: cannot list the stacks of the bucket's account .*cloudformation:ListStacks.*nothing can be proven unused/);
+    expect(s3.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
   });
 
   test('considers every object when the listing spans two pages', async () => {
@@ -494,6 +539,6 @@ describe('clean-assets arguments', () => {
     const result = await run(`--bucket=${BUCKET}`, `--region=${REGION}`, '--stack=Crosswalk-SampleApi-prod@prod');
 
     expect(result.code).toBe(0);
-    expect(result.profiles).toEqual(['prod']);
+    expect(result.profiles).toEqual(['prod', undefined]);
   });
 });

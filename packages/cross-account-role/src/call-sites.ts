@@ -320,6 +320,12 @@ const ROWS: CallSite[] = [
     decidingParameters: 'StackName (nested stacks)', actions: ['cloudformation:ListStackResources'], resource: STACK, conditionKeys: [], citations: [CFN],
   },
   {
+    caller: 'cli src/clean/deployed.ts', principal: CallPrincipal.OPERATOR, command: 'ListStacks', client: '@aws-sdk/client-cloudformation',
+    decidingParameters: 'StackStatusFilter (every status but DELETE_COMPLETE)', actions: ['cloudformation:ListStacks'], resource: '*', conditionKeys: [],
+    note: 'The stacks of the bucket\'s own account, read whether or not --stack names them; no resource type in the Service Authorization Reference',
+    citations: [CFN, 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStacks.html'],
+  },
+  {
     caller: 'cli src/clean/bucket.ts', principal: CallPrincipal.OPERATOR, command: 'GetBucketVersioning', client: '@aws-sdk/client-s3',
     decidingParameters: 'Bucket', actions: ['s3:GetBucketVersioning'], resource: BUCKET, conditionKeys: [], citations: [S3, S3_ACTIONS],
   },

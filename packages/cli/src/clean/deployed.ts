@@ -1,5 +1,6 @@
 import {
-  ChangeSetSummary, CloudFormationClient, DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand, Parameter,
+  ChangeSetSummary, CloudFormationClient, DescribeChangeSetCommand, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand, ListStacksCommand, Parameter,
+  StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import { allPages, isMissingStack, listStackResources } from '../cloudformation';
 import type { TemplateSource } from './collect';
@@ -118,4 +119,18 @@ function listChangeSets(cfn: CloudFormationClient, stackName: string): Promise<C
 /** Failed or deleted change sets can never be executed, so their code does not matter. */
 function mayBeExecuted(changeSet: ChangeSetSummary): boolean {
   return !(changeSet.Status === 'FAILED' || changeSet.Status?.startsWith('DELETE_'));
+}
+
+/**
+ * The stacks of the account and region of `cfn`'s credentials, but deleted ones
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStacks.html: without a
+ * filter it also returns stacks deleted in the last 90 days, so every other status is asked for).
+ */
+export async function listAccountStacks(cfn: CloudFormationClient): Promise<string[]> {
+  const statuses = Object.values(StackStatus).filter((status) => status !== StackStatus.DELETE_COMPLETE);
+  const summaries = await allPages(async (NextToken) => {
+    const page = await cfn.send(new ListStacksCommand({ StackStatusFilter: statuses, NextToken }));
+    return { items: page.StackSummaries, nextToken: page.NextToken };
+  });
+  return [...new Set(summaries.map((s) => s.StackName).filter((name): name is string => name !== undefined))].sort();
 }

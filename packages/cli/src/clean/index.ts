@@ -23,7 +23,7 @@ import { UsageError } from '../args';
 import { CleanAssetsOptions, USAGE, parseArgs } from './args';
 import { BucketObject, DeleteOutcome, Versioning, bucketVersioning, deleteKeys, listCurrentObjects, noncurrentExpiry, readObjectText } from './bucket';
 import { ReferenceCollector } from './collect';
-import { readDeployedStack } from './deployed';
+import { listAccountStacks, readDeployedStack } from './deployed';
 import { readLocalTemplates } from './local';
 import { AssetCleanupPlan, planAssetCleanup } from './plan';
 import { permanentDeletions, recoveryNote } from './recovery';
@@ -108,6 +108,20 @@ async function run(options: CleanAssetsOptions, deps: CleanAssetsDeps, out: (lin
   }
   if (options.delete && stacksRead === 0) {
     throw new Error('none of the --stack stacks exists, so no deployed template proves which code is in use; refusing to delete (check the names, region and profiles)');
+  }
+  // Every stack of the bucket's own account (its credentials) too, named or not: that account's
+  // own stacks may keep their code in this bucket (the pipeline's functions do, when the build
+  // account is not bootstrapped), and a stack left out of --stack would make its code look unused.
+  const ownAccount = (deps.createCloudFormationClient ?? defaultCloudFormationClient)(options.region);
+  const ownStacks = await listAccountStacks(ownAccount).catch((error: Error) => {
+    throw new Error(`cannot list the stacks of the bucket's account in ${options.region} (${errorText(error, 300)}): their code may be in the bucket too, so nothing can be proven unused; ` +
+      'the default credentials (the bucket\'s account) need cloudformation:ListStacks, DescribeStacks, GetTemplate, ListChangeSets and ListStackResources');
+  });
+  for (const stackName of ownStacks) {
+    const templates = await readDeployedStack(ownAccount, stackName, `stack ${stackName} of the bucket's account`).catch((error: Error) => {
+      throw new Error(`cannot read stack ${stackName} of the bucket's account in ${options.region} (${errorText(error, 300)})`);
+    });
+    if (templates !== 'missing') for (const template of templates) await collector.add(template);
   }
   for (const path of options.templates) {
     for (const template of readLocalTemplates(path, options.region)) await collector.add(template);
