@@ -50,6 +50,8 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
         `@typescript-eslint/parser@${VERSIONS.typescriptEslint}`,
         `@typescript-eslint/eslint-plugin@${VERSIONS.typescriptEslint}`,
         `@cdklabs/eslint-plugin@${VERSIONS.cdklabsEslintPlugin}`,
+        // The tools' tests (tools/test), run as the packages' are.
+        `jest@${VERSIONS.jest}`, 'jest-junit@^17', `@types/jest@${VERSIONS.jest}`, `@swc/jest@${VERSIONS.swcJest}`, `@swc/core@${VERSIONS.swcCore}`,
       ],
     });
     this.package.addField('private', true);
@@ -57,6 +59,7 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
     // npm 11 asks which dependencies may run install scripts.
     this.package.addAllowedScripts('esbuild', 'nx', '@swc/core', '@parcel/watcher', 'classic-level');
     this.gitignore.exclude('/.tmp/');
+    this.gitignore.exclude('/tools/test-reports/');
 
     new JsonFile(this, 'tsconfig.base.json', {
       obj: {
@@ -141,6 +144,13 @@ export class CrosswalkMonorepo extends typescript.TypeScriptProject {
       exec: 'eslint --max-warnings 0 \'packages/*/src/**/*.ts\' \'packages/*/lambda/**/*.ts\' \'apps/*/src/**/*.ts\'',
     });
     this.testTask.spawn(lint);
+    // The repository's own tools (tools/test): jest through swc, as the packages', with their JUnit report.
+    const toolsTest = this.addTask('test:tools', {
+      description: 'The tests of the repository\'s own tools (tools/test)',
+      exec: 'jest --ci --rootDir tools --roots \'<rootDir>/test\' --testMatch \'**/*.test.ts\' --transform \'{"^.+\\\\.ts$":"@swc/jest"}\' --reporters default --reporters jest-junit',
+      env: { JEST_JUNIT_OUTPUT_DIR: 'tools/test-reports' },
+    });
+    this.testTask.spawn(toolsTest);
     this.testTask.exec(`${NX} run-many -t test,readme-examples --output-style=stream`);
     this.testTask.exec('ts-node --transpile-only tools/test-summary.ts', { name: 'sum the JUnit reports' });
     this.packageTask.exec(`${NX} show projects --with-target build --sep ' '`, { name: 'list the packages built' });

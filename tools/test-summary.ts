@@ -1,6 +1,6 @@
 /**
  * Sums the JUnit reports every package's jest run wrote (test-reports/junit.xml, restored
- * by nx on a cache hit) and prints one closing line: `tests: N passed, N failed, N skipped`.
+ * by nx on a cache hit) and the tools' (tools/test-reports/junit.xml) and prints one closing line: `tests: N passed, N failed, N skipped`.
  * Exits non-zero when a report is missing or a test failed.
  */
 import { existsSync, readdirSync, readFileSync } from 'fs';
@@ -11,11 +11,13 @@ let tests = 0;
 let failed = 0;
 let skipped = 0;
 const missing: string[] = [];
-for (const group of ['packages', 'apps']) {
-  for (const pkg of readdirSync(join(root, group)).sort()) {
-    const report = join(root, group, pkg, 'test-reports', 'junit.xml');
+// Every package and app, and the repository's own tools.
+const folders = [...['packages', 'apps'].flatMap((group) => readdirSync(join(root, group)).sort().map((pkg) => `${group}/${pkg}`)), 'tools'];
+for (const folder of folders) {
+  {
+    const report = join(root, folder, 'test-reports', 'junit.xml');
     if (!existsSync(report)) {
-      missing.push(`${group}/${pkg}`);
+      missing.push(folder);
       continue;
     }
     // The root <testsuites> element carries the totals.
@@ -24,7 +26,7 @@ for (const group of ['packages', 'apps']) {
     tests += attr('tests');
     failed += attr('failures') + attr('errors');
     skipped += attr('skipped');
-    console.log(`${group}/${pkg}: ${attr('tests')} tests, ${attr('failures') + attr('errors')} failed`);
+    console.log(`${folder}: ${attr('tests')} tests, ${attr('failures') + attr('errors')} failed`);
   }
 }
 if (missing.length) console.log(`no JUnit report for: ${missing.join(', ')}`);

@@ -3,7 +3,6 @@ import { OptionSpec, parseCommandLine, UsageError } from './args';
 import { cleanAssets } from './clean';
 import { doctor } from './doctor';
 import { liveDoctor, renderLiveReport } from './live';
-import { NX_CACHE_USAGE, parseNxCacheArgs, runWithNxCache } from './nx-cache';
 import { review } from './review';
 import { publishAssets } from './publish';
 import { excerpt } from './text';
@@ -32,11 +31,6 @@ Commands:
   clean-assets --bucket <artifact bucket> --region <region> [--stack <name>[@<profile>]]... [--delete]
       List (dry run) or delete the code assets no deployed, pending or current template
       references; \`crosswalk clean-assets --help\` tells the rest.
-  nx-cache <dir> -- <command>...
-      Run the command (e.g. npx nx run-many -t build test) with nx's task cache served from
-      <dir> (nx's self-hosted remote cache protocol, on 127.0.0.1), for a build host that keeps
-      <dir> between runs but not its machine; afterwards removes the entries the run did not use.
-      Exits with the command's status.
   review --stack <name> --change-set <name or ARN> [--role-arn <role>] [--region <region>] [--format md|html|json] [--out <file>] [--detect-drift]
       Review a CloudFormation change set (fail closed, @crosswalk/change-review), print the report;
       exits 0 no changes, 10 low, 20 high, 30 not reviewed. \`crosswalk review --help\` tells the rest.
@@ -105,11 +99,6 @@ export async function main(argv: string[], io: MainIo = { out: (l) => console.lo
           log: io.out,
         });
         return 0;
-      }
-      case 'nx-cache': {
-        const args = parseNxCacheArgs(rest);
-        if (args === undefined) throw new UsageError(NX_CACHE_USAGE);
-        return await runWithNxCache({ ...args, log: io.err });
       }
       case 'clean-assets':
         return await cleanAssets(rest, { out: io.out, err: io.err });

@@ -45,12 +45,11 @@ export const NX_TASK_CACHE_DIR = '.nx/task-cache';
 
 /**
  * The Build stage's command (its buildspec's build phase, and what the bench measures): the
- * build-stage script, run by nx under `nx-cache` of @crosswalk/cli over `taskCacheDir`.
- * `nx-cache` runs from its TypeScript source because nothing of the workspace is built yet
- * (a consumer runs `npx crosswalk nx-cache` from the installed package).
+ * build-stage script, run by nx under the repository's own `tools/nx-cache.ts` over
+ * `taskCacheDir`, from its TypeScript source because nothing of the workspace is built yet.
  */
 export function buildStageCommand(taskCacheDir: string = NX_TASK_CACHE_DIR): string {
-  return `npx ts-node --transpile-only packages/cli/src/nx-cache.ts ${taskCacheDir} -- npx nx run @crosswalk/build-account:build-stage`;
+  return `npx ts-node --transpile-only tools/nx-cache.ts ${taskCacheDir} -- npx nx run @crosswalk/build-account:build-stage`;
 }
 
 /**
@@ -77,7 +76,7 @@ export class PipelineStack extends Stack {
    * inputs, and synth's include the config override and the commit it bakes in, so nothing
    * of another run's environment is replayed.
    *
-   * The task outputs are served to nx by `nx-cache` of @crosswalk/cli (nx's self-hosted
+   * The task outputs are served to nx by the repository's `tools/nx-cache.ts` (nx's self-hosted
    * remote cache protocol over `.nx/task-cache`), not kept as `.nx/cache`: nx indexes
    * `.nx/cache` in a database named after the machine id, and CodeBuild gives no assurance
    * that the next build runs on the same machine; a restored `.nx/cache` on another one is

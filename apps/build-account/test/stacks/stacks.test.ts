@@ -194,7 +194,7 @@ describe('PipelineStack', () => {
     // Not .nx/cache: nx indexes it in a database named after the machine id, so another build host never reads it.
     expect(spec.cache).toEqual({ paths: ['/root/.npm/**/*', '.nx/task-cache/**/*'] });
     expect(build.Properties.Cache).toEqual({ Type: 'S3', Location: expect.stringMatching(/-artifacts-\d{12}-[a-z0-9-]+\/build-cache\/Crosswalk-pipeline$/) });
-    expect(spec.phases.build.commands).toEqual(['npx ts-node --transpile-only packages/cli/src/nx-cache.ts .nx/task-cache -- npx nx run @crosswalk/build-account:build-stage']);
+    expect(spec.phases.build.commands).toEqual(['npx ts-node --transpile-only tools/nx-cache.ts .nx/task-cache -- npx nx run @crosswalk/build-account:build-stage']);
     expect(spec.artifacts).toEqual({ 'base-directory': 'apps/build-account/dist/build-output', 'files': ['**/*'] });
     expect(build.Properties.Environment.EnvironmentVariables).toBeUndefined();
   });

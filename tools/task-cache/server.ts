@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'crypto';
 import { createReadStream, createWriteStream } from 'fs';
 import { IncomingMessage, ServerResponse, createServer } from 'http';
 import { AddressInfo } from 'net';
-import { excerpt } from '../text';
+import { excerpt } from '../../packages/cli/src/text';
 import { TASK_HASH, TaskArchiveStore } from './store';
 
 /** The largest task archive stored, by default: an upload beyond it is refused (413) and nx runs on without caching it. */

@@ -3,7 +3,7 @@ import {
   closeSync, constants, fstatSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, renameSync, writeFileSync,
 } from 'fs';
 import { join } from 'path';
-import { existsAtAll } from '../exists';
+import { existsAtAll } from '../../packages/cli/src/exists';
 import { checkArchive } from './archive';
 
 /** What a task hash looks like (nx's are decimal digits); anything else is refused, so no request names a path. */

@@ -4,7 +4,7 @@ import { request } from 'http';
 import { connect } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { NX_CACHE_SERVER_ENV, NX_CACHE_TOKEN_ENV, NxCacheServer, runWithNxCache, startNxCacheServer } from '../src/nx-cache';
+import { NX_CACHE_SERVER_ENV, NX_CACHE_TOKEN_ENV, NxCacheServer, runWithNxCache, startNxCacheServer } from '../nx-cache';
 
 /** One HTTP request as nx's remote cache client makes it; resolves with the status and body. */
 function call(server: { url: string }, method: string, path: string, options: { token?: string; body?: Buffer; chunked?: boolean } = {}): Promise<{ status: number; body: Buffer }> {
@@ -201,7 +201,7 @@ describe('runWithNxCache', () => {
 describe('nx-cache as the build runs it (ts-node, from source)', () => {
   /** Starts `nx-cache.ts <dir> -- <command>` the way the pipeline's buildspec does. */
   function wrapper(dir: string, command: string[]): ChildProcess {
-    return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'src', 'nx-cache.ts'), dir, '--', ...command], {
+    return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', 'nx-cache.ts'), dir, '--', ...command], {
       cwd: join(__dirname, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -242,7 +242,7 @@ describe('nx-cache as the build runs it (ts-node, from source)', () => {
   function nxWorkspace(): string {
     const ws = mkdtempSync(join(tmpdir(), 'nx-ws-'));
     mkdirSync(join(ws, 'node_modules'));
-    symlinkSync(join(__dirname, '..', '..', '..', 'node_modules', 'nx'), join(ws, 'node_modules', 'nx'));
+    symlinkSync(join(__dirname, '..', '..', 'node_modules', 'nx'), join(ws, 'node_modules', 'nx'));
     writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'ws', version: '0.0.0', private: true }));
     writeFileSync(join(ws, 'nx.json'), JSON.stringify({
       neverConnectToCloud: true, analytics: false, useDaemonProcess: false, tui: { enabled: false }, cacheDirectory: '.nx/cache',

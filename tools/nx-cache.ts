@@ -1,5 +1,6 @@
 /**
- * nx's task cache for a build whose machine changes every run (CodeBuild).
+ * nx's task cache for a build whose machine changes every run (CodeBuild): this repository's
+ * own build tooling (the pipeline's Build stage runs it), not part of a published package.
  *
  * nx 20+ keeps its local cache index in a database named after the machine id
  * (`.nx/workspace-data/<machine id>-v*.db`). A build host restores `.nx/cache` from the
@@ -15,7 +16,7 @@
  * Written by hand because the packages nx offers for this (`@nx/s3-cache`,
  * `@nx/shared-fs-cache`) need an activation key obtained over the network. This one
  * uses only Node's own modules, so a fresh clone can run this file from source
- * (`npx ts-node --transpile-only packages/cli/src/nx-cache.ts <dir> -- <command>`) before
+ * (`npx ts-node --transpile-only tools/nx-cache.ts <dir> -- <command>`) before
  * anything is built. The parts, in ./task-cache:
  *
  * - archive.ts: an archive is replayed only if it is a whole gzip-compressed tar;
