@@ -1,4 +1,4 @@
-import { AppPackage, ConstructPackage, CrosswalkMonorepo, ToolPackage, VERSIONS } from './projenrc';
+import { AppPackage, ConstructPackage, CrosswalkMonorepo, ToolPackage, VERSIONS, nodeTestCommand } from './projenrc';
 
 const sdk = (client: string) => `@aws-sdk/${client}@${VERSIONS.awsSdk}`;
 const tracer = `@aws-lambda-powertools/tracer@${VERSIONS.powertoolsTracer}`;
@@ -105,13 +105,15 @@ new AppPackage(root, 'sample-api', {
   // change-review: its system test reviews a release of this service's own prod template.
   uses: [names, safeDeploy, pipeline, rules, cli, buildAccount, review],
   functionBundles: ['locations', 'registrations', 'version'],
+  // The suites the pipeline runs after a deployment: Node's own test runner, as in their bundles.
+  nodeTestSuites: ['test/integration', 'test/sanity'],
   deps: [sdk('client-dynamodb'), sdk('lib-dynamodb'), tracer],
   // expect: jest's matcher library, bundled into the suites' self-contained test bundles.
   devDeps: [`esbuild@${VERSIONS.esbuild}`, `dynalite@${VERSIONS.dynalite}`, `expect@${VERSIONS.jest}`, cfnGuard, ...lambdaTestDeps],
   tasks: {
     'serve': { description: 'Run the API locally on 127.0.0.1 over an in-memory DynamoDB (Ctrl-C stops)', exec: 'ts-node --transpile-only src/local/serve.ts' },
-    'integ': { description: 'Integration suite against API_URL (or a local server it starts); JUnit in test-reports/', exec: 'jest --ci test/integration' },
-    'sanity': { description: 'Read-only sanity suite against API_URL (prod)', exec: 'jest --ci test/sanity' },
+    'integ': { description: 'Integration suite against API_URL (or a local server it starts), on node:test; JUnit in test-reports/integ.xml', exec: nodeTestCommand(['test/integration/*.test.ts'], 'test-reports/integ.xml') },
+    'sanity': { description: 'Read-only sanity suite against API_URL (prod), on node:test; JUnit in test-reports/sanity.xml', exec: nodeTestCommand(['test/sanity/*.test.ts'], 'test-reports/sanity.xml') },
     // After the type-check (tsc checks the suites too): it bundles only code that compiles,
     // and in the Build stage it waits beside the app's tests instead of delaying their start.
     'test-bundle': { description: 'Bundle the integ and sanity suites into one self-contained file each (<out dir>/<suite>.cjs, default dist/test-bundle) that the pipeline\'s test actions run with node --test', exec: 'ts-node --transpile-only src/test-bundle/bundle-suites.ts', dependsOn: ['build'] },

@@ -20,6 +20,12 @@ export interface AppPackageOptions {
    * synth then bundles nothing.
    */
   readonly functionBundles?: string[];
+  /**
+   * Folders of suites written on Node's own test runner (`node:test` and the `expect` package),
+   * relative to the app: jest leaves them out, and the `test` task runs them with `node --test`
+   * (through ts-node), its JUnit report in `test-reports/node-test.xml`.
+   */
+  readonly nodeTestSuites?: string[];
 }
 
 /** A script of the app, run by projen (`npx projen <name>`) and by nx (`npx nx run <app>:<name>`). */
@@ -93,6 +99,11 @@ export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
     }
     // synth is its own nx target (cached, outputs cdk.out) that runs after build.
     this.tasks.tryFind('synth')?.reset('cdk synth -q');
+    const suites = options.nodeTestSuites ?? [];
+    for (const folder of suites) this.jest?.addIgnorePattern(`/${folder}/`);
+    if (suites.length > 0) {
+      this.testTask.exec(nodeTestCommand(suites.map((folder) => `${folder}/*.test.ts`), 'test-reports/node-test.xml'), { name: 'the suites on node:test' });
+    }
     this.bundleFunctions(options.functionBundles ?? []);
   }
 
@@ -126,4 +137,17 @@ export class AppPackage extends awscdk.AwsCdkTypeScriptApp {
     this.package.file.addOverride('nx.targets.synth.dependsOn', ['build', '^build', 'bundle']);
     this.package.file.addOverride('nx.targets.compliance.dependsOn', ['build', '^build', 'bundle']);
   }
+}
+
+/**
+ * `node --test` over TypeScript test files (through ts-node, which the test runner passes on to
+ * each file's process), the spec on the terminal and JUnit into `junitFile`.
+ */
+export function nodeTestCommand(files: string[], junitFile: string): string {
+  return [
+    'node --require ts-node/register/transpile-only --test',
+    '--test-reporter=spec --test-reporter-destination=stdout',
+    `--test-reporter=junit --test-reporter-destination=${junitFile}`,
+    ...files,
+  ].join(' ');
 }

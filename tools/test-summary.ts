@@ -1,6 +1,7 @@
 /**
  * Sums the JUnit reports every package's jest run wrote (test-reports/junit.xml, restored
- * by nx on a cache hit) and the tools' (tools/test-reports/junit.xml) and prints one closing line: `tests: N passed, N failed, N skipped`.
+ * by nx on a cache hit), the tools' (tools/test-reports/junit.xml) and the reports of suites on
+ * node:test (test-reports/node-test.xml) and prints one closing line: `tests: N passed, N failed, N skipped`.
  * Exits non-zero when a report is missing or a test failed.
  */
 import { existsSync, readdirSync, readFileSync } from 'fs';
@@ -27,6 +28,21 @@ for (const folder of folders) {
     failed += attr('failures') + attr('errors');
     skipped += attr('skipped');
     console.log(`${folder}: ${attr('tests')} tests, ${attr('failures') + attr('errors')} failed`);
+    // Suites on Node's own test runner (node --test, its junit reporter): the totals are the closing comments.
+    const nodeReport = join(root, folder, 'test-reports', 'node-test.xml');
+    if (existsSync(nodeReport)) {
+      const text = readFileSync(nodeReport, 'utf-8');
+      const total = (name: string) => Number(text.match(new RegExp(`<!-- ${name} (\\d+) -->`))?.[1] ?? NaN);
+      const [all, fail, cancelled, skip, todo] = ['tests', 'fail', 'cancelled', 'skipped', 'todo'].map(total);
+      if ([all, fail, cancelled, skip, todo].some(Number.isNaN)) {
+        missing.push(`${folder} (node-test.xml without its totals)`);
+      } else {
+        tests += all;
+        failed += fail + cancelled;
+        skipped += skip + todo;
+        console.log(`${folder} (node:test): ${all} tests, ${fail + cancelled} failed`);
+      }
+    }
   }
 }
 if (missing.length) console.log(`no JUnit report for: ${missing.join(', ')}`);

@@ -1,12 +1,12 @@
 /**
- * The test bundles of the pipeline's test actions: each suite (the jest files the `integ`
- * and `sanity` tasks run) becomes ONE CommonJS file that needs no `node_modules`, so a
+ * The test bundles of the pipeline's test actions: each suite (the `node:test` files the
+ * `integ` and `sanity` tasks run) becomes ONE CommonJS file that needs no `node_modules`, so a
  * test action runs it right away with `node --test` instead of installing the monorepo.
  *
  * - the suite's code and everything it imports are inlined by esbuild (the repository's
  *   own, a devDependency of this app; nothing is downloaded);
- * - jest's globals come from `jest-shim.ts` (esbuild `inject`): Node's `node:test` and
- *   jest's own `expect` library, inlined too;
+ * - the suites are written on Node's own test runner (`node:test`, a built-in module) with
+ *   jest's `expect` library, which is inlined too: nothing stands between them and `node --test`;
  * - the local mode (`src/local/server`, and dynalite behind it) is left out: in its place
  *   a module that throws, and the bundle stops at once, naming `API_URL`, when it is unset.
  *
@@ -20,7 +20,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build, Plugin } from 'esbuild';
 
 /**
- * The suites, by name (the nx target that runs them with jest, and the bundle's name):
+ * The suites, by name (the nx target that runs them, and the bundle's name):
  * the folder, relative to the app, whose `*.test.ts` files they run.
  */
 export const SUITES: Readonly<Record<string, string>> = {
@@ -84,7 +84,6 @@ export async function bundleSuites(options: BundleSuitesOptions): Promise<SuiteB
       // Node 20 here, 22 in CodeBuild.
       target: 'node20',
       format: 'cjs',
-      inject: [SHIM],
       plugins: [leaveOut(appDir, LEFT_OUT)],
       banner: { js: requireEnvCode(suite, requiredEnv) },
       metafile: true,
@@ -117,9 +116,6 @@ const APP_DIR = (() => {
   return dir;
 })();
 
-/** The shim is bundled from its source (esbuild's inject needs its ES exports, which the compiled copy lacks). */
-const SHIM = join(APP_DIR, 'src', 'test-bundle', 'jest-shim.ts');
-
 function testFilesOf(path: string): string[] {
   if (!existsSync(path)) throw new Error(`no suite at ${path}`);
   if (!statSync(path).isDirectory()) return [path];
@@ -133,12 +129,16 @@ function testFilesOf(path: string): string[] {
 
 /**
  * The bundle's entry: the suite's one file, or each of its files inside a `describe`
- * named after it, so a file's top-level hooks stay its own, as they are with jest.
+ * named after it, so a file's top-level hooks stay its own, as they are when `node --test`
+ * runs each file in a process of its own.
  */
 function entryOf(appDir: string, testFiles: string[]): string {
   const path = (f: string) => relative(appDir, f).split(sep).join('/');
   if (testFiles.length === 1) return `import ${JSON.stringify(`./${path(testFiles[0])}`)};\n`;
-  return testFiles.map((f) => `describe(${JSON.stringify(path(f))}, () => { require(${JSON.stringify(`./${path(f)}`)}); });\n`).join('');
+  return [
+    'const { describe } = require(\'node:test\');\n',
+    ...testFiles.map((f) => `describe(${JSON.stringify(path(f))}, () => { require(${JSON.stringify(`./${path(f)}`)}); });\n`),
+  ].join('');
 }
 
 /** Replaces the given modules (relative to the app, without extension) with one that throws when loaded. */

@@ -5,9 +5,12 @@
  * run id, and it deletes the location it created.
  */
 import { randomUUID } from 'node:crypto';
+import { after, describe, test } from 'node:test';
+import { expect } from 'expect';
 import { listAll, request, useApiTarget } from './target';
 
-jest.setTimeout(60_000);
+/** Each test against a deployed stack: a cold start and a few calls. */
+const EACH = { timeout: 60_000 };
 
 const api = useApiTarget();
 const RUN = `integ-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
@@ -21,13 +24,13 @@ const state: { location?: { id: string; name: string }; other?: { id: string; na
 
 const call = (method: string, path: string, options?: Parameters<typeof request>[3]) => request(api().url, method, path, options);
 
-afterAll(async () => {
+after(async () => {
   // Leave the shared stack as it was, but for the registrations (which cannot be deleted).
   if (state.location) await call('DELETE', `/locations/${state.location.id}`).catch(() => undefined);
 });
 
 describe('the sample API, full flow', () => {
-  test('GET /version answers the version, commit and environment', async () => {
+  test('GET /version answers the version, commit and environment', EACH, async () => {
     const answer = await call('GET', '/version');
 
     expect(answer.status).toBe(200);
@@ -36,7 +39,7 @@ describe('the sample API, full flow', () => {
     if (api().local) expect(answer.body.environment).toBe('local');
   });
 
-  test('seeds locations when there are none', async () => {
+  test('seeds locations when there are none', EACH, async () => {
     if ((await listAll(api().url, '/locations')).length === 0) {
       for (const name of SEED) expect((await call('POST', '/locations', { json: { name } })).status).toBe(201);
     }
@@ -44,7 +47,7 @@ describe('the sample API, full flow', () => {
     expect((await listAll(api().url, '/locations')).length).toBeGreaterThan(0);
   });
 
-  test('creates a location and reads it back by id', async () => {
+  test('creates a location and reads it back by id', EACH, async () => {
     // Act
     const created = await call('POST', '/locations', { json: { name: `${RUN} hall` } });
     // Assess
@@ -57,7 +60,7 @@ describe('the sample API, full flow', () => {
     expect((await listAll(api().url, '/locations')).map((l) => l.id)).toContain(created.body.id);
   });
 
-  test('registers visitors, then finds them by date and by location', async () => {
+  test('registers visitors, then finds them by date and by location', EACH, async () => {
     // Prepare: our location, and another one (a seeded one, or any that exists)
     const location = state.location!;
     const other = (await listAll(api().url, '/locations')).find((l) => l.id !== location.id);
@@ -88,7 +91,7 @@ describe('the sample API, full flow', () => {
     for (const item of atOther) expect(item.locationId).toBe(other.id);
   });
 
-  test('registering at a location that does not exist answers 404 and stores nothing', async () => {
+  test('registering at a location that does not exist answers 404 and stores nothing', EACH, async () => {
     const ghost = randomUUID();
 
     const answer = await call('POST', '/registrations', { json: { locationId: ghost, name: `${RUN} ghost`, ...VISITOR } });
@@ -123,15 +126,17 @@ describe('the sample API, full flow', () => {
       ['a method the path does not serve', 'PUT', '/locations', () => ({ json: { name: `${RUN} bad` } }), 405, /\S/],
     ];
 
-    test.each(cases)('%s', async (_, method, path, options, status, message) => {
-      const answer = await call(method, typeof path === 'function' ? path() : path, options());
+    for (const [name, method, path, options, status, message] of cases) {
+      test(name, EACH, async () => {
+        const answer = await call(method, typeof path === 'function' ? path() : path, options());
 
-      expect(answer.status).toBe(status);
-      expect(answer.body).toEqual({ message: expect.any(String) });
-      expect(answer.body.message).toMatch(message);
-    });
+        expect(answer.status).toBe(status);
+        expect(answer.body).toEqual({ message: expect.any(String) });
+        expect(answer.body.message).toMatch(message);
+      });
+    }
 
-    test('wrote nothing', async () => {
+    test('wrote nothing', EACH, async () => {
       const today = new Date().toISOString().slice(0, 10);
       const days = [...new Set([today, state.date!])];
       for (const day of days) {
@@ -141,7 +146,7 @@ describe('the sample API, full flow', () => {
     });
   });
 
-  test('deletes a location; its registrations stay readable', async () => {
+  test('deletes a location; its registrations stay readable', EACH, async () => {
     const location = state.location!;
 
     const deleted = await call('DELETE', `/locations/${location.id}`);

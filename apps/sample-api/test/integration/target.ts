@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import type { LocalApi } from '../../src/local/server';
 
 /** Where the suites send their requests. */
@@ -21,19 +22,19 @@ export function useApiTarget(): () => ApiTarget {
   let target: ApiTarget | undefined = given ? { url: given.replace(/\/+$/, ''), local: false } : undefined;
   let api: LocalApi | undefined;
 
-  beforeAll(async () => {
+  before(async () => {
     if (target) return;
     const { startLocalApi }: typeof import('../../src/local/server') = require('../../src/local/server');
     const started = await startLocalApi();
     api = started;
     target = { url: started.url, local: true };
-  }, 30_000);
-  afterAll(async () => {
+  }, { timeout: 30_000 });
+  after(async () => {
     await api?.stop();
   });
 
   return () => {
-    if (!target) throw new Error('the API target is only known inside tests (after beforeAll)');
+    if (!target) throw new Error('the API target is only known inside tests (after the suite\'s before hook)');
     return target;
   };
 }

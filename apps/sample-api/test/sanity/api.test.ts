@@ -2,14 +2,17 @@
  * The read-only sanity suite, run against prod after a release (`API_URL`), or
  * against the local mode it starts itself. It writes nothing.
  */
+import { describe, test } from 'node:test';
+import { expect } from 'expect';
 import { request, useApiTarget } from '../integration/target';
 
-jest.setTimeout(30_000);
+/** Each read against a deployed stack. */
+const EACH = { timeout: 30_000 };
 
 const api = useApiTarget();
 
 describe('the sample API answers (read-only)', () => {
-  test('GET /version answers a version, a commit and an environment', async () => {
+  test('GET /version answers a version, a commit and an environment', EACH, async () => {
     const answer = await request(api().url, 'GET', '/version');
 
     expect(answer.status).toBe(200);
@@ -17,7 +20,7 @@ describe('the sample API answers (read-only)', () => {
     expect(answer.body.version).not.toBe('');
   });
 
-  test('GET /locations answers a list of locations', async () => {
+  test('GET /locations answers a list of locations', EACH, async () => {
     const answer = await request(api().url, 'GET', '/locations?limit=10');
 
     expect(answer.status).toBe(200);
