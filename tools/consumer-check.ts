@@ -88,30 +88,34 @@ async function main(): Promise<void> {
  */
 function checkDelivery(work: string): void {
   const outdir = join(work, 'delivery.out');
-  // The build account is bootstrapped (it hosts the pipeline); the target accounts are not.
-  const templates = readdirSync(outdir).filter((f) => /^Orders(-Service-|DeploymentRoles-).*\.template\.json$/.test(f));
+  // No account is bootstrapped: neither the target accounts nor the build account (whose
+  // pipeline keeps its functions' code in the artifact bucket, and updates itself).
+  const templates = readdirSync(outdir).filter((f) => /^Orders.*\.template\.json$/.test(f));
   for (const file of templates) {
     const text = readFileSync(join(outdir, file), 'utf-8');
     for (const bootstrap of ['BootstrapVersion', 'cdk-hnb659fds']) {
-      if (text.includes(bootstrap)) throw new Error(`consumer-check: ${file} refers to CDK bootstrap resources (${bootstrap}); target stacks must not`);
+      if (text.includes(bootstrap)) throw new Error(`consumer-check: ${file} refers to CDK bootstrap resources (${bootstrap}); no stack of the delivery may`);
     }
   }
-  const stacks = ['dev', 'staging', 'prod', 'prod-west'].flatMap((env) => ['--stack', `Orders-Service-${env}`]);
+  const stacks = [...['dev', 'staging', 'prod', 'prod-west'].map((env) => `Orders-Service-${env}`), 'Orders-Pipeline'].flatMap((stack) => ['--stack', stack]);
   const published = run('npx', ['crosswalk', 'publish-assets', 'delivery.out', ...stacks, '--dry-run'], work);
   process.stdout.write(published);
   const uploads = published.split('\n').filter((l) => l.startsWith('would publish '));
   // Each stack's code goes to the artifact bucket of its own region (Lambda reads code only from its region).
   const regionOf: Record<string, string> = { 'dev': 'us-east-2', 'staging': 'us-west-2', 'prod': 'us-east-2', 'prod-west': 'us-west-2' };
   const misplaced = uploads.filter((l) => {
+    // The pipeline's own functions go to the pipeline region's bucket.
+    if (/\(Orders-Pipeline,/.test(l)) return !l.includes(' to s3://orders-artifacts-444455556666-us-east-2/assets/');
     const stack = /\(Orders-Service-([a-z-]+),/.exec(l)?.[1];
     return stack === undefined || !l.includes(` to s3://orders-artifacts-444455556666-${regionOf[stack]}/assets/`);
   });
+  if (!uploads.some((l) => /\(Orders-Pipeline,/.test(l))) throw new Error('consumer-check: publish-assets planned none of the pipeline\'s own code (its self-update needs it in the artifact bucket)');
   if (uploads.length === 0 || misplaced.length > 0 || !['us-east-2', 'us-west-2'].every((r) => uploads.some((l) => l.includes(`orders-artifacts-444455556666-${r}/`)))) {
     throw new Error(`consumer-check: publish-assets did not plan each stack's code into its region's Orders artifact bucket under assets/: ${misplaced.join('; ') || 'a region got nothing'}`);
   }
   checkWaves(outdir);
   process.stdout.write(run('npx', ['crosswalk', 'doctor', 'delivery.out', '--project', 'Orders', '--region', 'us-east-2'], work));
-  console.log(`consumer-check: the Orders delivery (${templates.length} target-account stacks, four environments in two regions, one pipeline) needs no bootstrap in its target accounts, publishes ${uploads.length} assets to their regions' buckets with one command, and passes the doctor`);
+  console.log(`consumer-check: the Orders delivery (${templates.length} stacks, four environments in two regions, one pipeline that updates itself) needs no bootstrap in any account, publishes ${uploads.length} assets to their regions' buckets with one command, and passes the doctor`);
 }
 
 /**
@@ -120,10 +124,11 @@ function checkDelivery(work: string): void {
  * with the region's store (its key by ARN).
  */
 function checkWaves(outdir: string): void {
-  const template = JSON.parse(readFileSync(join(outdir, 'OrdersDelivery.template.json'), 'utf-8'));
+  const template = JSON.parse(readFileSync(join(outdir, 'Orders-Pipeline.template.json'), 'utf-8'));
   const pipeline = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::CodePipeline::Pipeline').Properties;
   const stages = pipeline.Stages.map((s: any) => s.Name).join(',');
-  const expected = 'Source,Build,Early,Prod,ProdApproval,ProdDeploy,ProdWestDeploy';
+  // The self-update first (the store's and the pipeline's own stack), then the waves.
+  const expected = 'Source,Build,SelfUpdate,SelfUpdateApproval,ArtifactStoreDeploy,PipelineDeploy,Early,Prod,ProdApproval,ProdDeploy,ProdWestDeploy';
   if (stages !== expected) throw new Error(`consumer-check: the Orders pipeline's stages are ${stages}, expected ${expected}`);
   const early = pipeline.Stages.find((s: any) => s.Name === 'Early').Actions.filter((a: any) => a.ActionTypeId.Provider === 'CloudFormation');
   if (early.map((a: any) => `${a.Name}@${a.Region ?? 'us-east-2'}`).join(',') !== 'Dev-Deploy@us-east-2,Staging-Deploy@us-west-2') {

@@ -3,9 +3,10 @@
  * two regions, one pipeline in us-east-2: a first wave of dev (us-east-2) and staging
  * (us-west-2) together, then a reviewed wave of prod in both regions, one approval for the
  * wave. One function behind a function URL, a canary in prod. The build account gets an
- * artifact store per region and the pipeline; each target account its deployment roles per
- * region (no bootstrap) and the service stack, whose code goes to its region's artifact
- * bucket. consumer-check then publishes the assets with one command and runs the doctor.
+ * artifact store per region, its own deployment roles and the pipeline, which updates the
+ * store and itself after a review (self-update); each target account its deployment roles per
+ * region and the service stack, whose code goes to its region's artifact bucket. No account is
+ * bootstrapped. consumer-check then publishes the assets with one command and runs the doctor.
  */
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -13,7 +14,7 @@ import { App, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
-  ConventionRolesCheck, CrossAccountDeploymentRoles, CrosswalkNaming, ServiceStackSynthesizer, TargetAccountSynthesizer,
+  BuildAccountDeploymentRoles, ConventionRolesCheck, CrossAccountDeploymentRoles, CrosswalkNaming, ServiceStackSynthesizer, TargetAccountSynthesizer,
 } from '@crosswalk/cross-account-role';
 import { DeployRules } from '@crosswalk/deploy-rules';
 import { EncryptedArtifactStore } from '@crosswalk/encrypted-artifact-store';
@@ -50,11 +51,16 @@ export function synthesizeDelivery(): void {
   mkdirSync(code, { recursive: true });
   writeFileSync(join(code, 'index.js'), 'exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ orders: [] }) });\n');
 
-  // Build account: an artifact store per region (admitting the accounts deployed to there) and the pipeline.
+  // Build account: its own roles (deployed by hand), an artifact store per region (admitting the
+  // accounts deployed to there) and the pipeline, whose functions' code goes to the store's bucket.
   const accountsIn = (region: string) => [...new Set(DELIVERY.environments.filter((e) => e.region === region).map((e) => e.account))];
-  const build = new Stack(app, 'OrdersDelivery', { env: { account: DELIVERY.build, region: DELIVERY.region } });
-  const store = new EncryptedArtifactStore(build, 'ArtifactStore', { naming, targetAccounts: accountsIn(DELIVERY.region) });
-  const west = new Stack(app, 'OrdersDeliveryWest', { env: { account: DELIVERY.build, region: 'us-west-2' } });
+  const buildEnv = { account: DELIVERY.build, region: DELIVERY.region };
+  const buildRoles = new Stack(app, 'OrdersDeploymentRoles-build', { env: buildEnv, synthesizer: new TargetAccountSynthesizer() });
+  new BuildAccountDeploymentRoles(buildRoles, 'DeploymentRoles', { naming });
+  const storeStack = new Stack(app, 'Orders-ArtifactStore', { env: buildEnv, synthesizer: new TargetAccountSynthesizer() });
+  const store = new EncryptedArtifactStore(storeStack, 'ArtifactStore', { naming, targetAccounts: accountsIn(DELIVERY.region) });
+  const build = new Stack(app, 'Orders-Pipeline', { env: buildEnv, synthesizer: new ServiceStackSynthesizer({ naming, buildAccountId: DELIVERY.build }) });
+  const west = new Stack(app, 'OrdersDeliveryWest', { env: { account: DELIVERY.build, region: 'us-west-2' }, synthesizer: new TargetAccountSynthesizer() });
   new EncryptedArtifactStore(west, 'ArtifactStore', { naming: naming.forRegion('us-west-2'), targetAccounts: accountsIn('us-west-2') });
   new NotifyingPipeline(build, 'Pipeline', {
     naming,
@@ -64,7 +70,7 @@ export function synthesizeDelivery(): void {
     source: { owner: 'orders-team', repo: 'orders', branch: 'main' },
     buildSpec: codebuild.BuildSpec.fromObject({
       version: '0.2',
-      phases: { build: { commands: ['npm ci', 'npx cdk synth -q', `npx crosswalk publish-assets cdk.out ${DELIVERY.environments.map((e) => `--stack ${serviceStackName(e.name)}`).join(' ')}`] } },
+      phases: { build: { commands: ['npm ci', 'npx cdk synth -q', `npx crosswalk publish-assets cdk.out ${[...DELIVERY.environments.map((e) => serviceStackName(e.name)), 'Orders-Pipeline'].map((n) => `--stack ${n}`).join(' ')}`] } },
       artifacts: { files: ['cdk.out/**/*'] },
     }),
     environments: DELIVERY.environments.map((e) => ({
@@ -78,7 +84,14 @@ export function synthesizeDelivery(): void {
       outputs: ['Url'],
     })),
     notificationEmails: ['orders-team@example.com'],
+    // The store's stack, then this one, from the build output, reviewed like prod.
+    selfUpdate: {
+      stacks: ['Orders-ArtifactStore', 'Orders-Pipeline'].map((stackName) => ({
+        name: stackName.replace('Orders-', ''), stackName, templatePath: `cdk.out/${stackName}.template.json`,
+      })),
+    },
   });
+  CrossAccountDeploymentRoles.applyPermissionsBoundary(build, naming);
 
   for (const env of DELIVERY.environments) {
     // The names of the environment's region: its roles, its artifact store.
