@@ -369,7 +369,6 @@ export class NotifyingPipeline extends Construct {
     this.region = stack.region;
     this.pipelineName = props.pipelineName ?? this.naming.pipelineName;
     const otherRegions = this.validateProps(props, stack);
-    if (props.selfUpdate) this.selfUpdateEnvironments.push(...selfUpdateEnvironments(props.selfUpdate, stack.account, stack.stackName));
     this.pipelineArn = stack.formatArn({ service: 'codepipeline', resource: this.pipelineName });
     this.buildImage = props.buildImage ?? codebuild.LinuxBuildImage.STANDARD_7_0;
     this.nodeVersion = props.nodeVersion ?? '22';
@@ -416,7 +415,10 @@ export class NotifyingPipeline extends Construct {
     this.failureNotifier = this.addNotificationRules(props, notifications.key, notifications.topic);
   }
 
-  /** Checks the props as a whole; returns the regions other than the pipeline's that environments are in. */
+  /**
+   * Checks the props as a whole and keeps the self-update's stacks as environments; returns the
+   * regions other than the pipeline's that environments are in.
+   */
   private validateProps(props: NotifyingPipelineProps, stack: Stack): string[] {
     validateRegionMatches('the region of the pipeline\'s stack', this.region, this.naming);
     if (this.naming.pipelineRegion !== this.naming.region) {
@@ -425,7 +427,9 @@ export class NotifyingPipeline extends Construct {
     }
     validatePipelineName(this.pipelineName);
     validateSource(props.source.owner, props.source.repo, props.source.branch ?? 'main');
-    const self = props.selfUpdate ? selfUpdateEnvironments(props.selfUpdate, stack.account, stack.stackName) : [];
+    // The build account's own stacks are checked with the environments: names and stages are shared.
+    if (props.selfUpdate) this.selfUpdateEnvironments.push(...selfUpdateEnvironments(props.selfUpdate, stack.account, stack.stackName));
+    const self = this.selfUpdateEnvironments;
     validateEnvironments([...self, ...props.environments], this.naming, [
       ...self.map((_, i) => `selfUpdate.stacks[${i}]`), ...props.environments.map((_, i) => `environments[${i}]`),
     ]);
@@ -977,24 +981,15 @@ export class NotifyingPipeline extends Construct {
    */
   private createChangeSetAction(e: PreparedEnvironment, changeSetName: string): codepipeline.IAction {
     const { env } = e;
-    if (this.selfUpdateEnvironments.includes(env)) {
-      // The build account's own templates (the pipeline's is over 51,200 bytes) go to CloudFormation
-      // by URL, which takes up to 1 MB; TemplateBody takes 51,200 bytes, and CodePipeline's
-      // CloudFormation action does not say how it passes a template:
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html
-      return this.pipelineChecks!.createChangeSetAction(e.target, {
-        changeSetName,
-        templatePath: env.templatePath,
-        templateBucket: this.artifactBucket.bucketName,
-        templateKey: `${this.naming.pipelineArtifactsPrefix(this.pipelineName)}change-sets/${EXECUTION_ID}/${env.name}.template.json`,
-        executionRoleArn: e.naming.executionRoleArn(env.account),
-        capabilities: (env.capabilities ?? DEFAULT_CAPABILITIES).map(String),
-        monitoringMinutes: 0,
-      }, this.buildOutput, `${env.name}ChangeSet`, 1, e.actionName('CreateChangeSet'));
-    }
-    if (!revertsOnAlarm(env)) {
+    const reverts = revertsOnAlarm(env);
+    if (!reverts && !this.selfUpdateEnvironments.includes(env)) {
       return new actions.CloudFormationCreateReplaceChangeSetAction({ ...e.deployProps, actionName: e.actionName('CreateChangeSet'), changeSetName, runOrder: 1 });
     }
+    // The change set function: with the stack's alarms as rollback triggers (a revert), or, for the
+    // build account's own stacks, with none. It gives CloudFormation the template by URL (up to
+    // 1 MB), where TemplateBody takes 51,200 bytes (the pipeline's own template is larger), and
+    // CodePipeline's CloudFormation action does not say how it passes a template.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html
     return this.pipelineChecks!.createChangeSetAction(e.target, {
       changeSetName,
       templatePath: env.templatePath,
@@ -1004,8 +999,7 @@ export class NotifyingPipeline extends Construct {
       executionRoleArn: e.naming.executionRoleArn(env.account),
       capabilities: (env.capabilities ?? DEFAULT_CAPABILITIES).map(String),
       ...(env.parameterOverrides !== undefined ? { parameterOverrides: env.parameterOverrides } : {}),
-      alarmNamePrefix: env.bakeAlarmNamePrefix ?? `${env.stackName}-`,
-      monitoringMinutes: bakeMinutes(env),
+      ...(reverts ? { alarmNamePrefix: env.bakeAlarmNamePrefix ?? `${env.stackName}-`, monitoringMinutes: bakeMinutes(env) } : { monitoringMinutes: 0 }),
     }, this.buildOutput, `${env.name}ChangeSet`, 1, e.actionName('CreateChangeSet'));
   }
 
